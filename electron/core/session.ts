@@ -1,0 +1,268 @@
+/**
+ * The session, event-sourced: every change is a `SessionEvent` appended to the journal
+ * before it takes effect, and `SessionState` is the fold of those events. A crash, a reload
+ * or a restart replays the journal and lands in exactly the same state.
+ */
+import { z } from 'zod';
+import { PHASE_KINDS, PresetSchema, type PhaseKind, type Preset } from './preset';
+
+/** A track as planned for one session: metadata plus what the host found on disk. */
+export const PlannedTrackSchema = z.object({
+  id: z.string().min(1).max(80),
+  title: z.string().max(200),
+  artist: z.string().max(200),
+  durationS: z.number().positive(),
+  /** Absolute path on this machine; null when the file could not be found. */
+  file: z.string().nullable(),
+  /** Why the track cannot play (missing, unreadable…), shown before the session starts. */
+  problem: z.string().nullable(),
+});
+export type PlannedTrack = z.infer<typeof PlannedTrackSchema>;
+
+/** A preset instantiated for one session: resolved tracks, who it is for, and why. */
+export const SessionPlanSchema = z.object({
+  sessionId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
+  preset: PresetSchema,
+  clientAlias: z.string().max(80),
+  intention: z.string().max(2000),
+  /** Track ids per phase, in playlist order (missing tracks already left out). */
+  phaseTracks: z.array(z.array(z.string())),
+  tracks: z.record(z.string(), PlannedTrackSchema),
+  /** Level and colour temperature the room goes to in safe state. */
+  safeScene: z.object({ level: z.number().min(0).max(100), kelvin: z.number() }),
+});
+export type SessionPlan = z.infer<typeof SessionPlanSchema>;
+
+const base = { seq: z.number().int().nonnegative(), at: z.number() };
+
+/** Every kind of thing that can happen in a session, as stored in the journal. */
+export const SessionEventSchema = z.discriminatedUnion('type', [
+  z.object({ ...base, type: z.literal('SessionStarted'), plan: SessionPlanSchema }),
+  z.object({ ...base, type: z.literal('DoseGiven'), note: z.string().max(500).default('') }),
+  z.object({ ...base, type: z.literal('PhaseAdvanced') }),
+  z.object({ ...base, type: z.literal('PhaseExtended'), minutes: z.number() }),
+  z.object({ ...base, type: z.literal('PhaseHeld') }),
+  z.object({ ...base, type: z.literal('PhaseResumed') }),
+  z.object({ ...base, type: z.literal('SafeStateOn') }),
+  z.object({ ...base, type: z.literal('SafeStateOff') }),
+  z.object({ ...base, type: z.literal('TrackSkipped') }),
+  z.object({ ...base, type: z.literal('TrackFailed'), trackId: z.string(), reason: z.string().max(500) }),
+  z.object({ ...base, type: z.literal('NoteAdded'), id: z.string(), text: z.string().max(10_000) }),
+  z.object({ ...base, type: z.literal('SessionEnded') }),
+]);
+export type SessionEvent = z.infer<typeof SessionEventSchema>;
+export type SessionEventType = SessionEvent['type'];
+/** An event before the journal gives it a sequence number. */
+export type NewSessionEvent = SessionEvent extends infer E ? (E extends SessionEvent ? Omit<E, 'seq'> : never) : never;
+
+/** Runtime facts about one phase, accumulated from events. */
+export interface PhaseRuntime {
+  kind: PhaseKind;
+  name: string;
+  plannedMs: number;
+  /** Minutes added or removed by the therapist (and time spent on hold), in ms. */
+  adjustMs: number;
+  /** Set while the phase is held open-ended. */
+  heldSince: number | null;
+  /** Set when the phase was advanced explicitly (or by the dose). */
+  endedAt: number | null;
+  untilDose: boolean;
+}
+
+export interface Note {
+  id: string;
+  at: number;
+  text: string;
+}
+
+export interface SessionState {
+  status: 'running' | 'ended';
+  plan: SessionPlan;
+  startedAt: number;
+  doseAt: number | null;
+  phases: PhaseRuntime[];
+  safe: { on: boolean; since: number | null; intervals: Array<{ from: number; to: number | null }> };
+  /** Times at which the therapist skipped the current track. */
+  skips: number[];
+  failures: Array<{ at: number; trackId: string; reason: string }>;
+  notes: Note[];
+  endedAt: number | null;
+  lastSeq: number;
+}
+
+/** Where a phase sits in time. `end` is null while it is open-ended (held, waiting for dose, last). */
+export interface PhaseSpan {
+  index: number;
+  kind: PhaseKind;
+  name: string;
+  start: number;
+  end: number | null;
+  /** When the phase would end by plan (with extensions and hold time). */
+  plannedEnd: number;
+  /** True for phases that have not started yet: their times are estimates. */
+  expected: boolean;
+  held: boolean;
+}
+
+function initialState(plan: SessionPlan, at: number, seq: number): SessionState {
+  return {
+    status: 'running',
+    plan,
+    startedAt: at,
+    doseAt: null,
+    phases: plan.preset.phases.map((p) => ({
+      kind: p.kind,
+      name: p.name,
+      plannedMs: p.plannedMin * 60_000,
+      adjustMs: 0,
+      heldSince: null,
+      endedAt: null,
+      untilDose: p.untilDose,
+    })),
+    safe: { on: false, since: null, intervals: [] },
+    skips: [],
+    failures: [],
+    notes: [],
+    endedAt: null,
+    lastSeq: seq,
+  };
+}
+
+/**
+ * Phase spans as of `now`. Phases after an open-ended one get estimated times, as if the
+ * open phase ended at `now`.
+ */
+export function phaseSpans(state: SessionState, now: number): PhaseSpan[] {
+  const spans: PhaseSpan[] = [];
+  let t = state.startedAt;
+  let expected = false;
+  const last = state.phases.length - 1;
+  state.phases.forEach((ph, index) => {
+    const start = t;
+    const heldFor = ph.heldSince !== null ? Math.max(0, now - ph.heldSince) : 0;
+    const plannedEnd = start + ph.plannedMs + ph.adjustMs + heldFor;
+    const endedAt = state.status === 'ended' ? state.endedAt : null;
+    const open = ph.heldSince !== null || (ph.untilDose && state.doseAt === null) || index === last;
+    let end: number | null;
+    if (expected) end = plannedEnd;
+    else if (ph.endedAt !== null) end = ph.endedAt;
+    else if (endedAt !== null && (open || plannedEnd >= endedAt)) end = Math.max(start, endedAt);
+    else if (open) end = null;
+    else end = plannedEnd;
+    spans.push({ index, kind: ph.kind, name: ph.name, start, end, plannedEnd, expected, held: ph.heldSince !== null });
+    if (end === null) {
+      expected = true;
+      t = Math.max(now, plannedEnd);
+    } else {
+      t = end;
+    }
+  });
+  return spans;
+}
+
+/** Index of the phase in effect at time `t` (the last one once the plan has run out). */
+export function phaseIndexAt(state: SessionState, t: number): number {
+  const spans = phaseSpans(state, t);
+  for (const s of spans) {
+    if (s.end === null || s.end > t) return s.index;
+  }
+  return spans.length - 1;
+}
+
+/** Applies one event. Tolerant of odd journals: an event that cannot apply leaves state as it was. */
+export function applyEvent(state: SessionState | null, ev: SessionEvent): SessionState | null {
+  if (ev.type === 'SessionStarted') return initialState(ev.plan, ev.at, ev.seq);
+  if (!state || state.status === 'ended') return state;
+  const s: SessionState = {
+    ...state,
+    phases: state.phases.map((p) => ({ ...p })),
+    safe: { ...state.safe, intervals: state.safe.intervals.map((i) => ({ ...i })) },
+    lastSeq: ev.seq,
+  };
+  const idx = phaseIndexAt(state, ev.at);
+  const ph = s.phases[idx];
+  if (!ph) return s;
+  const span = phaseSpans(state, ev.at)[idx];
+  switch (ev.type) {
+    case 'DoseGiven':
+      if (s.doseAt === null) {
+        s.doseAt = ev.at;
+        if (ph.untilDose && ph.endedAt === null && idx < s.phases.length - 1) ph.endedAt = ev.at;
+      }
+      return s;
+    case 'PhaseAdvanced':
+      if (idx < s.phases.length - 1) {
+        ph.endedAt = ev.at;
+        if (ph.heldSince !== null) {
+          ph.adjustMs += ev.at - ph.heldSince;
+          ph.heldSince = null;
+        }
+      }
+      return s;
+    case 'PhaseExtended': {
+      const start = span?.start ?? ev.at;
+      const minAdjust = ev.at - start - ph.plannedMs; // never end before now
+      ph.adjustMs = Math.max(minAdjust, ph.adjustMs + ev.minutes * 60_000);
+      return s;
+    }
+    case 'PhaseHeld':
+      if (ph.heldSince === null) ph.heldSince = ev.at;
+      return s;
+    case 'PhaseResumed':
+      if (ph.heldSince !== null) {
+        ph.adjustMs += ev.at - ph.heldSince;
+        ph.heldSince = null;
+      }
+      return s;
+    case 'SafeStateOn':
+      if (!s.safe.on) {
+        s.safe.on = true;
+        s.safe.since = ev.at;
+        s.safe.intervals.push({ from: ev.at, to: null });
+      }
+      return s;
+    case 'SafeStateOff': {
+      if (s.safe.on) {
+        s.safe.on = false;
+        s.safe.since = null;
+        const open = s.safe.intervals[s.safe.intervals.length - 1];
+        if (open) open.to = ev.at;
+      }
+      return s;
+    }
+    case 'TrackSkipped':
+      s.skips = [...s.skips, ev.at];
+      return s;
+    case 'TrackFailed':
+      s.failures = [...s.failures, { at: ev.at, trackId: ev.trackId, reason: ev.reason }];
+      return s;
+    case 'NoteAdded':
+      s.notes = [...s.notes, { id: ev.id, at: ev.at, text: ev.text }];
+      return s;
+    case 'SessionEnded':
+      for (const p of s.phases) {
+        if (p.heldSince !== null) {
+          p.adjustMs += ev.at - p.heldSince;
+          p.heldSince = null;
+        }
+      }
+      s.status = 'ended';
+      s.endedAt = ev.at;
+      if (s.safe.on) {
+        const open = s.safe.intervals[s.safe.intervals.length - 1];
+        if (open) open.to = ev.at;
+        s.safe.on = false;
+      }
+      return s;
+  }
+}
+
+/** Folds a whole journal into state. */
+export function replay(events: readonly SessionEvent[]): SessionState | null {
+  let state: SessionState | null = null;
+  for (const ev of events) state = applyEvent(state, ev);
+  return state;
+}
+
+export const ALL_PHASE_KINDS = PHASE_KINDS;
+export type { Preset };
