@@ -21,7 +21,10 @@ export const TrackRefSchema = z
     artist: z.string().trim().max(200).default(''),
     album: z.string().trim().max(200).optional(),
     /** Expected duration in seconds (used to plan before the file is resolved). */
-    durationS: z.number().positive().max(4 * 3600),
+    durationS: z
+      .number()
+      .positive()
+      .max(4 * 3600),
     isrc: z
       .string()
       .regex(/^[A-Z]{2}[A-Z0-9]{3}\d{7}$/, 'an ISRC looks like CCXXXYYNNNNN')
@@ -62,7 +65,10 @@ export const PhaseSchema = z
     kind: z.enum(PHASE_KINDS),
     name: shortText,
     /** Planned length in minutes. */
-    plannedMin: z.number().positive().max(12 * 60),
+    plannedMin: z
+      .number()
+      .positive()
+      .max(12 * 60),
     /** The phase stays open until the dose is recorded (e.g. preparation), then advances. */
     untilDose: z.boolean().default(false),
     /** Crossfade between tracks in seconds; 0 = gapless. */
@@ -82,7 +88,10 @@ export const ReminderSchema = z
     id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'reminder ids are lower-case letters, digits and -'),
     label: shortText,
     anchor: z.union([z.literal('dose'), z.literal('session'), z.enum(PHASE_KINDS)]),
-    offsetMin: z.number().min(-24 * 60).max(24 * 60),
+    offsetMin: z
+      .number()
+      .min(-24 * 60)
+      .max(24 * 60),
   })
   .strict();
 export type Reminder = z.infer<typeof ReminderSchema>;

@@ -4,7 +4,7 @@
  * or a restart replays the journal and lands in exactly the same state.
  */
 import { z } from 'zod';
-import { PHASE_KINDS, PresetSchema, type PhaseKind, type Preset } from './preset';
+import { PHASE_KINDS, type PhaseKind, type Preset, PresetSchema } from './preset';
 
 /** A track as planned for one session: metadata plus what the host found on disk. */
 export const PlannedTrackSchema = z.object({
@@ -187,7 +187,14 @@ export function applyEvent(state: SessionState | null, ev: SessionEvent): Sessio
     case 'DoseGiven':
       if (s.doseAt === null) {
         s.doseAt = ev.at;
-        if (ph.untilDose && ph.endedAt === null && idx < s.phases.length - 1) ph.endedAt = ev.at;
+        if (ph.untilDose && ph.endedAt === null && idx < s.phases.length - 1) {
+          ph.endedAt = ev.at;
+          // Like an advance: a phase that has ended is no longer on hold.
+          if (ph.heldSince !== null) {
+            ph.adjustMs += ev.at - ph.heldSince;
+            ph.heldSince = null;
+          }
+        }
       }
       return s;
     case 'PhaseAdvanced':

@@ -100,8 +100,7 @@ export function buildTimeline(state: SessionState, now: number, horizonMs = DEFA
     ...state.skips.map((at): Forced => ({ at, kind: 'skip' })),
     ...state.failures.map((f): Forced => ({ at: f.at, kind: 'fail', trackId: f.trackId })),
   ].sort((a, b) => a.at - b.at);
-  const failedBefore = (trackId: string, t: number): boolean =>
-    state.failures.some((f) => f.trackId === trackId && f.at <= t);
+  const failedBefore = (trackId: string, t: number): boolean => state.failures.some((f) => f.trackId === trackId && f.at <= t);
 
   for (const span of spans) {
     if (span.expected) break;

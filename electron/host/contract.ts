@@ -7,6 +7,9 @@
 import { z } from 'zod';
 import type { SessionState } from '../core/session';
 import type { Timeline } from '../core/timeline';
+import { COMMAND_NAMES, type CommandName, IPC } from './commands';
+
+export { COMMAND_NAMES, type CommandName, IPC };
 
 const none = z.object({}).strict();
 
@@ -24,7 +27,14 @@ export const commandSchemas = {
   advancePhase: none,
   /** Extends (positive) or shortens (negative) the current phase by whole minutes. */
   extendPhase: z
-    .object({ minutes: z.number().int().min(-240).max(240).refine((m) => m !== 0, 'must not be 0') })
+    .object({
+      minutes: z
+        .number()
+        .int()
+        .min(-240)
+        .max(240)
+        .refine((m) => m !== 0, 'must not be 0'),
+    })
     .strict(),
   holdPhase: none,
   resumePhase: none,
@@ -34,12 +44,11 @@ export const commandSchemas = {
   reportTrackFailed: z.object({ trackId: z.string().min(1).max(80), reason: z.string().min(1).max(500) }).strict(),
   endSession: none,
   addNote: z.object({ text: z.string().trim().min(1, 'a note needs some text').max(5000, 'notes are capped at 5000 characters') }).strict(),
-} as const;
+} as const satisfies Record<CommandName, z.ZodType>;
 
-export type CommandName = keyof typeof commandSchemas;
+// `satisfies` plus the object literal's excess-property check: exactly the listed names.
 export type CommandArgs<K extends CommandName> = z.input<(typeof commandSchemas)[K]>;
 export type ParsedArgs<K extends CommandName> = z.output<(typeof commandSchemas)[K]>;
-export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];
 
 /** What every command answers: ok, or an error a person can read. */
 export type CommandResult = { ok: true } | { ok: false; error: string };
@@ -72,6 +81,8 @@ export interface HostSnapshot {
   /** Host wall clock when sent; the renderer uses it to correct its own clock offset. */
   now: number;
   presets: PresetSummary[];
+  /** The preset to offer first (e.g. from `--preset ID`). */
+  defaultPresetId: string | null;
   presetProblems: PresetProblem[];
   session: SessionState | null;
   timeline: Timeline | null;
@@ -91,9 +102,7 @@ export function validateCommand(
   const cmd = name as CommandName;
   const parsed = commandSchemas[cmd].safeParse(args ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.length ? i.path.join('.') : 'arguments'}: ${i.message}`);
+    const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join('.') : 'arguments'}: ${i.message}`);
     return { ok: false, error: `${cmd}: ${problems.join('; ')}` };
   }
   return { ok: true, name: cmd, args: parsed.data };
@@ -112,9 +121,9 @@ export type StillroomApi = {
 };
 
 /** Builds the named methods from a single transport function. */
-export function commandMethods(
-  send: (name: CommandName, args: unknown) => Promise<CommandResult>,
-): { [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResult> } {
+export function commandMethods(send: (name: CommandName, args: unknown) => Promise<CommandResult>): {
+  [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResult>;
+} {
   const out = {} as { [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResult> };
   for (const name of COMMAND_NAMES) {
     (out as Record<string, (a: unknown) => Promise<CommandResult>>)[name] = (args: unknown) => send(name, args);
@@ -126,7 +135,10 @@ export function commandMethods(
 export type ClientMessage = { id: number; command: string; args: unknown };
 export type ServerMessage =
   | { kind: 'reply'; id: number; result: CommandResult }
-  | { kind: 'state'; snapshot: HostSnapshot };
-
-/** Electron IPC channel names (preload ↔ main). */
-export const IPC = { command: 'stillroom:command', state: 'stillroom:state', ready: 'stillroom:ready' } as const;
+  | { kind: 'state'; snapshot: HostSnapshot }
+  /**
+   * The lamp moves every second during a fade; only the lamp is sent then. Clients merge it
+   * into the last snapshot (keeping the same `timeline` object, so the audio player does not
+   * re-plan) and notify `onState` listeners.
+   */
+  | { kind: 'lamp'; lamp: LampState };

@@ -1,0 +1,22 @@
+/**
+ * Command names and IPC channels, free of any dependency so the sandboxed preload can
+ * import them. `contract.ts` checks that its schema map has exactly these names.
+ */
+export const COMMAND_NAMES = [
+  'startSession',
+  'recordDose',
+  'advancePhase',
+  'extendPhase',
+  'holdPhase',
+  'resumePhase',
+  'setSafeState',
+  'skipTrack',
+  'reportTrackFailed',
+  'endSession',
+  'addNote',
+] as const;
+
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** Electron IPC channel names (preload ↔ main). */
+export const IPC = { command: 'stillroom:command', state: 'stillroom:state', ready: 'stillroom:ready' } as const;

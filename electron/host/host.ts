@@ -1,0 +1,316 @@
+/**
+ * The host: the one place that decides. It validates every command, turns it into a
+ * session event, appends the event to the journal (fsync) *before* it takes effect, and
+ * publishes state + timeline to whichever shell is attached (Electron IPC or WebSocket).
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { applyEvent, type NewSessionEvent, phaseIndexAt, type SessionPlan, type SessionState } from '../core/session';
+import { buildTimeline, segmentsAt, type Timeline } from '../core/timeline';
+import { Journal, listJournals, readJournal } from '../services/journal';
+import { LightingDirector } from '../services/lighting/director';
+import type { LightDriver } from '../services/lighting/driver';
+import { VirtualLamp } from '../services/lighting/virtual';
+import { lockDataDir } from '../services/lock';
+import { type LoadedPreset, loadPresets, type PresetCatalog, summarise } from '../services/presets';
+import type { Settings } from '../services/settings';
+import { resolvePlaylists } from '../services/tracks';
+import { type CommandName, type CommandResult, type HostSnapshot, type LampState, type ParsedArgs, validateCommand } from './contract';
+
+export interface HostOptions {
+  /** Where journals, settings and the user's presets live. */
+  dataDir: string;
+  /** Folder holding `playlists/` and `assets/`. */
+  appRoot: string;
+  settings: Settings;
+  clock?: () => number;
+  log?: (line: string) => void;
+  /** Lighting tick; 1 s by default. */
+  tickMs?: number;
+  /** The preset the start view offers first. */
+  defaultPresetId?: string | null;
+  /** Extra light drivers besides the on-screen lamp. */
+  drivers?: LightDriver[];
+}
+
+export type HostMessage = { kind: 'state'; snapshot: HostSnapshot } | { kind: 'lamp'; lamp: LampState };
+
+/** A command the host refuses, with a reason a person can act on. */
+class Refusal extends Error {}
+
+/** How often the whole snapshot is re-sent while a session runs (keeps the music horizon ahead). */
+const REPUBLISH_MS = 60_000;
+
+export class StillroomHost {
+  private catalog: PresetCatalog = { presets: [], problems: [] };
+  private state: SessionState | null = null;
+  private timeline: Timeline | null = null;
+  private journal: Journal | null = null;
+  private listeners = new Set<(m: HostMessage) => void>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private notices: string[] = [];
+  private lamp: LampState;
+  private director: LightingDirector;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private lastPublish = 0;
+  private releaseLock: () => void;
+  private readonly clock: () => number;
+  private readonly log: (line: string) => void;
+
+  private constructor(private readonly opts: HostOptions) {
+    this.clock = opts.clock ?? Date.now;
+    this.log = opts.log ?? ((l) => process.stderr.write(`${l}\n`));
+    this.releaseLock = lockDataDir(opts.dataDir);
+    const safe = opts.settings.get('safeScene');
+    this.lamp = { level: safe.level, kelvin: safe.kelvin, moving: false };
+    const virtual = new VirtualLamp(safe, (s) => {
+      const moving = this.director?.now.moving ?? false;
+      const changed =
+        Math.abs(s.level - this.lamp.level) >= 0.05 || Math.abs(s.kelvin - this.lamp.kelvin) >= 1 || moving !== this.lamp.moving;
+      this.lamp = { level: s.level, kelvin: s.kelvin, moving };
+      if (changed) this.emit({ kind: 'lamp', lamp: this.lamp });
+    });
+    this.director = new LightingDirector([virtual, ...(opts.drivers ?? [])], safe, opts.tickMs ?? 1000);
+  }
+
+  /** Opens the host on a data folder: takes its lock, loads presets, resumes a running session. */
+  static async open(opts: HostOptions): Promise<StillroomHost> {
+    const host = new StillroomHost(opts);
+    try {
+      host.reloadPresets();
+      host.resume();
+      host.refresh();
+      host.timer = setInterval(() => host.tick(), opts.tickMs ?? 1000);
+      host.timer.unref?.();
+      host.tick();
+    } catch (err) {
+      host.close();
+      throw err;
+    }
+    return host;
+  }
+
+  private get sessionsDir(): string {
+    return join(this.opts.dataDir, 'sessions');
+  }
+
+  reloadPresets(): void {
+    this.catalog = loadPresets(join(this.opts.appRoot, 'playlists'), join(this.opts.dataDir, 'presets'));
+    for (const p of this.catalog.problems) this.log(`preset refused: ${p.source}: ${p.message}`);
+  }
+
+  /** Replays the newest journal; a session that was running when the process died continues. */
+  private resume(): void {
+    const files = listJournals(this.sessionsDir);
+    const file = files[files.length - 1];
+    if (!file) return;
+    const { events, skipped } = readJournal(file);
+    for (const s of skipped) this.log(`journal: ${s}`);
+    let state: SessionState | null = null;
+    for (const ev of events) state = applyEvent(state, ev);
+    if (state && state.status === 'running') {
+      this.state = state;
+      this.journal = Journal.reopen(file, state.lastSeq);
+      const at = new Date(state.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+      this.notice(`Resumed the session started at ${at}.`);
+      this.log(`resumed session ${state.plan.sessionId} (${events.length} events)`);
+    }
+  }
+
+  presets(): LoadedPreset[] {
+    return this.catalog.presets;
+  }
+
+  /** Validates and runs one command. Commands run one at a time, in order. */
+  dispatch(name: unknown, args: unknown): Promise<CommandResult> {
+    const v = validateCommand(name, args);
+    if (!v.ok) return Promise.resolve({ ok: false, error: v.error });
+    const run = this.queue.then(() => this.execute(v.name, v.args));
+    this.queue = run.catch(() => undefined);
+    return run.then(
+      (): CommandResult => ({ ok: true }),
+      (err: unknown): CommandResult => {
+        if (!(err instanceof Refusal)) this.log(`command ${v.name} failed: ${(err as Error).stack ?? String(err)}`);
+        return { ok: false, error: err instanceof Error ? err.message : String(err) };
+      },
+    );
+  }
+
+  private append(ev: NewSessionEvent): void {
+    if (!this.journal) throw new Refusal('no session is running');
+    const full = this.journal.append(ev);
+    this.state = applyEvent(this.state, full);
+  }
+
+  private requireRunning(): SessionState {
+    if (this.state?.status !== 'running' || !this.journal) throw new Refusal('no session is running');
+    return this.state;
+  }
+
+  private async execute(name: CommandName, rawArgs: ParsedArgs<CommandName>): Promise<void> {
+    const at = this.clock();
+    switch (name) {
+      case 'startSession': {
+        const args = rawArgs as ParsedArgs<'startSession'>;
+        if (this.state?.status === 'running') throw new Refusal('a session is already running; end it before starting another');
+        const loaded = this.catalog.presets.find((p) => p.preset.id === args.presetId);
+        if (!loaded) throw new Refusal(`no preset with id "${args.presetId}"`);
+        const resolved = await resolvePlaylists(loaded.preset, join(this.opts.appRoot, 'assets'));
+        const stamp = new Date(at).toISOString().replace(/[:.]/g, '-').replace('Z', '');
+        const plan: SessionPlan = {
+          sessionId: `${stamp}-${randomBytes(3).toString('hex')}`,
+          preset: loaded.preset,
+          clientAlias: args.clientAlias,
+          intention: args.intention,
+          tracks: resolved.tracks,
+          phaseTracks: resolved.phaseTracks,
+          safeScene: this.opts.settings.get('safeScene'),
+        };
+        this.journal?.close();
+        this.journal = Journal.create(this.sessionsDir, plan.sessionId);
+        this.notices = [];
+        this.append({ type: 'SessionStarted', at: this.clock(), plan });
+        const missing = Object.values(resolved.tracks).filter((t) => t.problem);
+        if (missing.length > 0) {
+          this.notice(
+            `${missing.length} track${missing.length > 1 ? 's' : ''} will be skipped: ${missing
+              .slice(0, 3)
+              .map((t) => `${t.title} (${t.problem})`)
+              .join(', ')}${missing.length > 3 ? '…' : ''}`,
+          );
+        }
+        break;
+      }
+      case 'recordDose': {
+        const s = this.requireRunning();
+        const args = rawArgs as ParsedArgs<'recordDose'>;
+        if (s.doseAt !== null) throw new Refusal('the dose is already recorded');
+        this.append({ type: 'DoseGiven', at, note: args.note });
+        break;
+      }
+      case 'advancePhase': {
+        const s = this.requireRunning();
+        if (phaseIndexAt(s, at) >= s.phases.length - 1) throw new Refusal('this is the last phase; use End session to finish');
+        this.append({ type: 'PhaseAdvanced', at });
+        break;
+      }
+      case 'extendPhase': {
+        this.requireRunning();
+        this.append({ type: 'PhaseExtended', at, minutes: (rawArgs as ParsedArgs<'extendPhase'>).minutes });
+        break;
+      }
+      case 'holdPhase': {
+        const s = this.requireRunning();
+        if (s.phases[phaseIndexAt(s, at)]?.heldSince !== null) throw new Refusal('the phase is already on hold');
+        this.append({ type: 'PhaseHeld', at });
+        break;
+      }
+      case 'resumePhase': {
+        const s = this.requireRunning();
+        if (s.phases[phaseIndexAt(s, at)]?.heldSince === null) throw new Refusal('the phase is not on hold');
+        this.append({ type: 'PhaseResumed', at });
+        break;
+      }
+      case 'setSafeState': {
+        const s = this.requireRunning();
+        const on = (rawArgs as ParsedArgs<'setSafeState'>).on;
+        if (s.safe.on !== on) this.append({ type: on ? 'SafeStateOn' : 'SafeStateOff', at });
+        break;
+      }
+      case 'skipTrack': {
+        this.requireRunning();
+        if (!this.timeline || segmentsAt(this.timeline, at).length === 0) throw new Refusal('no music is playing');
+        this.append({ type: 'TrackSkipped', at });
+        break;
+      }
+      case 'reportTrackFailed': {
+        const s = this.requireRunning();
+        const args = rawArgs as ParsedArgs<'reportTrackFailed'>;
+        const track = s.plan.tracks[args.trackId];
+        if (!track) throw new Refusal(`no track "${args.trackId}" in this session`);
+        if (s.failures.some((f) => f.trackId === args.trackId)) break;
+        this.append({ type: 'TrackFailed', at, trackId: args.trackId, reason: args.reason });
+        this.notice(`Skipped “${track.title}”: ${args.reason}`);
+        this.log(`track failed: ${args.trackId}: ${args.reason}`);
+        break;
+      }
+      case 'endSession': {
+        this.requireRunning();
+        this.append({ type: 'SessionEnded', at });
+        this.journal?.close();
+        this.journal = null;
+        break;
+      }
+      case 'addNote': {
+        const s = this.requireRunning();
+        this.append({ type: 'NoteAdded', at, id: `n${s.lastSeq + 1}`, text: (rawArgs as ParsedArgs<'addNote'>).text });
+        break;
+      }
+    }
+    this.refresh();
+  }
+
+  private notice(text: string): void {
+    this.notices = [...this.notices.slice(-4), text];
+  }
+
+  /** Rebuilds the timeline and tells the lighting director and every listener. */
+  private refresh(): void {
+    const now = this.clock();
+    this.timeline = this.state ? buildTimeline(this.state, now) : null;
+    const safe = this.state?.plan.safeScene ?? this.opts.settings.get('safeScene');
+    this.director.setKeyframes(this.timeline?.light ?? null, safe);
+    this.lastPublish = now;
+    this.director.tick(now);
+    this.emit({ kind: 'state', snapshot: this.snapshot() });
+  }
+
+  private tick(): void {
+    const now = this.clock();
+    if (this.state?.status === 'running' && now - this.lastPublish >= REPUBLISH_MS) this.refresh();
+    else this.director.tick(now);
+  }
+
+  snapshot(): HostSnapshot {
+    return {
+      now: this.clock(),
+      presets: this.catalog.presets.map(summarise),
+      defaultPresetId: this.opts.defaultPresetId ?? null,
+      presetProblems: this.catalog.problems,
+      session: this.state,
+      timeline: this.timeline,
+      lamp: this.lamp,
+      notices: this.notices,
+    };
+  }
+
+  /** Listens to state and lamp messages; returns an unsubscribe function. */
+  subscribe(listener: (m: HostMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(m: HostMessage): void {
+    for (const l of this.listeners) {
+      try {
+        l(m);
+      } catch (err) {
+        this.log(`listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** The file behind a track of the current session, or null (nothing else is ever served). */
+  mediaFile(trackId: string): string | null {
+    return this.state?.plan.tracks[trackId]?.file ?? null;
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.journal?.close();
+    this.journal = null;
+    this.listeners.clear();
+    this.releaseLock();
+  }
+}

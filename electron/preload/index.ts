@@ -1,0 +1,45 @@
+/**
+ * The preload: exposes exactly the named commands of the contract, the state stream and the
+ * media URL helper as `window.stillroom`. Nothing else of Electron reaches the page.
+ * Sandboxed, so it imports only the dependency-free command list.
+ */
+import { contextBridge, ipcRenderer } from 'electron';
+import { COMMAND_NAMES, IPC } from '../host/commands';
+import type { CommandResult, HostSnapshot, LampState } from '../host/contract';
+
+type HostMessage = { kind: 'state'; snapshot: HostSnapshot } | { kind: 'lamp'; lamp: LampState };
+
+let last: HostSnapshot | null = null;
+const listeners = new Set<(s: HostSnapshot) => void>();
+let readyAsked = false;
+
+function deliver(s: HostSnapshot): void {
+  last = s;
+  for (const l of listeners) l(s);
+}
+
+ipcRenderer.on(IPC.state, (_event, m: HostMessage) => {
+  if (m.kind === 'state') deliver(m.snapshot);
+  else if (last) deliver({ ...last, lamp: m.lamp });
+});
+
+const methods: Record<string, (args: unknown) => Promise<CommandResult>> = {};
+for (const name of COMMAND_NAMES) {
+  methods[name] = (args: unknown) => ipcRenderer.invoke(IPC.command, name, args ?? {}) as Promise<CommandResult>;
+}
+
+contextBridge.exposeInMainWorld('stillroom', {
+  ...methods,
+  onState(listener: (s: HostSnapshot) => void): () => void {
+    listeners.add(listener);
+    if (last) listener(last);
+    if (!readyAsked) {
+      readyAsked = true;
+      // Tell main we listen; it answers with the current snapshot (nothing sent earlier is lost).
+      void (ipcRenderer.invoke(IPC.ready) as Promise<HostSnapshot>).then(deliver);
+    }
+    return () => listeners.delete(listener);
+  },
+  mediaUrl: (trackId: string) => `/media/${encodeURIComponent(trackId)}`,
+  shell: 'electron',
+});

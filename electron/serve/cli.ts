@@ -1,0 +1,91 @@
+/**
+ * The browser host: `node out/main/serve.js [--port N] [--data-dir DIR] [--preset ID]`.
+ * Runs the same host services as the desktop app and serves the built renderer to a browser
+ * on 127.0.0.1. Prints exactly one line on stdout when ready; everything else goes to stderr.
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { StillroomHost } from '../host/host';
+import { DataDirBusyError } from '../services/lock';
+import { defaultDataDir } from '../services/paths';
+import { confSettings } from '../services/settings';
+import { startServer } from './server';
+
+interface CliOptions {
+  port: number;
+  dataDir: string;
+  presetId: string | null;
+}
+
+function usage(problem: string): never {
+  process.stderr.write(`${problem}\nusage: npm run serve -- [--port N] [--data-dir DIR] [--preset ID]\n`);
+  process.exit(64);
+}
+
+export function parseArgs(argv: string[]): CliOptions {
+  const opts: CliOptions = { port: 5170, dataDir: defaultDataDir(), presetId: null };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [flag, inline] = arg.includes('=') ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') usage(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--port') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 0 || n > 65535) usage('--port must be a whole number from 0 to 65535 (0 = any free port)');
+      opts.port = n;
+    } else if (flag === '--data-dir') opts.dataDir = resolve(value());
+    else if (flag === '--preset') opts.presetId = value();
+    else usage(`unknown option ${arg}`);
+  }
+  return opts;
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const here = dirname(fileURLToPath(import.meta.url));
+  const appRoot = resolve(here, '..', '..');
+  let host: StillroomHost;
+  try {
+    host = await StillroomHost.open({
+      dataDir: opts.dataDir,
+      appRoot,
+      settings: confSettings(opts.dataDir),
+      defaultPresetId: opts.presetId,
+      log: (l) => process.stderr.write(`stillroom: ${l}\n`),
+    });
+  } catch (err) {
+    process.stderr.write(`stillroom: ${(err as Error).message}\n`);
+    process.exit(err instanceof DataDirBusyError ? 75 : 1);
+  }
+  if (opts.presetId && !host.presets().some((p) => p.preset.id === opts.presetId)) {
+    process.stderr.write(`stillroom: no preset with id "${opts.presetId}"; showing all presets\n`);
+  }
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(host, join(appRoot, 'out', 'renderer'), opts.port);
+  } catch (err) {
+    host.close();
+    process.stderr.write(`stillroom: could not start the server: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`Stillroom is running at ${server.url}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`stillroom: ${signal}, shutting down\n`);
+    void server.close().finally(() => {
+      host.close();
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,141 @@
+/**
+ * The browser host's transport: serves the built renderer over HTTP, the session's audio
+ * files (with Range, so the player can seek), and the command/state bridge over WebSocket.
+ * Loopback only; requests whose Host or Origin is not this server are refused, so no web
+ * page the therapist happens to open can reach the session.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { ClientMessage, ServerMessage } from '../host/contract';
+import type { StillroomHost } from '../host/host';
+import { MEDIA_TYPES, parseRange } from '../services/range';
+
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+  res.end(body);
+}
+
+/** Serves a file honouring a single `Range: bytes=a-b` request (what <audio> sends). */
+function serveFile(req: IncomingMessage, res: ServerResponse, file: string, cache: string): void {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) {
+      send(res, 404, 'not found');
+      return;
+    }
+    size = st.size;
+  } catch {
+    send(res, 404, 'not found');
+    return;
+  }
+  const type = MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const base = { 'content-type': type, 'accept-ranges': 'bytes', 'cache-control': cache, 'x-content-type-options': 'nosniff' };
+  const range = parseRange(req.headers.range, size);
+  if (range.kind === 'unsatisfiable') {
+    res.writeHead(416, { 'content-range': `bytes */${size}` });
+    return void res.end();
+  }
+  if (range.kind === 'partial') {
+    const { start, end } = range;
+    res.writeHead(206, { ...base, 'content-length': String(end - start + 1), 'content-range': `bytes ${start}-${end}/${size}` });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file, { start, end })
+      .on('error', () => res.destroy())
+      .pipe(res);
+    return;
+  }
+  res.writeHead(200, { ...base, 'content-length': String(size) });
+  if (req.method === 'HEAD') return void res.end();
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
+}
+
+/** Starts the browser host's server on 127.0.0.1. */
+export async function startServer(host: StillroomHost, rendererDir: string, port: number): Promise<RunningServer> {
+  const root = resolve(rendererDir);
+  if (!existsSync(join(root, 'index.html'))) throw new Error(`the renderer is not built (${root}/index.html is missing)`);
+  let origin = '';
+  const allowedHosts = new Set<string>();
+
+  const server: Server = createServer((req, res) => {
+    if (!req.headers.host || !allowedHosts.has(req.headers.host)) return send(res, 421, 'wrong host');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname.startsWith('/media/')) {
+      const file = host.mediaFile(decodeURIComponent(url.pathname.slice('/media/'.length)));
+      if (!file) return send(res, 404, 'no such track in this session');
+      return serveFile(req, res, file, 'no-store');
+    }
+    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    const file = resolve(root, rel || 'index.html');
+    if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'forbidden');
+    const target = existsSync(file) && statSync(file).isFile() ? file : join(root, 'index.html');
+    return serveFile(req, res, target, target.endsWith('index.html') ? 'no-store' : 'max-age=3600');
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (req, socket, head) => {
+    const okHost = req.headers.host && allowedHosts.has(req.headers.host);
+    const okOrigin = !req.headers.origin || allowedHosts.has(req.headers.origin.replace(/^https?:\/\//, ''));
+    if (!okHost || !okOrigin || new URL(req.url ?? '/', origin).pathname !== '/bridge') {
+      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    const out = (m: ServerMessage) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m));
+    };
+    const unsubscribe = host.subscribe((m) => out(m));
+    out({ kind: 'state', snapshot: host.snapshot() });
+    ws.on('message', (data) => {
+      let msg: Partial<ClientMessage>;
+      try {
+        msg = JSON.parse(String(data)) as Partial<ClientMessage>;
+      } catch {
+        return out({ kind: 'reply', id: -1, result: { ok: false, error: 'message is not JSON' } });
+      }
+      const id = typeof msg.id === 'number' ? msg.id : -1;
+      void host.dispatch(msg.command, msg.args).then((result) => out({ kind: 'reply', id, result }));
+    });
+    ws.on('close', unsubscribe);
+    ws.on('error', unsubscribe);
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => ok());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${actual}`;
+  allowedHosts.add(`127.0.0.1:${actual}`);
+  allowedHosts.add(`localhost:${actual}`);
+
+  return {
+    url: `${origin}/`,
+    port: actual,
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close();
+        server.closeAllConnections?.();
+        server.close(() => ok());
+      }),
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Per-machine settings behind a small interface: electron-store in the desktop shell, `conf`
+ * (the library electron-store is built on, same API) in the browser host and in tests,
+ * because electron-store imports Electron when loaded.
+ */
+import Conf from 'conf';
+
+export interface SettingsShape {
+  /** Where the room goes in safe state and after a session: a calm working light. */
+  safeScene: { level: number; kelvin: number };
+}
+
+export const DEFAULT_SETTINGS: SettingsShape = {
+  safeScene: { level: 60, kelvin: 2700 },
+};
+
+export interface Settings {
+  get<K extends keyof SettingsShape>(key: K): SettingsShape[K];
+  set<K extends keyof SettingsShape>(key: K, value: SettingsShape[K]): void;
+}
+
+/** The minimal surface of conf / electron-store that Stillroom uses. */
+export interface KeyValueStore {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+}
+
+/** Validates what comes back from disk: a hand-edited or damaged file falls back to defaults. */
+export function settingsOver(store: KeyValueStore): Settings {
+  return {
+    get(key) {
+      const v = store.get(key);
+      if (key === 'safeScene') {
+        const s = v as { level?: unknown; kelvin?: unknown } | undefined;
+        if (
+          s &&
+          typeof s.level === 'number' &&
+          typeof s.kelvin === 'number' &&
+          s.level >= 0 &&
+          s.level <= 100 &&
+          s.kelvin >= 1500 &&
+          s.kelvin <= 9000
+        ) {
+          return { level: s.level, kelvin: s.kelvin } as SettingsShape[typeof key];
+        }
+      }
+      return DEFAULT_SETTINGS[key];
+    },
+    set(key, value) {
+      store.set(key, value);
+    },
+  };
+}
+
+/** Settings stored with `conf` in a folder of our choosing (browser host, tests). */
+export function confSettings(dir: string): Settings {
+  const conf = new Conf<Record<string, unknown>>({ cwd: dir, configName: 'settings', projectName: 'stillroom' });
+  return settingsOver(conf);
+}
