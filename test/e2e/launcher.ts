@@ -1,0 +1,126 @@
+/**
+ * One launcher for the end-to-end tests: starts the browser host on a fresh data folder,
+ * waits for its "running at" line (a named readiness signal, not a sleep), and opens Debian's
+ * Chromium with audio unmuted. Everything started is stopped, by PID, when the test ends.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, test as base, chromium, type Page } from '@playwright/test';
+
+export const ROOT = resolve(__dirname, '..', '..');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+export interface RunningHost {
+  url: string;
+  dataDir: string;
+  process: ChildProcess;
+  stderr: () => string;
+}
+
+/** Starts `node out/main/serve.js` and resolves once it prints its address. */
+export function startHost(dataDir: string, extra: string[] = []): Promise<RunningHost> {
+  const child = spawn(process.execPath, [join(ROOT, 'out', 'main', 'serve.js'), '--port', '0', '--data-dir', dataDir, ...extra], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: process.env,
+  });
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`host did not start in 20 s:\n${err}`)), 20_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Stillroom is running at (http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        ok({ url: m[1], dataDir, process: child, stderr: () => err });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`host exited with ${code}:\n${err}`));
+    });
+  });
+}
+
+export async function stopHost(h: RunningHost, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  if (h.process.exitCode !== null || h.process.signalCode !== null) return h.process.exitCode;
+  return new Promise((ok) => {
+    h.process.once('exit', (code) => ok(code));
+    h.process.kill(signal);
+  });
+}
+
+export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'stillroom-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    ignoreDefaultArgs: ['--mute-audio'],
+    viewport: { width: 1280, height: 800 },
+    env: { ...process.env } as Record<string, string>,
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Fixtures {
+  dataDir: string;
+  host: RunningHost;
+  app: Page;
+  restartHost: (signal?: NodeJS.Signals) => Promise<RunningHost>;
+}
+
+export const test = base.extend<Fixtures>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring.
+  dataDir: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'stillroom-data-'));
+    await use(dir);
+    rmSync(dir, { recursive: true, force: true });
+  },
+  host: async ({ dataDir }, use) => {
+    const holder: { current: RunningHost } = { current: await startHost(dataDir, ['--preset', 'demo-quick']) };
+    await use(holder.current);
+    await stopHost(holder.current);
+  },
+  restartHost: async ({ host, dataDir }, use) => {
+    const started: RunningHost[] = [];
+    await use(async (signal = 'SIGKILL') => {
+      const last = started.at(-1) ?? host;
+      await stopHost(last, signal);
+      const next = await startHost(dataDir, ['--preset', 'demo-quick']);
+      started.push(next);
+      return next;
+    });
+    for (const h of started) await stopHost(h);
+  },
+  app: async ({ host }, use) => {
+    const { context, close } = await launchChromium();
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(host.url);
+    await use(page);
+    await close();
+  },
+});
+
+export { expect } from '@playwright/test';
