@@ -6,7 +6,8 @@
 #
 # Needs: bash, awk, sox (14.4+), ffmpeg with libvorbis.
 # Usage: scripts/make-demo-audio.sh            (writes assets/demo-audio/*.ogg)
-#        OUT=/some/dir scripts/make-demo-audio.sh
+#        OUT=/some/dir scripts/make-demo-audio.sh   (write elsewhere, e.g. to compare)
+#        KEEP_TMP=1 scripts/make-demo-audio.sh      (keep the last track's intermediate WAVs)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -60,7 +61,7 @@ voice() {
 chord() {
   local out=$1 len=$2 period=$3 first=$4
   shift 4
-  local i=0 n=$# files=() midi wave level pan beat breath phase
+  local i=0 files=() midi wave level pan beat breath phase
   for midi in "$@"; do
     if [ "$i" -eq 0 ]; then wave=triangle; level=0.9; else wave=sine; level=$(calc "0.75 / (1 + 0.25 * $i)"); fi
     pan=$(calc "($i % 2 == 0 ? -1 : 1) * 0.12 * $i")          # bass centred, others fan out
@@ -75,7 +76,6 @@ chord() {
   if [ "$first" -eq 1 ]; then phase=25; else phase=75; fi
   sox -q -m "${files[@]}" "$out" synth sine amod "$(calc "1 / $period")" 15 "$phase"
   rm -f "${files[@]}"
-  : "$n"
 }
 
 # ebur128 summary of a file -> "I TP" (integrated LUFS, true peak dBTP).
@@ -111,17 +111,21 @@ track() {
     echo "make-demo-audio: $file true peak $tp dBTP is not below $MAX_TRUE_PEAK" >&2
     exit 1
   fi
+  if awk -v i="$i" -v t="$TARGET_LUFS" 'BEGIN { d = i - t; exit !(d > 1 || d < -1) }'; then
+    echo "make-demo-audio: $file measures $i LUFS, not $TARGET_LUFS" >&2
+    exit 1
+  fi
   printf '%-24s %-16s %6.2f s  %6s LUFS  %5s dBTP  %4d KiB\n' \
     "$file" "$title" "$(soxi -D "$OUT/$file")" "$i" "$tp" "$(( $(stat -c %s "$OUT/$file") / 1024 ))"
 }
 
 #      file                  title             len  swell lowpass  chord A (MIDI notes)    chord B
-track 01-morning-field.ogg  "Morning Field"    82   26    1600    "50 57 62 64 66 69"     "50 55 59 62 69 71"   # D major add9 / G over D
-track 02-slow-water.ogg     "Slow Water"       57   22    1400    "41 48 57 64 67"        "41 46 62 65 69"      # F major 7 / B-flat over F
-track 03-low-cloud.ogg      "Low Cloud"        90   30    1300    "45 52 55 60 71"        "45 50 53 60 64"      # A minor 9 / D minor over A
-track 04-still-lake.ogg     "Still Lake"       66   24    1500    "39 51 58 63 65 67"     "39 51 56 60 63 70"   # E-flat add9 / A-flat over E-flat
-track 05-evening-light.ogg  "Evening Light"    51   18    1700    "43 50 57 62 71"        "43 48 55 64 67"      # G sus2 / C over G
-track 06-warm-stone.ogg     "Warm Stone"       74   28    1400    "40 47 56 64 66 71"     "40 45 57 61 64 71"   # E major add9 / A over E
+track 01-morning-field.ogg  "Morning Field"    88   26    1600    "50 57 62 64 66 69"     "50 55 59 62 69 71"   # D major add9 / G over D
+track 02-slow-water.ogg     "Slow Water"       64   22    1400    "41 48 57 64 67"        "41 46 62 65 69"      # F major 7 / B-flat over F
+track 03-low-cloud.ogg      "Low Cloud"        97   30    1300    "45 52 55 60 71"        "45 50 53 60 64"      # A minor 9 / D minor over A
+track 04-still-lake.ogg     "Still Lake"       72   24    1500    "39 51 58 63 65 67"     "39 51 56 60 63 70"   # E-flat add9 / A-flat over E-flat
+track 05-evening-light.ogg  "Evening Light"    55   18    1700    "43 50 57 62 71"        "43 48 55 64 67"      # G sus2 / C over G
+track 06-warm-stone.ogg     "Warm Stone"       81   28    1400    "40 47 56 64 66 71"     "40 45 57 61 64 71"   # E major add9 / A over E
 
 [ -n "${KEEP_TMP:-}" ] && echo "kept $TMP"
 echo "total: $(du -cb "$OUT"/*.ogg | awk 'END { printf "%.2f MB", $1 / 1e6 }')"

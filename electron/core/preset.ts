@@ -149,9 +149,13 @@ export function parsePreset(text: string, source: string): Preset {
   }
   if (raw && typeof raw === 'object' && 'format' in raw) {
     const format = (raw as { format: unknown }).format;
-    if (typeof format === 'string' && format !== PRESET_FORMAT && format.startsWith('stillroom.preset/')) {
+    const version = typeof format === 'string' ? /^stillroom\.preset\/(\d+)$/.exec(format) : null;
+    if (version && format !== PRESET_FORMAT) {
+      const newer = Number(version[1]) > 1;
       throw new PresetError(source, [
-        `format "${format}" is newer than this version of Stillroom understands (${PRESET_FORMAT}); please update Stillroom`,
+        newer
+          ? `format: "${format}" is newer than this version of Stillroom understands (${PRESET_FORMAT}); please update Stillroom`
+          : `format: "${format}" is not a format this version of Stillroom understands (${PRESET_FORMAT})`,
       ]);
     }
   }

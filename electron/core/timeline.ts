@@ -106,7 +106,7 @@ export function buildTimeline(state: SessionState, now: number, horizonMs = DEFA
     if (span.expected) break;
     const cfg = plan.preset.phases[span.index];
     if (!cfg) break;
-    const spanEnd = span.end ?? horizonEnd;
+    const spanEnd = span.end ?? Math.max(horizonEnd, span.start + horizonMs);
     if (spanEnd <= span.start && span.index > 0) continue;
     const ids = (plan.phaseTracks[span.index] ?? []).filter((id) => plan.tracks[id]?.file);
     const xf = cfg.crossfadeS * 1000;
@@ -154,20 +154,28 @@ export function buildTimeline(state: SessionState, now: number, horizonMs = DEFA
         gain: cfg.volume,
       };
       segments.push(seg);
+      // A forced fade (skip, advance, boundary) can outlast the incoming track's full-level
+      // stretch when that track is short: the outgoing track must be gone by the time the
+      // incoming one starts fading into the next, or three tracks would sound together.
+      for (let i = segments.length - 2; i >= Math.max(0, segments.length - 4); i--) {
+        const older = segments[i] as AudioSegment;
+        if (older.end > seg.fadeOutStart && older.fadeOutStart < seg.fadeOutStart) older.end = seg.fadeOutStart;
+      }
       k++;
       p = choice.at + 1;
       const naturalNext = seg.fadeOutStart;
       // A press that came while this track was still waiting to come in has already been served.
       while (ei < events.length && (events[ei] as Forced).at < seg.start) ei++;
+      // A failure of a track not playing now only removes it from what follows (pick skips it);
+      // it must not use up this track's turn, or a skip later in the same track would be lost.
+      while (ei < events.length) {
+        const f = events[ei] as Forced;
+        if (f.at >= Math.min(naturalNext, spanEnd) || f.kind !== 'fail' || f.trackId === seg.trackId) break;
+        ei++;
+      }
       const ev = events[ei];
       if (ev && ev.at < Math.min(naturalNext, spanEnd)) {
         ei++;
-        if (ev.kind === 'fail' && ev.trackId !== seg.trackId) {
-          // A failure of a track not playing now only removes it from what follows.
-          cursor = naturalNext;
-          fadeIn = xfN;
-          continue;
-        }
         const fade = ev.kind === 'fail' ? FAIL_FADE_MS : Math.max(MIN_FORCED_FADE_MS, xf);
         cursor = beginTransition(segments, ev.at, fade);
         fadeIn = fade;

@@ -1,0 +1,34 @@
+/**
+ * `npm run bench`: Stillroom's performance figures, as a readable table, or with `--json`
+ * as one JSON object (name → value, units in the names). Figures live here, not in tests.
+ */
+import { existsSync } from 'node:fs';
+import { benchBrowser } from './browser';
+import { benchJournal, benchTimeline } from './core';
+
+const json = process.argv.includes('--json');
+const results: Record<string, number> = {};
+const log = (s: string) => {
+  if (!json) process.stderr.write(`${s}\n`);
+};
+
+log('timeline…');
+Object.assign(results, benchTimeline());
+log('journal…');
+Object.assign(results, benchJournal());
+if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
+  log('browser host + Chromium (about 40 s)…');
+  Object.assign(results, await benchBrowser());
+} else {
+  log('Chromium not found: browser figures skipped');
+}
+
+const round = (v: number) => (Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 1000) / 1000);
+const rounded = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, round(v)]));
+if (json) {
+  process.stdout.write(`${JSON.stringify(rounded)}\n`);
+} else {
+  const width = Math.max(...Object.keys(rounded).map((k) => k.length));
+  process.stdout.write(`${'figure'.padEnd(width)}  value\n${'-'.repeat(width)}  -----\n`);
+  for (const [k, v] of Object.entries(rounded)) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+}
