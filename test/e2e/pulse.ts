@@ -61,3 +61,27 @@ export async function startPulse(dir: string): Promise<Pulse | null> {
     },
   };
 }
+
+/**
+ * Records the null sink's monitor for `seconds` with parec and returns the RMS level in
+ * dBFS of what Chromium really played (16-bit stereo at 44.1 kHz).
+ */
+export async function recordRoomRmsDb(seconds: number): Promise<number> {
+  const chunks: Buffer[] = [];
+  const rec = spawn('parec', ['-d', 'room.monitor', '--format=s16le', '--rate=44100', '--channels=2', '--latency-msec=20', '--raw'], {
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  rec.stdout?.on('data', (d: Buffer) => chunks.push(d));
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  rec.kill('SIGINT');
+  await new Promise((r) => rec.once('exit', r));
+  const pcm = Buffer.concat(chunks);
+  let sum = 0;
+  const n = Math.floor(pcm.length / 2);
+  for (let i = 0; i < n; i++) {
+    const v = pcm.readInt16LE(i * 2) / 32768;
+    sum += v * v;
+  }
+  return n === 0 ? -120 : 10 * Math.log10(sum / n + 1e-12);
+}

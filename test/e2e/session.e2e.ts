@@ -5,6 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './launcher';
+import { recordRoomRmsDb } from './pulse';
 
 interface AudioDebug {
   ctxState: string;
@@ -26,6 +27,12 @@ async function audio(page: Page): Promise<AudioDebug> {
 
 async function soundFlows(page: Page): Promise<void> {
   await expect.poll(() => rmsDb(page), { timeout: 20_000, message: 'music should be audible on the output' }).toBeGreaterThan(-60);
+}
+
+/** Where PulseAudio runs, prove the sound reaches the (null) sound card, not only the page's meter. */
+async function soundReachesTheRoom(): Promise<void> {
+  if (!process.env.STILLROOM_PULSE) return;
+  expect(await recordRoomRmsDb(2), 'the recorded output should carry music').toBeGreaterThan(-55);
 }
 
 async function musicPositionMatchesPlan(page: Page): Promise<void> {
@@ -50,6 +57,7 @@ test('a quick demo session runs end to end and survives a reload and a host cras
   await expect(phase).toHaveText(/arriv|prepar|intention|settl/i);
   const firstPhase = (await phase.textContent()) ?? '';
   await soundFlows(page);
+  await soundReachesTheRoom();
   const lampBefore = await lampLevel(page);
 
   await page.getByRole('button', { name: 'Dose given' }).click();

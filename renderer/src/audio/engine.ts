@@ -1,0 +1,380 @@
+/**
+ * The audio engine: plays the host's timeline by the host's wall clock. It is a plain class,
+ * outside the store; `AudioDriver` feeds it snapshots and it reports a meter reading back.
+ *
+ * Scheduling: a 200 ms tick creates a voice (preloading) ~20 s before a segment starts, arms an
+ * exact timer for a start that is imminent, starts anything whose time has come (seeking to
+ * where the wall clock says, so a reload rejoins mid-track with a short fade-in), and releases
+ * voices after their end. Reconciling: a new timeline is matched by segment id — a voice whose
+ * id persists keeps playing and only gets its fade curves re-laid; one whose id vanished fades
+ * out over 1.5 s. Failures (load, decode, stall > 2 s, early end) are reported to the host once
+ * per segment; the host re-plans and the next track fades in.
+ */
+import { Howler } from 'howler';
+import type { SessionState } from '../../../electron/core/session';
+import type { AudioSegment, Timeline } from '../../../electron/core/timeline';
+import type { StillroomApi } from '../../../electron/host/contract';
+import type { AudioDebug } from './debug';
+import { formatOf } from './format';
+import { LEAVE_FADE_MS } from './gain';
+import { MasterBus, SAFE_DB } from './master';
+import type { MeterReading } from './types';
+import { Voice } from './voice';
+
+const TICK_MS = 200;
+const PRELOAD_MS = 20_000;
+const METER_MS = 250;
+const WATCHDOG_MS = 1000;
+/** Joining a segment with less than this left is not worth a start (it would only fade). */
+const MIN_JOIN_MS = 1500;
+/** Keep a voice this long past its end so the last of the fade leaves the output buffer. */
+const END_GRACE_MS = 300;
+/** If the audio clock and the wall clock disagree by more than this, fades are laid again. */
+const DRIFT_LIMIT_S = 0.15;
+const REPORT_RETRY_MS = 3000;
+const REPORT_ATTEMPTS = 3;
+
+export interface EngineOptions {
+  api: StillroomApi;
+  /** Host wall clock (ms). */
+  now(): number;
+  onMeter(m: MeterReading): void;
+}
+
+export class AudioEngine {
+  private ctx: AudioContext | null = null;
+  private master: MasterBus | null = null;
+  private session: SessionState | null = null;
+  private timeline: Timeline | null = null;
+  private readonly voices = new Map<string, Voice>();
+  private readonly leaving = new Set<Voice>();
+  /** Segments reported as failed: never started again. */
+  private readonly failed = new Set<string>();
+  private timers: Array<ReturnType<typeof setInterval>> = [];
+  private blocked = false;
+  private problem: string | null = null;
+  /** Wall time since which the audio clock is known to run (null while it does not). */
+  private clockOkSince: number | null = null;
+  private lastCtxTime = -1;
+  private frozenTicks = 0;
+  private lastKick = 0;
+  private clockPair: { wall: number; ctx: number } | null = null;
+  private masterInitialised = false;
+  private disposed = false;
+
+  constructor(private readonly opts: EngineOptions) {}
+
+  /** Creates and resumes the AudioContext now, not at the first phase (its first start takes ~1 s). */
+  start(): void {
+    // Howler would suspend its context after 30 s without a Web Audio sound: routed html5 then goes silent.
+    Howler.autoSuspend = false;
+    // Its unlocker recreates the context when the rate is not 44.1 kHz, orphaning our nodes.
+    Howler.autoUnlock = false;
+    if (!Howler.ctx) Howler.mute(false); // creates howler's context without touching any volume
+    const ctx = Howler.ctx;
+    if (!ctx) {
+      this.problem = 'This browser offers no Web Audio: music cannot play.';
+      this.emitMeter(-120);
+      return;
+    }
+    this.ctx = ctx;
+    this.master = new MasterBus(ctx);
+    void ctx.resume().catch(() => undefined);
+    ctx.addEventListener('statechange', this.onStateChange);
+    for (const type of ['pointerdown', 'keydown'] as const) document.addEventListener(type, this.onGesture, true);
+    this.guardMediaKeys();
+    this.timers.push(setInterval(() => this.tick(), TICK_MS));
+    this.timers.push(setInterval(() => this.watchdog(), WATCHDOG_MS));
+    this.timers.push(setInterval(() => this.meter(), METER_MS));
+    this.installDebug();
+  }
+
+  /** A new snapshot: remember it and reconcile the voices. */
+  update(session: SessionState | null, timeline: Timeline | null): void {
+    const sameSession = session?.plan.sessionId === this.session?.plan.sessionId;
+    if (session === this.session && timeline === this.timeline) return;
+    this.session = session;
+    this.timeline = timeline;
+    if (!this.ctx || !this.master) return;
+    const now = this.opts.now();
+    if (!sameSession) this.failed.clear();
+    this.updateMaster(now);
+    this.reconcile(now);
+    this.tick();
+  }
+
+  private updateMaster(now: number): void {
+    if (!this.master) return;
+    const s = this.session;
+    let db: number | null;
+    if (!s) db = 0;
+    else if (s.safe.on) db = SAFE_DB;
+    // After the end the music fades out; do not bring it up again on the way out.
+    else if (s.status === 'ended') db = this.masterInitialised ? null : 0;
+    else db = 0;
+    if (db === null) return;
+    const nothingSounding = [...this.voices.values()].every((v) => !v.started) && this.leaving.size === 0;
+    this.master.setLevel(db, now, !this.masterInitialised || nothingSounding);
+    this.masterInitialised = true;
+  }
+
+  private keyOf(seg: AudioSegment): string {
+    return `${this.session?.plan.sessionId ?? '-'}/${seg.id}`;
+  }
+
+  private currentSegments(): AudioSegment[] {
+    return this.session && this.timeline ? this.timeline.segments : [];
+  }
+
+  private reconcile(now: number): void {
+    const next = new Map<string, AudioSegment>();
+    for (const seg of this.currentSegments()) next.set(this.keyOf(seg), seg);
+    for (const [key, voice] of this.voices) {
+      const seg = next.get(key);
+      if (!seg || seg.start !== voice.seg.start || seg.offsetS !== voice.seg.offsetS || seg.trackId !== voice.seg.trackId) {
+        // Gone from the plan (or now a different stretch of the file): fade it out.
+        this.retire(voice, now);
+        continue;
+      }
+      const changed =
+        seg.fadeInMs !== voice.seg.fadeInMs ||
+        seg.fadeOutStart !== voice.seg.fadeOutStart ||
+        seg.end !== voice.seg.end ||
+        seg.gain !== voice.seg.gain;
+      voice.seg = seg;
+      if (changed && voice.started) voice.reschedule(now);
+    }
+  }
+
+  private retire(voice: Voice, now: number): void {
+    this.voices.delete(voice.key);
+    voice.leave(now, LEAVE_FADE_MS);
+    if (voice.state === 'leaving') this.leaving.add(voice);
+  }
+
+  /** The scheduler: preload, arm, start, stop, check. */
+  private tick(): void {
+    const ctx = this.ctx;
+    if (!ctx || this.disposed) return;
+    const now = this.opts.now();
+    this.checkDrift(now, ctx);
+
+    for (const seg of this.currentSegments()) {
+      const key = this.keyOf(seg);
+      if (this.voices.has(key) || this.failed.has(key)) continue;
+      if (seg.end - now < MIN_JOIN_MS) continue;
+      if (seg.start - now > PRELOAD_MS) continue;
+      this.voices.set(key, this.createVoice(key, seg));
+    }
+
+    for (const voice of [...this.voices.values()]) {
+      if (voice.state === 'gone') {
+        this.voices.delete(voice.key);
+        continue;
+      }
+      if (!voice.started) {
+        const lead = voice.seg.start - now;
+        if (lead <= 0) voice.start(now);
+        else if (lead <= TICK_MS + 50 && !voice.startTimer) {
+          voice.startTimer = setTimeout(() => {
+            voice.startTimer = null;
+            if (this.voices.get(voice.key) === voice && !voice.started) voice.start(this.opts.now());
+          }, lead);
+        }
+        continue;
+      }
+      if (now >= voice.seg.end + END_GRACE_MS) {
+        this.voices.delete(voice.key);
+        voice.dispose();
+        continue;
+      }
+      const stall = voice.checkStall(now, this.clockOkSince);
+      if (stall) this.fail(voice, stall);
+    }
+
+    for (const voice of this.leaving) {
+      if (voice.state === 'gone' || now >= voice.leaveUntil) {
+        voice.dispose();
+        this.leaving.delete(voice);
+      }
+    }
+  }
+
+  private createVoice(key: string, seg: AudioSegment): Voice {
+    const ctx = this.ctx as AudioContext;
+    const track = this.session?.plan.tracks[seg.trackId];
+    return new Voice(key, seg, {
+      ctx,
+      output: (this.master as MasterBus).input,
+      url: this.opts.api.mediaUrl(seg.trackId),
+      format: formatOf(track?.file, seg.trackId),
+      nowWall: () => this.opts.now(),
+      onFailure: (voice, reason) => this.fail(voice, reason),
+      onBlocked: () => {
+        this.blocked = true;
+      },
+    });
+  }
+
+  /** Reports a track once per segment, fades its voice out; the host re-plans around it. */
+  private fail(voice: Voice, reason: string): void {
+    if (this.failed.has(voice.key)) return;
+    this.failed.add(voice.key);
+    const now = this.opts.now();
+    if (this.voices.get(voice.key) === voice) this.retire(voice, now);
+    const trackId = voice.seg.trackId;
+    console.warn(`audio: track ${trackId} failed: ${reason}`);
+    const report = (attempt: number): void => {
+      if (this.disposed) return;
+      void this.opts.api.reportTrackFailed({ trackId, reason: reason.slice(0, 500) }).then((r) => {
+        if (r.ok) return;
+        console.warn(`audio: reporting ${trackId} failed: ${r.error}`);
+        if (attempt < REPORT_ATTEMPTS) setTimeout(() => report(attempt + 1), REPORT_RETRY_MS);
+      });
+    };
+    report(1);
+  }
+
+  /** If the audio clock stopped or slid against the wall clock, lay every fade onto it again. */
+  private checkDrift(now: number, ctx: AudioContext): void {
+    const pair = this.clockPair;
+    this.clockPair = { wall: now, ctx: ctx.currentTime };
+    if (!pair) return;
+    const drift = ctx.currentTime - pair.ctx - (now - pair.wall) / 1000;
+    if (Math.abs(drift) <= DRIFT_LIMIT_S) {
+      // Keep the older pairing so slow drift accumulates until it matters.
+      this.clockPair = pair;
+      return;
+    }
+    for (const v of this.voices.values()) v.realign(now);
+    for (const v of this.leaving) v.realign(now);
+    this.master?.realign(now);
+  }
+
+  /** Every second: the context must be running and its clock must advance. */
+  private watchdog(): void {
+    const ctx = this.ctx;
+    if (!ctx || this.disposed) return;
+    const now = this.opts.now();
+    if (ctx.state === 'closed') {
+      this.problem = 'Audio output has closed; reload the window to get sound back.';
+      this.clockOkSince = null;
+      return;
+    }
+    if (ctx.state !== 'running') {
+      this.clockOkSince = null;
+      void ctx.resume().catch(() => undefined);
+      if (!navigator.userActivation?.hasBeenActive) this.blocked = true;
+      return;
+    }
+    const t = ctx.currentTime;
+    if (t === this.lastCtxTime) {
+      this.frozenTicks++;
+      this.clockOkSince = null;
+      if (this.frozenTicks >= 3) {
+        this.problem = 'Audio output is not running.';
+        if (now - this.lastKick > 10_000) {
+          this.lastKick = now;
+          void ctx
+            .suspend()
+            .then(() => ctx.resume())
+            .catch(() => undefined);
+        }
+      }
+    } else {
+      if (this.frozenTicks > 0 || this.clockOkSince === null) this.clockOkSince = now;
+      this.frozenTicks = 0;
+      this.problem = null;
+    }
+    this.lastCtxTime = t;
+  }
+
+  private readonly onStateChange = (): void => {
+    if (this.ctx?.state === 'running') this.blocked = [...this.voices.values()].some((v) => v.blocked);
+  };
+
+  /** The first click or key press after the browser blocked sound: start everything that should be playing. */
+  private readonly onGesture = (): void => {
+    const ctx = this.ctx;
+    if (!ctx) return;
+    if (ctx.state !== 'running') void ctx.resume().catch(() => undefined);
+    const now = this.opts.now();
+    for (const v of this.voices.values()) if (v.blocked) v.start(now);
+    this.blocked = false;
+  };
+
+  /** Hardware media keys must not pause the session's music. */
+  private guardMediaKeys(): void {
+    const session = navigator.mediaSession;
+    if (!session) return;
+    for (const action of ['play', 'pause', 'stop', 'seekbackward', 'seekforward', 'previoustrack', 'nexttrack'] as const) {
+      try {
+        session.setActionHandler(action, () => undefined);
+      } catch {
+        // Not every action exists everywhere.
+      }
+    }
+  }
+
+  private meter(): void {
+    const ctx = this.ctx;
+    if (!ctx || !this.master) return;
+    const running = ctx.state === 'running' && this.clockOkSince !== null;
+    // On a stopped context the analyser returns stale samples, not silence.
+    this.emitMeter(running ? this.master.rmsDb() : -120);
+  }
+
+  private emitMeter(db: number): void {
+    const rmsDb = Math.round(db * 10) / 10;
+    this.opts.onMeter({
+      rmsDb,
+      flowing: MasterBus.flowing(rmsDb),
+      ctxState: this.ctx?.state ?? 'none',
+      blocked: this.blocked,
+      problem: this.problem,
+    });
+  }
+
+  private installDebug(): void {
+    const engine = this;
+    const debug: AudioDebug = Object.freeze({
+      get ctxState() {
+        return engine.ctx?.state ?? 'none';
+      },
+      get voices() {
+        const now = engine.opts.now();
+        return [...engine.voices.values(), ...engine.leaving].map((v) => ({
+          id: v.seg.id,
+          trackId: v.seg.trackId,
+          state: v.state,
+          position: Math.round(v.position() * 100) / 100,
+          expected: Math.round((v.seg.offsetS + Math.max(0, now - v.seg.start) / 1000) * 100) / 100,
+          gain: Math.round(v.gain() * 10_000) / 10_000,
+        }));
+      },
+      get master() {
+        return Math.round((engine.master?.gain() ?? 0) * 10_000) / 10_000;
+      },
+      get failed() {
+        return [...engine.failed];
+      },
+    });
+    Object.defineProperty(window, '__stillroomAudio', { value: debug, configurable: true, enumerable: false, writable: false });
+  }
+
+  /** Stops everything at once (the page is going away). */
+  dispose(): void {
+    this.disposed = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    for (const type of ['pointerdown', 'keydown'] as const) document.removeEventListener(type, this.onGesture, true);
+    this.ctx?.removeEventListener('statechange', this.onStateChange);
+    for (const v of this.voices.values()) v.dispose();
+    for (const v of this.leaving) v.dispose();
+    this.voices.clear();
+    this.leaving.clear();
+    this.master?.dispose();
+    this.master = null;
+    if (window.__stillroomAudio) Reflect.deleteProperty(window, '__stillroomAudio');
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Gain over wall-clock time, and how to hand it to an AudioParam.
+ *
+ * A `GainPlan` is a pure function of host wall time plus the stretches where it changes;
+ * between those stretches it is constant. `applyPlan` turns the changing stretches into
+ * `setValueCurveAtTime` curves on the audio clock, so fades are sample-accurate and never stepped,
+ * and remembers what it scheduled so the next plan can start from exactly the level that is
+ * sounding (no jump when the host re-plans mid-fade).
+ */
+import { fadeInGain, fadeOutGain } from '../../../electron/core/curves';
+import { type AudioSegment, segmentEnvelope } from '../../../electron/core/timeline';
+
+export type GainFn = (wallMs: number) => number;
+
+export interface GainPlan {
+  fn: GainFn;
+  /** [from, to] wall-time stretches where `fn` changes. */
+  moving: Array<readonly [number, number]>;
+}
+
+/** A plan as scheduled on one param: where wall time and the audio clock were paired. */
+export interface ScheduledGain {
+  plan: GainPlan;
+  wall0: number;
+  ctx0: number;
+}
+
+/** Equal-power fade-in added when a segment is joined part-way (reload, late start). */
+export const RESUME_FADE_MS = 1500;
+/** Fade-out of a voice the timeline no longer has, or one that failed. */
+export const LEAVE_FADE_MS = 1500;
+/** How long a re-planned gain takes to glide from what is sounding to the new plan. */
+export const BLEND_MS = 1000;
+/** Even a "gapless" start or end gets this much ramp, so nothing clicks. */
+const DECLICK_MS = 40;
+/** Curve resolution: the audio thread interpolates linearly between points. */
+const STEP_MS = 20;
+const MAX_POINTS = 8192;
+
+/** The voice's gain for a segment: its envelope × phase level, times a resume fade when joined late. */
+export function segmentPlan(seg: AudioSegment, resumeAt: number | null): GainPlan {
+  const fadeInMs = Math.max(seg.fadeInMs, DECLICK_MS);
+  const s: AudioSegment = { ...seg, fadeInMs, fadeOutStart: Math.min(seg.fadeOutStart, seg.end - DECLICK_MS) };
+  const moving: Array<readonly [number, number]> = [
+    [s.start, s.start + fadeInMs],
+    [s.fadeOutStart, s.end],
+  ];
+  if (resumeAt !== null) moving.push([resumeAt, resumeAt + RESUME_FADE_MS]);
+  const fn: GainFn = (t) => {
+    const resume = resumeAt === null ? 1 : t < resumeAt ? 0 : fadeInGain((t - resumeAt) / RESUME_FADE_MS);
+    return segmentEnvelope(s, t) * s.gain * resume;
+  };
+  return { fn, moving };
+}
+
+/** The same plan, faded out (equal-power) from `from` over `ms`, silent after. */
+export function fadeOutPlan(plan: GainPlan, from: number, ms: number): GainPlan {
+  const until = from + ms;
+  return {
+    fn: (t) => (t < from ? plan.fn(t) : t >= until ? 0 : plan.fn(t) * fadeOutGain((t - from) / ms)),
+    moving: [...plan.moving.filter(([a]) => a < until).map(([a, b]) => [a, Math.min(b, until)] as const), [from, until]],
+  };
+}
+
+/** Starts `plan` from the level `v0` sounding at `from`, gliding onto it over BLEND_MS. */
+export function blendFrom(plan: GainPlan, from: number, v0: number): GainPlan {
+  const gap = v0 - plan.fn(from);
+  if (Math.abs(gap) < 1e-3) return plan;
+  const until = from + BLEND_MS;
+  return {
+    fn: (t) => {
+      if (t < from || t >= until) return plan.fn(t);
+      const w = Math.cos(((t - from) / BLEND_MS) * (Math.PI / 2)) ** 2;
+      return Math.max(0, plan.fn(t) + gap * w);
+    },
+    moving: [...plan.moving, [from, until]],
+  };
+}
+
+/** A level change in decibels, eased (raised cosine) so it starts and ends softly. */
+export function dbRampPlan(fromGain: number, toDb: number, from: number, ms: number): GainPlan {
+  const fromDb = 20 * Math.log10(Math.max(fromGain, 1e-6));
+  const until = from + ms;
+  const toGain = 10 ** (toDb / 20);
+  return {
+    fn: (t) => {
+      if (t <= from) return fromGain;
+      if (t >= until) return toGain;
+      const x = (1 - Math.cos(((t - from) / ms) * Math.PI)) / 2;
+      return 10 ** ((fromDb + (toDb - fromDb) * x) / 20);
+    },
+    moving: [[from, until]],
+  };
+}
+
+/** A constant level. */
+export const constantPlan = (g: number): GainPlan => ({ fn: () => g, moving: [] });
+
+/** Sorted, merged stretches clipped to start at `from`. */
+export function mergeStretches(stretches: ReadonlyArray<readonly [number, number]>, from: number): Array<[number, number]> {
+  const clipped = stretches
+    .map(([a, b]): [number, number] => [Math.max(a, from), b])
+    .filter(([a, b]) => b - a >= 1)
+    .sort((x, y) => x[0] - y[0]);
+  const out: Array<[number, number]> = [];
+  for (const s of clipped) {
+    const last = out.at(-1);
+    if (last && s[0] <= last[1] + 1) last[1] = Math.max(last[1], s[1]);
+    else out.push(s);
+  }
+  return out;
+}
+
+/** Samples `fn` over [a, b] at STEP_MS resolution (both ends included). */
+export function sampleCurve(fn: GainFn, a: number, b: number): Float32Array {
+  const n = Math.min(MAX_POINTS, Math.max(8, Math.ceil((b - a) / STEP_MS) + 1));
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = fn(a + ((b - a) * i) / (n - 1));
+  return out;
+}
+
+/** The level a scheduled plan has at audio-clock time `ctxTime`. */
+export function valueAt(s: ScheduledGain, ctxTime: number): number {
+  return s.plan.fn(s.wall0 + (ctxTime - s.ctx0) * 1000);
+}
+
+/**
+ * Replaces whatever `param` was doing with `plan`, from now on. Wall time `nowWall` is paired
+ * with `ctx.currentTime`; each changing stretch becomes one value curve. All calls happen in
+ * one task, so the audio thread never renders the moment between the cancel and the new level.
+ */
+export function applyPlan(param: AudioParam, ctx: BaseAudioContext, nowWall: number, plan: GainPlan): ScheduledGain {
+  const ctx0 = ctx.currentTime;
+  const toCtx = (t: number): number => ctx0 + (t - nowWall) / 1000;
+  param.cancelScheduledValues(0);
+  param.setValueAtTime(plan.fn(nowWall), ctx0);
+  for (const [a, b] of mergeStretches(plan.moving, nowWall)) {
+    try {
+      param.setValueCurveAtTime(sampleCurve(plan.fn, a, b), toCtx(a), (b - a) / 1000);
+    } catch (err) {
+      // Should not happen (stretches are merged and cancelled first); hold the level rather than jump.
+      console.warn('audio: could not schedule a fade', err);
+    }
+  }
+  return { plan, wall0: nowWall, ctx0 };
+}

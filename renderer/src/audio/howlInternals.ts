@@ -1,0 +1,46 @@
+/**
+ * The few places Stillroom reaches into howler's internals, typed and kept here.
+ *
+ * - howler has no public way to get the `<audio>` element behind an html5 sound, and the
+ *   hybrid recipe needs it to route the element through Web Audio.
+ * - It warns ("pool exhausted") whenever it makes an element itself while audio is not
+ *   "unlocked"; since we turn its unlocker off (it would close the AudioContext under us when
+ *   the rate isn't 44.1 kHz), we hand it elements for its pool instead.
+ * - On unload it points the element at a `data:` URI of silence, which the page's CSP
+ *   (`media-src 'self'`) refuses with a console error; we release the element the standard way.
+ */
+import { type Howl, Howler } from 'howler';
+
+interface SoundInternals {
+  _node?: unknown;
+}
+interface HowlInternals {
+  _sounds?: SoundInternals[];
+  _clearSound?: (node: HTMLMediaElement) => void;
+}
+interface HowlerInternals {
+  _html5AudioPool?: Array<HTMLAudioElement & { _unlocked?: boolean }>;
+}
+
+/** The `<audio>` element of an html5 Howl's first sound, or null. */
+export function mediaElementOf(howl: Howl): HTMLAudioElement | null {
+  const node = (howl as unknown as HowlInternals)._sounds?.[0]?._node;
+  return node instanceof HTMLAudioElement ? node : null;
+}
+
+/** Makes sure howler's html5 element pool has an element for the next Howl. */
+export function provideHtml5Element(): void {
+  const pool = (Howler as unknown as HowlerInternals)._html5AudioPool;
+  if (!Array.isArray(pool) || pool.length > 0) return;
+  const el: HTMLAudioElement & { _unlocked?: boolean } = new Audio();
+  el._unlocked = true;
+  pool.push(el);
+}
+
+/** Makes `howl.unload()` release its element by removing the source (no `data:` URI, no CSP error). */
+export function releaseElementsQuietly(howl: Howl): void {
+  (howl as unknown as HowlInternals)._clearSound = (node) => {
+    node.removeAttribute('src');
+    node.load();
+  };
+}

@@ -1,0 +1,284 @@
+/**
+ * One segment of the timeline, sounding: an html5 Howl (streams; never decodes a whole
+ * 20-minute file) whose `<audio>` element is routed through Web Audio —
+ * element → trim gain → fade gain → the master bus. The element's own volume stays 1; all
+ * level changes are automation on the fade gain, which is 0 before the element ever plays.
+ */
+import { Howl } from 'howler';
+import type { AudioSegment } from '../../../electron/core/timeline';
+import { applyPlan, blendFrom, constantPlan, fadeOutPlan, type GainPlan, type ScheduledGain, segmentPlan, valueAt } from './gain';
+import { mediaElementOf, provideHtml5Element, releaseElementsQuietly } from './howlInternals';
+
+/** A late start (reload, a start timer that fired late) further in than this joins with a resume fade. */
+const RESUME_THRESHOLD_MS = 300;
+/** Playback that waits or stands still this long while it should advance is a failure. */
+export const STALL_MS = 2000;
+/** An element that ends this much before its planned fade-out leaves dead air: a failure. */
+const EARLY_END_MS = 2000;
+
+/** A `createMediaElementSource` can only be made once per element; howler reuses elements from a pool. */
+const sources = new WeakMap<HTMLMediaElement, MediaElementAudioSourceNode>();
+
+export type VoiceState = 'loading' | 'ready' | 'playing' | 'leaving' | 'gone';
+
+export interface VoiceDeps {
+  ctx: AudioContext;
+  output: AudioNode;
+  url: string;
+  format: string;
+  nowWall(): number;
+  /** Something is wrong with this track (load, decode, stall, early end). Called at most once. */
+  onFailure(voice: Voice, reason: string): void;
+  /** The browser refused to start playback (autoplay policy): retry after a user gesture. */
+  onBlocked(voice: Voice): void;
+}
+
+export class Voice {
+  state: VoiceState = 'loading';
+  /** Set when the browser refused play(); `start` again after a gesture. */
+  blocked = false;
+  private readonly howl: Howl;
+  private readonly el: HTMLAudioElement | null;
+  private readonly source: MediaElementAudioSourceNode | null = null;
+  private readonly trim: GainNode;
+  private readonly fade: GainNode;
+  private scheduled: ScheduledGain | null = null;
+  private resumeAt: number | null = null;
+  private playCalledAt = 0;
+  private sawPlaying = false;
+  private waitingSince: number | null = null;
+  private lastPos = -1;
+  private lastAdvance = 0;
+  private failed = false;
+  leaveUntil = 0;
+  startTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly detach: Array<() => void> = [];
+
+  constructor(
+    readonly key: string,
+    public seg: AudioSegment,
+    private readonly deps: VoiceDeps,
+  ) {
+    const { ctx } = deps;
+    this.trim = ctx.createGain();
+    this.fade = ctx.createGain();
+    this.trim.gain.value = 1; // loudness trim comes later; 1 for now
+    this.fade.gain.value = 0; // never sound before the plan says so
+    this.trim.connect(this.fade).connect(deps.output);
+
+    provideHtml5Element();
+    this.howl = new Howl({
+      src: [deps.url],
+      format: [deps.format],
+      html5: true,
+      preload: true,
+      volume: 1,
+      onload: () => {
+        if (this.state === 'loading') this.state = 'ready';
+      },
+      onloaderror: (_id, err) => this.fail(`could not load the file (${describeMediaError(err)})`),
+      onplayerror: () => {
+        const e = this.el?.error;
+        if (e) this.fail(`could not play the file (${describeMediaError(e.code)})`);
+        else {
+          this.blocked = true;
+          // Nothing sounds while refused: hold the fade at 0 so the retry fades in from silence.
+          this.scheduled = applyPlan(this.fade.gain, this.deps.ctx, this.deps.nowWall(), constantPlan(0));
+          this.deps.onBlocked(this);
+        }
+      },
+      onend: () => {
+        const now = this.deps.nowWall();
+        if (this.state === 'playing' && now < this.seg.fadeOutStart - EARLY_END_MS) {
+          this.fail(`the file ended ${Math.round((this.seg.fadeOutStart - now) / 1000)} s before its planned end`);
+        }
+      },
+    });
+
+    releaseElementsQuietly(this.howl);
+    this.el = mediaElementOf(this.howl);
+    if (!this.el) {
+      queueMicrotask(() => this.fail('the player made no audio element for it'));
+      return;
+    }
+    const el = this.el;
+    el.volume = 1;
+    if (new URL(deps.url, location.href).origin !== location.origin) {
+      // A routed cross-origin element outputs silence unless it was fetched in CORS mode.
+      el.crossOrigin = 'anonymous';
+      el.load();
+    }
+    let source = sources.get(el);
+    if (!source) {
+      source = ctx.createMediaElementSource(el);
+      sources.set(el, source);
+    }
+    source.disconnect();
+    source.connect(this.trim);
+    this.source = source;
+
+    const on = (type: string, fn: () => void): void => {
+      el.addEventListener(type, fn);
+      this.detach.push(() => el.removeEventListener(type, fn));
+    };
+    on('waiting', () => {
+      this.waitingSince ??= this.deps.nowWall();
+    });
+    on('playing', () => {
+      this.waitingSince = null;
+      if (!this.sawPlaying) {
+        this.sawPlaying = true;
+        // A late join fades in from when sound really begins, not from when play() was asked.
+        const now = this.deps.nowWall();
+        if (this.resumeAt !== null && now - this.resumeAt > 150 && this.state === 'playing') {
+          this.resumeAt = now;
+          this.reschedule(now);
+        }
+      }
+    });
+    on('error', () => {
+      if (el.error) this.fail(`playback error (${describeMediaError(el.error.code)})`);
+    });
+  }
+
+  get started(): boolean {
+    return this.state === 'playing' || this.state === 'leaving';
+  }
+
+  /** Starts (or, after a refused play, restarts) at the position the wall clock says. */
+  start(now: number): void {
+    if (this.state === 'leaving' || this.state === 'gone' || this.failed) return;
+    if (this.startTimer) clearTimeout(this.startTimer);
+    this.startTimer = null;
+    const elapsed = Math.max(0, now - this.seg.start);
+    const late = elapsed > RESUME_THRESHOLD_MS || this.blocked;
+    const pos = this.seg.offsetS + (late ? elapsed / 1000 : 0);
+    const duration = this.howl.state() === 'loaded' ? this.howl.duration() : 0;
+    if (duration > 0 && pos >= duration - 0.25) {
+      this.fail(`the file is ${Math.round(duration)} s long but was planned for longer`);
+      return;
+    }
+    this.blocked = false;
+    // The element is silent until it plays: every start rises from 0, never from a level left over.
+    this.scheduled = null;
+    this.resumeAt = late ? now : null;
+    this.sawPlaying = false;
+    this.state = 'playing';
+    this.playCalledAt = now;
+    this.lastAdvance = now;
+    this.lastPos = -1;
+    this.waitingSince = null;
+    this.reschedule(now);
+    if (pos > 0.01) this.howl.seek(pos);
+    this.howl.play();
+  }
+
+  /** Re-applies the current segment's envelope, gliding from whatever level is sounding now. */
+  reschedule(now: number): void {
+    if (this.state !== 'playing') return;
+    this.setPlan(now, segmentPlan(this.seg, this.resumeAt));
+  }
+
+  /** Fades out over `ms` and stops. Returns when it will be silent. */
+  leave(now: number, ms: number): void {
+    if (this.state === 'gone' || this.state === 'leaving') return;
+    if (this.startTimer) clearTimeout(this.startTimer);
+    this.startTimer = null;
+    if (this.state !== 'playing') {
+      this.dispose();
+      return;
+    }
+    const current = this.scheduled?.plan ?? constantPlan(0);
+    this.setPlan(now, fadeOutPlan(current, now, ms));
+    this.state = 'leaving';
+    this.leaveUntil = now + ms + 300;
+  }
+
+  /** After the audio clock was stopped or jumped: lay the same plan onto the clock again. */
+  realign(now: number): void {
+    if (!this.scheduled || !this.started) return;
+    this.setPlan(now, this.scheduled.plan);
+  }
+
+  private setPlan(now: number, plan: GainPlan): void {
+    const ctx = this.deps.ctx;
+    const v0 = this.scheduled ? valueAt(this.scheduled, ctx.currentTime) : 0;
+    this.scheduled = applyPlan(this.fade.gain, ctx, now, blendFrom(plan, now, v0));
+  }
+
+  /**
+   * Returns a reason when playback should be advancing and is not: waiting for data, or a
+   * position that stands still. `okSince` is when the audio clock was last known to run; a
+   * stopped clock freezes routed elements and is not the track's fault.
+   */
+  checkStall(now: number, okSince: number | null): string | null {
+    if (this.state !== 'playing' || this.blocked || this.failed || !this.el || okSince === null) return null;
+    if (this.el.ended || now >= this.seg.end) return null;
+    const pos = this.el.currentTime;
+    if (pos !== this.lastPos) {
+      this.lastPos = pos;
+      this.lastAdvance = now;
+    }
+    const since = Math.max(this.lastAdvance, this.playCalledAt, okSince);
+    if (now - since <= STALL_MS) return null;
+    if (this.waitingSince !== null) return `playback stalled waiting for data for more than ${STALL_MS / 1000} s`;
+    if (this.el.paused && this.sawPlaying) {
+      // Something outside paused it (a media key, the system): music must not stop by accident.
+      void this.el.play().catch(() => undefined);
+      this.lastAdvance = now;
+      return null;
+    }
+    return `playback stopped advancing for more than ${STALL_MS / 1000} s`;
+  }
+
+  private fail(reason: string): void {
+    if (this.failed || this.state === 'gone') return;
+    this.failed = true;
+    this.deps.onFailure(this, reason);
+  }
+
+  /** Where in the file it is (s). */
+  position(): number {
+    return this.el ? this.el.currentTime : 0;
+  }
+
+  /** The fade gain sounding now. */
+  gain(): number {
+    if (!this.scheduled) return 0;
+    return valueAt(this.scheduled, this.deps.ctx.currentTime);
+  }
+
+  /** Stops at once (callers fade first) and releases everything. */
+  dispose(): void {
+    if (this.state === 'gone') return;
+    this.state = 'gone';
+    if (this.startTimer) clearTimeout(this.startTimer);
+    this.startTimer = null;
+    for (const d of this.detach.splice(0)) d();
+    this.fade.gain.cancelScheduledValues(0);
+    this.fade.gain.setValueAtTime(0, this.deps.ctx.currentTime);
+    try {
+      this.howl.unload();
+    } catch (err) {
+      console.warn('audio: unloading a track failed', err);
+    }
+    this.source?.disconnect();
+    this.trim.disconnect();
+    this.fade.disconnect();
+  }
+}
+
+function describeMediaError(err: unknown): string {
+  switch (err) {
+    case 1:
+      return 'loading was aborted';
+    case 2:
+      return 'a network error';
+    case 3:
+      return 'the file could not be decoded';
+    case 4:
+      return 'the format is not supported or the file was not found';
+    default:
+      return typeof err === 'string' && err.length > 0 ? err.slice(0, 200) : 'unknown error';
+  }
+}

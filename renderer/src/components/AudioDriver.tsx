@@ -1,0 +1,28 @@
+/**
+ * Wires the audio engine to the store. Renders nothing; the engine lives outside React and
+ * the store, is fed every snapshot, and reports its meter back as visual state.
+ */
+import { useEffect } from 'react';
+import { AudioEngine } from '../audio/engine';
+import { api } from '../bridge';
+import { hostNow, useStore } from '../stores';
+
+export function AudioDriver(): null {
+  useEffect(() => {
+    const engine = new AudioEngine({ api: api(), now: hostNow, onMeter: (m) => useStore.getState().setMeter(m) });
+    engine.start();
+    const feed = (): void => {
+      const s = useStore.getState().snapshot;
+      engine.update(s?.session ?? null, s?.timeline ?? null);
+    };
+    feed();
+    const unsubscribe = useStore.subscribe((state, prev) => {
+      if (state.snapshot !== prev.snapshot) feed();
+    });
+    return () => {
+      unsubscribe();
+      engine.dispose();
+    };
+  }, []);
+  return null;
+}

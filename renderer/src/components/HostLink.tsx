@@ -1,0 +1,31 @@
+/** Connects the bridge to the store (snapshots, link state) and runs the panel's one-second clock. Renders nothing. */
+import { useEffect } from 'react';
+import { getBridge } from '../bridge';
+import { hostNow, useStore } from '../stores';
+
+export function HostLink(): null {
+  useEffect(() => {
+    const bridge = getBridge();
+    const { receiveSnapshot, setConnection } = useStore.getState();
+    setConnection(bridge.connection());
+    const offState = bridge.api.onState(receiveSnapshot);
+    const offLink = bridge.onConnection(setConnection);
+    return () => {
+      offState();
+      offLink();
+    };
+  }, []);
+
+  useEffect(() => {
+    // Tick on the host's whole seconds so every readout turns over together.
+    let timer: ReturnType<typeof setTimeout>;
+    const tick = (): void => {
+      const now = hostNow();
+      useStore.getState().setNow(now);
+      timer = setTimeout(tick, 1000 - (now % 1000) + 5);
+    };
+    tick();
+    return () => clearTimeout(timer);
+  }, []);
+  return null;
+}

@@ -1,0 +1,57 @@
+/** A session is running: where we are, what comes next, the controls, the notes. */
+
+import type { SessionState } from '../../../electron/core/session';
+import type { HostSnapshot } from '../../../electron/host/contract';
+import { AppHeader } from '../components/AppHeader';
+import { Controls } from '../components/Controls';
+import { NotesPanel } from '../components/NotesPanel';
+import { PhaseStrip } from '../components/PhaseStrip';
+import { CurrentTrack, NextChange, PhaseClock, PhaseName, SinceDose } from '../components/Readouts';
+
+function headerContext(session: SessionState): string {
+  const alias = session.plan.clientAlias.trim();
+  return alias ? `${alias} · ${session.plan.preset.name}` : session.plan.preset.name;
+}
+
+export function LivePanel({ snapshot, session }: { snapshot: HostSnapshot; session: SessionState }) {
+  const timeline = snapshot.timeline;
+  const intention = session.plan.intention.trim();
+  return (
+    <div className={`view live-view${session.safe.on ? ' is-safe' : ''}`}>
+      <AppHeader context={headerContext(session)} />
+      {session.safe.on ? (
+        <p className="safe-banner" role="status">
+          Safe state is on — music lowered, light up.
+        </p>
+      ) : null}
+      <main className="live-main">
+        <div className="live-primary">
+          <PhaseStrip session={session} />
+          <PhaseName session={session} />
+          <PhaseClock session={session} />
+          <div className="live-row">
+            <SinceDose session={session} />
+          </div>
+          <NextChange session={session} timeline={timeline} />
+          <CurrentTrack session={session} timeline={timeline} />
+          {intention ? <p className="intention">Intention: {intention}</p> : null}
+          {snapshot.notices.length > 0 ? (
+            <ul className="notices" aria-label="Notices">
+              {snapshot.notices.slice(-3).map((n, i) => (
+                // Notices are plain lines without ids; position is their identity.
+                // biome-ignore lint/suspicious/noArrayIndexKey: see above
+                <li key={i}>{n}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+        <aside className="live-side">
+          <Controls session={session} />
+        </aside>
+        <div className="live-notes">
+          <NotesPanel notes={session.notes} doseAt={session.doseAt} />
+        </div>
+      </main>
+    </div>
+  );
+}

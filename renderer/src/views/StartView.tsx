@@ -1,0 +1,123 @@
+/** No session running: choose a preset, optionally name the client and the intention, start. */
+import { type FormEvent, useId } from 'react';
+import type { HostSnapshot, PresetProblem, PresetSummary } from '../../../electron/host/contract';
+import { api } from '../bridge';
+import { AppHeader } from '../components/AppHeader';
+import { InlineError } from '../components/InlineError';
+import { useCommand } from '../components/useCommand';
+import { minutes } from '../lib/time';
+import { useStore } from '../stores';
+
+/** Presets that could not be read, said quietly: "1 preset could not be read: <source>: <message>". */
+function PresetProblems({ problems }: { problems: readonly PresetProblem[] }) {
+  const [only] = problems;
+  if (!only) return null;
+  if (problems.length === 1) {
+    return (
+      <p className="preset-problems">
+        1 preset could not be read: {only.source}: {only.message}
+      </p>
+    );
+  }
+  return (
+    <div className="preset-problems">
+      <p>{problems.length} presets could not be read:</p>
+      <ul>
+        {problems.map((p) => (
+          <li key={`${p.source}:${p.message}`}>
+            {p.source}: {p.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function PresetOption({ preset, checked, name, onSelect }: { preset: PresetSummary; checked: boolean; name: string; onSelect(): void }) {
+  const id = `${name}-${preset.id}`;
+  return (
+    <li className={`preset${checked ? ' is-selected' : ''}`}>
+      <input type="radio" id={id} name={name} value={preset.id} checked={checked} onChange={onSelect} />
+      <label htmlFor={id}>
+        <span className="preset-name">{preset.name}</span>
+        <span className="preset-meta">
+          {preset.route} · {minutes(preset.totalMin)}
+          {preset.origin === 'user' ? ' · your preset' : ''}
+        </span>
+        <span className="preset-phases">{preset.phases.map((p) => p.name).join(' · ')}</span>
+      </label>
+    </li>
+  );
+}
+
+export function StartView({ snapshot }: { snapshot: HostSnapshot }) {
+  const selected = useStore((s) => s.selectedPresetId);
+  const alias = useStore((s) => s.clientAlias);
+  const intention = useStore((s) => s.intention);
+  const { selectPreset, setClientAlias, setIntention, clearStartForm } = useStore.getState();
+  const { pending, error, run } = useCommand();
+  const id = useId();
+  const presets = snapshot.presets;
+  const chosen =
+    presets.find((p) => p.id === selected)?.id ?? presets.find((p) => p.id === snapshot.defaultPresetId)?.id ?? presets[0]?.id ?? null;
+
+  const onSubmit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    if (!chosen) return;
+    const ok = await run('startSession', () =>
+      api().startSession({ presetId: chosen, clientAlias: alias.trim(), intention: intention.trim() }),
+    );
+    if (ok) clearStartForm();
+  };
+
+  return (
+    <div className="view start-view">
+      <AppHeader />
+      <main className="start-main">
+        <h1 className="view-title">Set up the session</h1>
+        <form className="start-form" onSubmit={(e) => void onSubmit(e)}>
+          <fieldset className="presets">
+            <legend className="section-title">Preset</legend>
+            {presets.length === 0 ? (
+              <p className="quiet">No presets found. Add a preset file to the presets folder.</p>
+            ) : (
+              <ul>
+                {presets.map((p) => (
+                  <PresetOption key={p.id} preset={p} name={`${id}-preset`} checked={p.id === chosen} onSelect={() => selectPreset(p.id)} />
+                ))}
+              </ul>
+            )}
+            <PresetProblems problems={snapshot.presetProblems} />
+          </fieldset>
+
+          <div className="field">
+            <label htmlFor={`${id}-alias`} className="field-label">
+              Client alias <span className="quiet">(optional)</span>
+            </label>
+            <input
+              id={`${id}-alias`}
+              type="text"
+              maxLength={80}
+              autoComplete="off"
+              value={alias}
+              onChange={(e) => setClientAlias(e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-intention`} className="field-label">
+              Intention <span className="quiet">(optional)</span>
+            </label>
+            <textarea id={`${id}-intention`} rows={3} maxLength={2000} value={intention} onChange={(e) => setIntention(e.target.value)} />
+          </div>
+
+          <div className="start-actions">
+            <button type="submit" className="primary-button" disabled={!chosen || pending !== null}>
+              Start session
+            </button>
+            <InlineError text={error} />
+          </div>
+        </form>
+      </main>
+    </div>
+  );
+}

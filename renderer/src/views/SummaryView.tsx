@@ -1,0 +1,62 @@
+/** After the session: a quiet summary (phases, duration, notes) and the way back to the start view. */
+import { phaseSpans, type SessionState } from '../../../electron/core/session';
+import { AppHeader } from '../components/AppHeader';
+import { NotesList } from '../components/NotesPanel';
+import { clockTime, formatDuration } from '../lib/time';
+import { useStore } from '../stores';
+
+export function SummaryView({ session }: { session: SessionState }) {
+  const end = session.endedAt ?? session.startedAt;
+  const spans = phaseSpans(session, end).filter((s) => !s.expected && (s.end ?? end) > s.start);
+  const alias = session.plan.clientAlias.trim();
+  return (
+    <div className="view summary-view">
+      <AppHeader />
+      <main className="summary-main">
+        <h1 className="summary-title">Session ended</h1>
+        <p className="summary-preset">
+          {session.plan.preset.name}
+          {alias ? ` · ${alias}` : ''}
+        </p>
+        {session.plan.intention.trim() ? <p className="intention">Intention: {session.plan.intention.trim()}</p> : null}
+        <dl className="summary-facts">
+          <div>
+            <dt>Started</dt>
+            <dd>{clockTime(session.startedAt)}</dd>
+          </div>
+          <div>
+            <dt>Dose</dt>
+            <dd>{session.doseAt === null ? 'not recorded' : clockTime(session.doseAt)}</dd>
+          </div>
+          <div>
+            <dt>Ended</dt>
+            <dd>{clockTime(end)}</dd>
+          </div>
+          <div>
+            <dt>Duration</dt>
+            <dd className="tabular">{formatDuration(end - session.startedAt)}</dd>
+          </div>
+        </dl>
+
+        <h2 className="section-title">Phases</h2>
+        <ol className="summary-phases">
+          {spans.map((s) => (
+            <li key={s.index}>
+              <span>{s.name}</span>
+              <span className="tabular quiet">
+                {clockTime(s.start)} · {formatDuration((s.end ?? end) - s.start)}
+              </span>
+            </li>
+          ))}
+        </ol>
+
+        <h2 className="section-title">Notes</h2>
+        <NotesList notes={session.notes} doseAt={session.doseAt} />
+
+        <button type="button" className="primary-button" onClick={() => useStore.getState().dismissSummary(session.plan.sessionId)}>
+          New session
+        </button>
+      </main>
+    </div>
+  );
+}
