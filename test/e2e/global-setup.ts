@@ -5,11 +5,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startPulse } from './pulse';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  const root = resolve(__dirname, '..', '..');
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
   if (!existsSync(join(root, 'out', 'main', 'serve.js')) || !existsSync(join(root, 'out', 'renderer', 'index.html'))) {
     const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('electron-vite build failed');
