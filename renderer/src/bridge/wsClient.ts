@@ -155,6 +155,11 @@ export function createWsBridge(url: string): Bridge {
 
   const send = (command: CommandName, args: unknown): Promise<CommandResult> =>
     new Promise<CommandResult>((resolve) => {
+      // A press made while the host is away must not fire later by surprise: refuse it now.
+      if (!ws || ws.readyState !== WebSocket.OPEN) {
+        resolve({ ok: false, error: 'Not connected to Stillroom right now; nothing was changed. Try again once the panel reconnects.' });
+        return;
+      }
       const id = nextId++;
       const message: ClientMessage = { id, command, args: args ?? {} };
       const timer = setTimeout(() => {
