@@ -37,11 +37,11 @@ export async function benchBrowser(): Promise<Record<string, number>> {
     const scriptS = (b.ScriptDuration ?? 0) - (a.ScriptDuration ?? 0);
     await stopHost(host);
     return {
-      'host_start_to_ready_ms': ready,
-      'host_cold_start_to_first_paint_ms': firstPaint,
-      'renderer_cpu_idle_session_pct_of_core': (taskS / windowS) * 100,
-      'renderer_script_idle_session_pct_of_core': (scriptS / windowS) * 100,
-      'renderer_js_heap_mb': (b.JSHeapUsedSize ?? 0) / 1024 / 1024,
+      host_start_to_ready_ms: ready,
+      host_cold_start_to_first_paint_ms: firstPaint,
+      renderer_cpu_idle_session_pct_of_core: (taskS / windowS) * 100,
+      renderer_script_idle_session_pct_of_core: (scriptS / windowS) * 100,
+      renderer_js_heap_mb: (b.JSHeapUsedSize ?? 0) / 1024 / 1024,
     };
   } finally {
     await close();

@@ -39,7 +39,15 @@ function threeHourState(): { state: SessionState; now: number } {
       return id;
     }),
   );
-  const plan: SessionPlan = { sessionId: 'bench', preset, clientAlias: '', intention: '', tracks, phaseTracks, safeScene: { level: 60, kelvin: 2700 } };
+  const plan: SessionPlan = {
+    sessionId: 'bench',
+    preset,
+    clientAlias: '',
+    intention: '',
+    tracks,
+    phaseTracks,
+    safeScene: { level: 60, kelvin: 2700 },
+  };
   const t0 = Date.UTC(2026, 0, 1, 9);
   const min = 60_000;
   const evs: SessionEvent[] = [
@@ -67,9 +75,9 @@ export function benchTimeline(): Record<string, number> {
     segments = tl.segments.length;
   }
   return {
-    'timeline_build_3h_60_tracks_p50_ms': percentile(times, 50),
-    'timeline_build_3h_60_tracks_p99_ms': percentile(times, 99),
-    'timeline_segments_count': segments,
+    timeline_build_3h_60_tracks_p50_ms: percentile(times, 50),
+    timeline_build_3h_60_tracks_p99_ms: percentile(times, 99),
+    timeline_segments_count: segments,
   };
 }
 
@@ -85,8 +93,8 @@ export function benchJournal(): Record<string, number> {
     }
     j.close();
     return {
-      'journal_append_fsync_p50_ms': percentile(times, 50),
-      'journal_append_fsync_p99_ms': percentile(times, 99),
+      journal_append_fsync_p50_ms: percentile(times, 50),
+      journal_append_fsync_p99_ms: percentile(times, 99),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -18,8 +18,23 @@ function preset(id: string, assets: string[]) {
     name: `Test ${id}`,
     route: 'demo',
     phases: [
-      { kind: 'preparation', name: 'Arriving', plannedMin: 1, untilDose: true, crossfadeS: 2, playlist: assets.map((a, i) => track(`T${i}`, a, 4)), light: { level: 50, kelvin: 2700, transitionS: 5 } },
-      { kind: 'onset', name: 'Settling', plannedMin: 1, crossfadeS: 2, playlist: assets.map((a, i) => track(`U${i}`, a, 4)), light: { level: 20, kelvin: 2400, transitionS: 30 } },
+      {
+        kind: 'preparation',
+        name: 'Arriving',
+        plannedMin: 1,
+        untilDose: true,
+        crossfadeS: 2,
+        playlist: assets.map((a, i) => track(`T${i}`, a, 4)),
+        light: { level: 50, kelvin: 2700, transitionS: 5 },
+      },
+      {
+        kind: 'onset',
+        name: 'Settling',
+        plannedMin: 1,
+        crossfadeS: 2,
+        playlist: assets.map((a, i) => track(`U${i}`, a, 4)),
+        light: { level: 20, kelvin: 2400, transitionS: 30 },
+      },
       { kind: 'integration', name: 'Talking', plannedMin: 1, playlist: [], light: { level: 55, kelvin: 2700, transitionS: 10 } },
     ],
     reminders: [{ id: 'vitals', label: 'Vitals', anchor: 'dose', offsetMin: 1 }],
@@ -34,7 +49,14 @@ let logs: string[];
 const hosts: StillroomHost[] = [];
 
 async function openHost(): Promise<StillroomHost> {
-  const h = await StillroomHost.open({ dataDir, appRoot, settings: confSettings(dataDir), clock: () => now, log: (l) => logs.push(l), tickMs: 60_000 });
+  const h = await StillroomHost.open({
+    dataDir,
+    appRoot,
+    settings: confSettings(dataDir),
+    clock: () => now,
+    log: (l) => logs.push(l),
+    tickMs: 60_000,
+  });
   hosts.push(h);
   return h;
 }
@@ -47,7 +69,10 @@ beforeEach(() => {
   mkdirSync(join(appRoot, 'assets', 'a'), { recursive: true });
   writeToneWav(join(appRoot, 'assets', 'a', 'one.wav'), 4, 330);
   writeToneWav(join(appRoot, 'assets', 'a', 'two.wav'), 4, 440);
-  writeFileSync(join(appRoot, 'playlists', 'test.stillroom.json'), JSON.stringify(preset('test', ['a/one.wav', 'a/two.wav', 'a/gone.wav'])));
+  writeFileSync(
+    join(appRoot, 'playlists', 'test.stillroom.json'),
+    JSON.stringify(preset('test', ['a/one.wav', 'a/two.wav', 'a/gone.wav'])),
+  );
   now = Date.UTC(2026, 10, 22, 9, 0, 0);
   logs = [];
 });
@@ -90,7 +115,9 @@ describe('host commands', () => {
     expect(host.snapshot().timeline?.phases[1]?.start).toBe(now - 5_000);
 
     const [file] = listJournals(join(dataDir, 'sessions'));
-    const lines = readFileSync(file as string, 'utf8').trim().split('\n');
+    const lines = readFileSync(file as string, 'utf8')
+      .trim()
+      .split('\n');
     expect(lines.map((l) => JSON.parse(l).type)).toEqual(['SessionStarted', 'DoseGiven', 'NoteAdded']);
 
     host.close();
@@ -104,7 +131,10 @@ describe('host commands', () => {
     expect(s.notices.join(' ')).toMatch(/Resumed the session/);
     // Appending continues the sequence.
     expect((await host.dispatch('setSafeState', { on: true })).ok).toBe(true);
-    const seqs = readFileSync(file as string, 'utf8').trim().split('\n').map((l) => JSON.parse(l).seq);
+    const seqs = readFileSync(file as string, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).seq);
     expect(seqs).toEqual([0, 1, 2, 3]);
   });
 
