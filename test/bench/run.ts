@@ -5,6 +5,8 @@
 import { existsSync } from 'node:fs';
 import { benchBrowser } from './browser';
 import { benchJournal, benchTimeline } from './core';
+import { benchLibrary } from './library';
+import { benchLoudness } from './loudness';
 
 const json = process.argv.includes('--json');
 const results: Record<string, number> = {};
@@ -16,6 +18,10 @@ log('timeline…');
 Object.assign(results, benchTimeline());
 log('journal…');
 Object.assign(results, benchJournal());
+log('loudness analysis (about 30 s)…');
+Object.assign(results, await benchLoudness());
+log('library scan, search and resolve (about a minute)…');
+Object.assign(results, await benchLibrary());
 if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
   log('browser host + Chromium (about 40 s)…');
   Object.assign(results, await benchBrowser());

@@ -178,7 +178,8 @@ describe.skipIf(!FFMPEG)(`library scan with real tagged files${FFMPEG ? '' : ' â
     copyFileSync(join(music, (SAMPLE_TRACKS[3] as { rel: string }).rel), file);
     w.emit({ kind: 'add', path: file });
     w.emit({ kind: 'add', path: join(dir, 'cover.jpg') });
-    await vi_waitFor(() => lib.byPath(file) !== undefined);
+    // The index holds the track a moment before listeners hear of the change: wait for both.
+    await vi_waitFor(() => lib.byPath(file) !== undefined && changes.includes('watch'));
     expect(lib.byPath(file)?.title).toBe('Eden');
     expect(changes).toContain('watch');
     rmSync(file);
