@@ -15,6 +15,8 @@ export default defineConfig({
         input: {
           index: resolve('electron/main/index.ts'),
           serve: resolve('electron/serve/cli.ts'),
+          // Loudness analysis runs in a worker thread; the pool looks for it next to the entries.
+          'loudness-worker': resolve('electron/services/loudness/worker.ts'),
         },
       },
     },

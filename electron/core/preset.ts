@@ -57,8 +57,11 @@ export const LightSceneSchema = z
   .strict();
 export type LightScene = z.infer<typeof LightSceneSchema>;
 
-/** What music does when a phase outlasts its playlist. */
-export const RunOutSchema = z.enum(['repeat', 'silence']);
+/**
+ * What music does when a phase outlasts its playlist: play it again (`repeat`), continue
+ * with the phase's `fallback` bed (`fallback`), or fade to intended silence (`silence`).
+ */
+export const RunOutSchema = z.enum(['repeat', 'fallback', 'silence']);
 
 export const PhaseSchema = z
   .object({
@@ -77,9 +80,18 @@ export const PhaseSchema = z
     volume: z.number().min(0).max(1).default(0.8),
     runOut: RunOutSchema.default('repeat'),
     playlist: z.array(TrackRefSchema).max(500),
+    /**
+     * A fallback bed (usually one long, even track), looped when the playlist has run out
+     * (`runOut: "fallback"`) or cannot play at all. Optional; older presets have none.
+     */
+    fallback: z.array(TrackRefSchema).max(20).optional(),
     light: LightSceneSchema,
   })
-  .strict();
+  .strict()
+  .refine((p) => p.runOut !== 'fallback' || (p.fallback?.length ?? 0) > 0, {
+    message: 'runOut "fallback" needs at least one track in `fallback`',
+    path: ['fallback'],
+  });
 export type PhaseConfig = z.infer<typeof PhaseSchema>;
 
 /** A reminder anchored to the dose, the session start or a phase start. */

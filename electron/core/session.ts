@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PHASE_KINDS, type PhaseKind, type Preset, PresetSchema } from './preset';
+import { applyRecordEvent, emptyRecord, isRecordEvent, type SessionRecord } from './record';
 
 /** A track as planned for one session: metadata plus what the host found on disk. */
 export const PlannedTrackSchema = z.object({
@@ -16,6 +17,11 @@ export const PlannedTrackSchema = z.object({
   file: z.string().nullable(),
   /** Why the track cannot play (missing, unreadable…), shown before the session starts. */
   problem: z.string().nullable(),
+  /** Loudness gain (dB) known when the session started (measured or ReplayGain); absent = not yet known. */
+  gainDb: z.number().optional(),
+  /** Where the music starts and ends in the file (s), from silence detection; absent until measured. */
+  cueInS: z.number().nonnegative().optional(),
+  cueOutS: z.number().positive().optional(),
 });
 export type PlannedTrack = z.infer<typeof PlannedTrackSchema>;
 
@@ -27,6 +33,8 @@ export const SessionPlanSchema = z.object({
   intention: z.string().max(2000),
   /** Track ids per phase, in playlist order (missing tracks already left out). */
   phaseTracks: z.array(z.array(z.string())),
+  /** Track ids of each phase's fallback bed (absent in sessions planned before beds existed). */
+  fallbackTracks: z.array(z.array(z.string())).optional(),
   tracks: z.record(z.string(), PlannedTrackSchema),
   /** Level and colour temperature the room goes to in safe state. */
   safeScene: z.object({ level: z.number().min(0).max(100), kelvin: z.number() }),
@@ -35,10 +43,41 @@ export type SessionPlan = z.infer<typeof SessionPlanSchema>;
 
 const base = { seq: z.number().int().nonnegative(), at: z.number() };
 
+/** A note's quick tags (free words, e.g. "tearful"); see notes.ts for the one-tap set. */
+const noteTags = z.array(z.string().min(1).max(40)).max(12);
+
+/** What a dose record says. Every field is optional so a bare key press still records the anchor. */
+export const DoseDetailsSchema = z
+  .object({
+    medicine: z.string().max(80),
+    /** Amount in `unit`; null when not written down. */
+    amount: z.number().positive().max(100_000).nullable(),
+    unit: z.string().max(16),
+    route: z.string().max(40),
+    lot: z.string().max(60),
+    /** When the dose was actually given, if not at the moment it was recorded. */
+    givenAt: z.number(),
+  })
+  .partial();
+export type DoseDetails = z.infer<typeof DoseDetailsSchema>;
+
+/** One vital sign or other measured value, as entered. */
+export const VitalsValuesSchema = z.object({
+  systolic: z.number().nullable().default(null),
+  diastolic: z.number().nullable().default(null),
+  heartRate: z.number().nullable().default(null),
+  spo2: z.number().nullable().default(null),
+  custom: z
+    .array(z.object({ label: z.string().min(1).max(40), value: z.number(), unit: z.string().max(16).default('') }))
+    .max(8)
+    .default([]),
+});
+export type VitalsValues = z.infer<typeof VitalsValuesSchema>;
+
 /** Every kind of thing that can happen in a session, as stored in the journal. */
 export const SessionEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('SessionStarted'), plan: SessionPlanSchema }),
-  z.object({ ...base, type: z.literal('DoseGiven'), note: z.string().max(500).default('') }),
+  z.object({ ...base, type: z.literal('DoseGiven'), note: z.string().max(500).default(''), details: DoseDetailsSchema.optional() }),
   z.object({ ...base, type: z.literal('PhaseAdvanced') }),
   z.object({ ...base, type: z.literal('PhaseExtended'), minutes: z.number() }),
   z.object({ ...base, type: z.literal('PhaseHeld') }),
@@ -47,8 +86,100 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('SafeStateOff') }),
   z.object({ ...base, type: z.literal('TrackSkipped') }),
   z.object({ ...base, type: z.literal('TrackFailed'), trackId: z.string(), reason: z.string().max(500) }),
-  z.object({ ...base, type: z.literal('NoteAdded'), id: z.string(), text: z.string().max(10_000) }),
+  z.object({
+    ...base,
+    type: z.literal('NoteAdded'),
+    id: z.string(),
+    text: z.string().max(10_000),
+    tags: noteTags.optional(),
+    private: z.boolean().optional(),
+  }),
   z.object({ ...base, type: z.literal('SessionEnded') }),
+  // ---- the clinical record (issue 5); these may also follow SessionEnded ----
+  /** A note changed; the previous wording stays in the note's history. */
+  z.object({
+    ...base,
+    type: z.literal('NoteEdited'),
+    noteId: z.string(),
+    text: z.string().max(10_000),
+    tags: noteTags,
+    private: z.boolean(),
+  }),
+  /** A note withdrawn: kept, with its history, marked deleted. */
+  z.object({ ...base, type: z.literal('NoteDeleted'), noteId: z.string() }),
+  /** A further dose after the first (the first is `DoseGiven`, the clinical anchor). */
+  z.object({ ...base, type: z.literal('DoseRepeated'), id: z.string(), note: z.string().max(500).default(''), details: DoseDetailsSchema }),
+  /** Corrected details of a recorded dose; the earlier details stay in its history. */
+  z.object({
+    ...base,
+    type: z.literal('DoseCorrected'),
+    doseId: z.string(),
+    note: z.string().max(500).default(''),
+    details: DoseDetailsSchema,
+  }),
+  z.object({
+    ...base,
+    type: z.literal('VitalsRecorded'),
+    id: z.string(),
+    takenAt: z.number(),
+    values: VitalsValuesSchema,
+    /** Values outside any plausible range that the therapist confirmed as entered. */
+    confirmedImplausible: z.array(z.string().max(200)).max(10).default([]),
+    note: z.string().max(1000).default(''),
+  }),
+  /** A sedation or dissociation rating on a named scale. */
+  z.object({
+    ...base,
+    type: z.literal('RatingRecorded'),
+    id: z.string(),
+    takenAt: z.number(),
+    scale: z.string().min(1).max(40),
+    value: z.number(),
+    note: z.string().max(1000).default(''),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('AdverseEventRecorded'),
+    id: z.string(),
+    takenAt: z.number(),
+    description: z.string().min(1).max(2000),
+    severity: z.enum(['mild', 'moderate', 'severe']),
+    action: z.string().max(2000).default(''),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('DischargeRecorded'),
+    id: z.string(),
+    ready: z.boolean(),
+    dischargedAt: z.number(),
+    accompaniedBy: z.string().max(120).default(''),
+    note: z.string().max(2000).default(''),
+  }),
+  /** A reminder added during the session: `offsetMin` after the moment it was added, or after the dose. */
+  z.object({
+    ...base,
+    type: z.literal('ReminderAdded'),
+    id: z.string(),
+    label: z.string().min(1).max(200),
+    anchor: z.enum(['added', 'dose']),
+    offsetMin: z
+      .number()
+      .min(0)
+      .max(24 * 60),
+    everyMin: z
+      .number()
+      .min(1)
+      .max(24 * 60)
+      .nullable()
+      .default(null),
+  }),
+  /** One occurrence of a reminder done (`key` from reminders.ts). */
+  z.object({ ...base, type: z.literal('ReminderDone'), key: z.string().max(120) }),
+  z.object({ ...base, type: z.literal('ReminderSnoozed'), key: z.string().max(120), until: z.number() }),
+  /** The therapist's music level (dB below the plan's levels) and the duck for speaking. */
+  z.object({ ...base, type: z.literal('MusicLevelSet'), db: z.number().min(-60).max(0) }),
+  z.object({ ...base, type: z.literal('MusicDucked') }),
+  z.object({ ...base, type: z.literal('MusicUnducked') }),
 ]);
 export type SessionEvent = z.infer<typeof SessionEventSchema>;
 export type SessionEventType = SessionEvent['type'];
@@ -69,10 +200,20 @@ export interface PhaseRuntime {
   untilDose: boolean;
 }
 
+/**
+ * A note. The optional fields appear only when they say something (tags given, marked private,
+ * edited or deleted), so a plain note stays `{ id, at, text }` as it always was.
+ */
 export interface Note {
   id: string;
   at: number;
   text: string;
+  tags?: string[];
+  private?: boolean;
+  /** Earlier versions, oldest first, each with the time it was replaced. */
+  history?: Array<{ at: number; text: string; tags: string[]; private: boolean }>;
+  editedAt?: number;
+  deletedAt?: number;
 }
 
 export interface SessionState {
@@ -88,6 +229,8 @@ export interface SessionState {
   notes: Note[];
   endedAt: number | null;
   lastSeq: number;
+  /** The clinical record: doses, vitals, ratings, adverse events, discharge, reminders, music level. */
+  record: SessionRecord;
 }
 
 /** Where a phase sits in time. `end` is null while it is open-ended (held, waiting for dose, last). */
@@ -125,6 +268,7 @@ function initialState(plan: SessionPlan, at: number, seq: number): SessionState 
     notes: [],
     endedAt: null,
     lastSeq: seq,
+    record: emptyRecord(),
   };
 }
 
@@ -172,7 +316,10 @@ export function phaseIndexAt(state: SessionState, t: number): number {
 /** Applies one event. Tolerant of odd journals: an event that cannot apply leaves state as it was. */
 export function applyEvent(state: SessionState | null, ev: SessionEvent): SessionState | null {
   if (ev.type === 'SessionStarted') return initialState(ev.plan, ev.at, ev.seq);
-  if (!state || state.status === 'ended') return state;
+  if (!state) return state;
+  // The clinical record goes on after the music has ended (discharge, late vitals); nothing else does.
+  if (isRecordEvent(ev)) return applyRecordEvent({ ...state, lastSeq: ev.seq }, ev);
+  if (state.status === 'ended') return state;
   const s: SessionState = {
     ...state,
     phases: state.phases.map((p) => ({ ...p })),
@@ -186,7 +333,10 @@ export function applyEvent(state: SessionState | null, ev: SessionEvent): Sessio
   switch (ev.type) {
     case 'DoseGiven':
       if (s.doseAt === null) {
-        s.doseAt = ev.at;
+        // The dose may be written down a little after it was given: the anchor is when it was given.
+        const given = ev.details?.givenAt;
+        s.doseAt = given !== undefined && given <= ev.at && given >= s.startedAt - 24 * 3_600_000 ? given : ev.at;
+        s.record = { ...s.record, doses: [firstDose(ev, s.doseAt)] };
         if (ph.untilDose && ph.endedAt === null && idx < s.phases.length - 1) {
           ph.endedAt = ev.at;
           // Like an advance: a phase that has ended is no longer on hold.
@@ -243,9 +393,13 @@ export function applyEvent(state: SessionState | null, ev: SessionEvent): Sessio
     case 'TrackFailed':
       s.failures = [...s.failures, { at: ev.at, trackId: ev.trackId, reason: ev.reason }];
       return s;
-    case 'NoteAdded':
-      s.notes = [...s.notes, { id: ev.id, at: ev.at, text: ev.text }];
+    case 'NoteAdded': {
+      const note: Note = { id: ev.id, at: ev.at, text: ev.text };
+      if (ev.tags && ev.tags.length > 0) note.tags = [...ev.tags];
+      if (ev.private) note.private = true;
+      s.notes = [...s.notes, note];
       return s;
+    }
     case 'SessionEnded':
       for (const p of s.phases) {
         if (p.heldSince !== null) {
@@ -262,6 +416,10 @@ export function applyEvent(state: SessionState | null, ev: SessionEvent): Sessio
       }
       return s;
   }
+}
+
+function firstDose(ev: Extract<SessionEvent, { type: 'DoseGiven' }>, givenAt: number): SessionRecord['doses'][number] {
+  return { id: 'dose-1', recordedAt: ev.at, givenAt, details: { ...(ev.details ?? {}) }, note: ev.note, history: [] };
 }
 
 /** Folds a whole journal into state. */

@@ -32,13 +32,35 @@ export interface AudioSegment {
   phaseIndex: number;
   start: number;
   fadeInMs: number;
-  /** Position in the file (seconds) at `start`. */
+  /** Position in the file (seconds) at `start`: the track's cue-in (leading silence skipped), or 0. */
   offsetS: number;
   fadeOutStart: number;
   end: number;
   /** The phase's listening level (0–1). */
   gain: number;
+  /**
+   * Set when the track failed while an older track was still fading out: the segment is cut
+   * at that moment (the player has already let it go) so its replacement can start at once.
+   */
+  failedAt?: number;
 }
+
+/**
+ * Where a track's music starts and ends in its file (from silence detection), and since when
+ * the host has known it. Cues known when the session started are in the plan (`PlannedTrack`);
+ * a measurement that arrives later is passed in here with its time, so the timeline stays a
+ * pure function and a replay (with the same cues) gives the same segments.
+ */
+export interface TrackCue {
+  cueInS: number;
+  cueOutS: number;
+  /** Host time the cue became known (−Infinity: known before the session). */
+  knownAt: number;
+}
+export type TrackCues = Readonly<Record<string, TrackCue>>;
+
+/** A cue learned late is used for a fade-out only if it is known at least this long before the fade starts. */
+export const CUE_NOTICE_MS = 5000;
 
 export interface LightKeyframe {
   at: number;
@@ -89,8 +111,54 @@ function beginTransition(segs: AudioSegment[], at: number, fadeMs: number): numb
   return t0;
 }
 
-/** Builds the timeline as of `now`. Pure: the same inputs always give the same timeline. */
-export function buildTimeline(state: SessionState, now: number, horizonMs = DEFAULT_HORIZON_MS): Timeline {
+/**
+ * The newest track failed at `at`. Alone, it fades out over `fadeMs` while its replacement
+ * comes in. During a crossfade (an older track still fading out) waiting would leave the
+ * room with only a fading track and then silence, so the failed track is cut at `at` (it is
+ * not sounding: the player dropped it) and the replacement starts at once: still at most two.
+ * Returns when the replacement starts (always `at`).
+ */
+function failTransition(segs: AudioSegment[], at: number, fadeMs: number): number {
+  const active = segs.filter((s) => s.end > at);
+  const latest = active[active.length - 1];
+  if (!latest) return at;
+  if (active.length > 1) {
+    cutFailed(segs, latest, at);
+    return at;
+  }
+  if (latest.fadeOutStart > at) {
+    latest.fadeOutStart = at;
+    latest.end = Math.min(latest.end, at + fadeMs);
+  }
+  return at;
+}
+
+/** Cuts a segment whose track failed at `at` (the player has already faded it out); one that never sounded goes. */
+function cutFailed(segs: AudioSegment[], seg: AudioSegment, at: number): void {
+  if (at <= seg.start) {
+    segs.splice(segs.indexOf(seg), 1);
+    return;
+  }
+  seg.end = at;
+  seg.fadeOutStart = Math.min(seg.fadeOutStart, at);
+  seg.failedAt = at;
+}
+
+/** The phase's tracks that have a file, and its fallback bed's. */
+function phaseMusic(state: SessionState, phaseIndex: number): { ids: string[]; bed: string[] } {
+  const plan = state.plan;
+  const playable = (id: string) => Boolean(plan.tracks[id]?.file);
+  return {
+    ids: (plan.phaseTracks[phaseIndex] ?? []).filter(playable),
+    bed: (plan.fallbackTracks?.[phaseIndex] ?? []).filter(playable),
+  };
+}
+
+/**
+ * Builds the timeline as of `now`. Pure: the same inputs always give the same timeline.
+ * `cues` holds cue points measured after the session started (see `TrackCue`).
+ */
+export function buildTimeline(state: SessionState, now: number, horizonMs = DEFAULT_HORIZON_MS, cues: TrackCues = {}): Timeline {
   const plan = state.plan;
   const spans = phaseSpans(state, now);
   const horizonEnd = state.status === 'ended' && state.endedAt !== null ? state.endedAt : now + horizonMs;
@@ -102,13 +170,35 @@ export function buildTimeline(state: SessionState, now: number, horizonMs = DEFA
   ].sort((a, b) => a.at - b.at);
   const failedBefore = (trackId: string, t: number): boolean => state.failures.some((f) => f.trackId === trackId && f.at <= t);
 
+  const cueOf = (trackId: string): TrackCue | null => {
+    const late = cues[trackId];
+    const tr = plan.tracks[trackId];
+    const c =
+      tr?.cueInS !== undefined && tr.cueOutS !== undefined
+        ? { cueInS: tr.cueInS, cueOutS: tr.cueOutS, knownAt: -Infinity }
+        : (late ?? null);
+    // Less than a second of music between the cues is a measurement to distrust, not a track.
+    return c && c.cueOutS - c.cueInS >= 1 && c.cueInS >= 0 ? c : null;
+  };
+  /** Where in the file a segment starting at `start` begins, and how long it can play (ms). */
+  const stretchOf = (trackId: string, start: number, fadeOutMs: number): { offsetS: number; lengthMs: number } => {
+    const full = Math.max(1000, (plan.tracks[trackId]?.durationS ?? 1) * 1000);
+    const cue = cueOf(trackId);
+    if (!cue) return { offsetS: 0, lengthMs: full };
+    const offsetS = cue.knownAt <= start ? cue.cueInS : 0;
+    const cued = Math.max(1000, (cue.cueOutS - offsetS) * 1000);
+    // A cue-out learned too late would move a fade-out that is already under way: ignore it.
+    const lengthMs = cue.knownAt + CUE_NOTICE_MS <= start + cued - fadeOutMs ? cued : full - offsetS * 1000;
+    return { offsetS, lengthMs: Math.max(1000, lengthMs) };
+  };
+
   for (const span of spans) {
     if (span.expected) break;
     const cfg = plan.preset.phases[span.index];
     if (!cfg) break;
     const spanEnd = span.end ?? Math.max(horizonEnd, span.start + horizonMs);
     if (spanEnd <= span.start && span.index > 0) continue;
-    const ids = (plan.phaseTracks[span.index] ?? []).filter((id) => plan.tracks[id]?.file);
+    const { ids, bed } = phaseMusic(state, span.index);
     const xf = cfg.crossfadeS * 1000;
     const boundaryFade = Math.max(MIN_FORCED_FADE_MS, xf);
     const events = forced.filter((f) => f.at >= span.start && f.at < spanEnd);
@@ -120,14 +210,32 @@ export function buildTimeline(state: SessionState, now: number, horizonMs = DEFA
     let ei = 0;
     const n = ids.length;
 
+    /**
+     * The next playable track from sequence position `from`: the playlist once through, then
+     * by the run-out policy — repeat it, loop the fallback bed, or nothing (intended silence).
+     * A bed also stands in when the playlist cannot play at all, and the playlist when the
+     * bed cannot; only `silence` ever ends the music on purpose.
+     */
     const pick = (from: number, t: number): { id: string; at: number } | null => {
-      for (let j = 0; j < n; j++) {
-        const at = from + j;
-        if (cfg.runOut === 'silence' && at >= n) return null;
-        const id = ids[at % n] as string;
-        if (!failedBefore(id, t)) return { id, at };
-      }
-      return null;
+      const ok = (id: string | undefined): id is string => id !== undefined && !failedBefore(id, t);
+      for (let at = from; at < n; at++) if (ok(ids[at])) return { id: ids[at] as string, at };
+      if (cfg.runOut === 'silence') return null;
+      const base = Math.max(from, n);
+      const fromBed = (): { id: string; at: number } | null => {
+        for (let j = 0; j < bed.length; j++) {
+          const id = bed[(base + j - n) % bed.length];
+          if (ok(id)) return { id, at: base + j };
+        }
+        return null;
+      };
+      const fromPlaylist = (): { id: string; at: number } | null => {
+        for (let j = 0; j < n; j++) {
+          const id = ids[(base + j) % n];
+          if (ok(id)) return { id, at: base + j };
+        }
+        return null;
+      };
+      return cfg.runOut === 'fallback' ? (fromBed() ?? fromPlaylist()) : (fromPlaylist() ?? fromBed());
     };
 
     while (cursor < spanEnd && k < 10_000) {
@@ -136,11 +244,10 @@ export function buildTimeline(state: SessionState, now: number, horizonMs = DEFA
         // Music has run out (or nothing can play): skip the forced events of this phase.
         break;
       }
-      const track = plan.tracks[choice.id];
-      if (!track) break;
-      const dur = Math.max(1000, track.durationS * 1000);
+      if (!plan.tracks[choice.id]) break;
       const next = pick(choice.at + 1, cursor);
-      const nextDur = next ? Math.max(1000, (plan.tracks[next.id]?.durationS ?? 1) * 1000) : dur;
+      const { offsetS, lengthMs: dur } = stretchOf(choice.id, cursor, xf);
+      const nextDur = next ? stretchOf(next.id, cursor + dur, xf).lengthMs : dur;
       const xfN = Math.min(xf, dur / 2, nextDur / 2);
       const seg: AudioSegment = {
         id: `p${span.index}-k${k}-${choice.id}`,
@@ -148,7 +255,7 @@ export function buildTimeline(state: SessionState, now: number, horizonMs = DEFA
         phaseIndex: span.index,
         start: cursor,
         fadeInMs: Math.min(fadeIn, dur / 2),
-        offsetS: 0,
+        offsetS,
         fadeOutStart: cursor + dur - (next ? xfN : Math.max(xfN, Math.min(START_FADE_MS, dur / 2))),
         end: cursor + dur,
         gain: cfg.volume,
@@ -168,17 +275,26 @@ export function buildTimeline(state: SessionState, now: number, horizonMs = DEFA
       while (ei < events.length && (events[ei] as Forced).at < seg.start) ei++;
       // A failure of a track not playing now only removes it from what follows (pick skips it);
       // it must not use up this track's turn, or a skip later in the same track would be lost.
+      // If that track is the older one still fading out under this one, it is cut where it failed.
       while (ei < events.length) {
         const f = events[ei] as Forced;
         if (f.at >= Math.min(naturalNext, spanEnd) || f.kind !== 'fail' || f.trackId === seg.trackId) break;
+        for (const older of segments.filter((o) => o !== seg && o.trackId === f.trackId && o.start <= f.at && o.end > f.at)) {
+          cutFailed(segments, older, f.at);
+        }
         ei++;
       }
       const ev = events[ei];
       if (ev && ev.at < Math.min(naturalNext, spanEnd)) {
         ei++;
-        const fade = ev.kind === 'fail' ? FAIL_FADE_MS : Math.max(MIN_FORCED_FADE_MS, xf);
-        cursor = beginTransition(segments, ev.at, fade);
-        fadeIn = fade;
+        if (ev.kind === 'fail') {
+          cursor = failTransition(segments, ev.at, FAIL_FADE_MS);
+          fadeIn = FAIL_FADE_MS;
+        } else {
+          const fade = Math.max(MIN_FORCED_FADE_MS, xf);
+          cursor = beginTransition(segments, ev.at, fade);
+          fadeIn = fade;
+        }
         continue;
       }
       if (!next || naturalNext >= spanEnd) break;

@@ -14,6 +14,25 @@ export const COMMAND_NAMES = [
   'reportTrackFailed',
   'endSession',
   'addNote',
+  'editNote',
+  'deleteNote',
+  'recordRepeatDose',
+  'correctDose',
+  'recordVitals',
+  'recordRating',
+  'recordAdverseEvent',
+  'recordDischarge',
+  'addReminder',
+  'completeReminder',
+  'snoozeReminder',
+  'setMusicLevel',
+  'setDuck',
+  'setPanelPrefs',
+  'exportReport',
+  // music playback (electron/host/audio.ts)
+  'setMute',
+  'setOutputDevice',
+  'checkPreset',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];

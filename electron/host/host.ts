@@ -14,8 +14,18 @@ import { VirtualLamp } from '../services/lighting/virtual';
 import { lockDataDir } from '../services/lock';
 import { type LoadedPreset, loadPresets, type PresetCatalog, summarise } from '../services/presets';
 import type { Settings } from '../services/settings';
-import { resolvePlaylists } from '../services/tracks';
-import { type CommandName, type CommandResult, type HostSnapshot, type LampState, type ParsedArgs, validateCommand } from './contract';
+import { HostAudio } from './audio';
+import { checkedTime, isClinicalCommand, Refusal, runClinical } from './clinical';
+import {
+  type CommandName,
+  type CommandResult,
+  type HostSnapshot,
+  type LampState,
+  type ParsedArgs,
+  type SavedFile,
+  validateCommand,
+} from './contract';
+import { PanelPrefsStore } from './prefs';
 
 export interface HostOptions {
   /** Where journals, settings and the user's presets live. */
@@ -35,9 +45,6 @@ export interface HostOptions {
 
 export type HostMessage = { kind: 'state'; snapshot: HostSnapshot } | { kind: 'lamp'; lamp: LampState };
 
-/** A command the host refuses, with a reason a person can act on. */
-class Refusal extends Error {}
-
 /** How often the whole snapshot is re-sent while a session runs (keeps the music horizon ahead). */
 const REPUBLISH_MS = 60_000;
 
@@ -54,6 +61,9 @@ export class StillroomHost {
   private timer: ReturnType<typeof setInterval> | null = null;
   private lastPublish = 0;
   private releaseLock: () => void;
+  private readonly prefs: PanelPrefsStore;
+  /** Playback beside the timeline: loudness, cue points, file checks, mute, output device. */
+  private audio!: HostAudio;
   private readonly clock: () => number;
   private readonly log: (line: string) => void;
 
@@ -61,6 +71,7 @@ export class StillroomHost {
     this.clock = opts.clock ?? Date.now;
     this.log = opts.log ?? ((l) => process.stderr.write(`${l}\n`));
     this.releaseLock = lockDataDir(opts.dataDir);
+    this.prefs = new PanelPrefsStore(opts.dataDir, this.log);
     const safe = opts.settings.get('safeScene');
     this.lamp = { level: safe.level, kelvin: safe.kelvin, moving: false };
     const virtual = new VirtualLamp(safe, (s) => {
@@ -77,6 +88,13 @@ export class StillroomHost {
   static async open(opts: HostOptions): Promise<StillroomHost> {
     const host = new StillroomHost(opts);
     try {
+      host.audio = await HostAudio.open({
+        ...opts,
+        clock: host.clock,
+        log: host.log,
+        onChange: () => host.refresh(),
+        onUnplayable: (trackId, reason) => void host.dispatch('reportTrackFailed', { trackId, reason }),
+      });
       host.reloadPresets();
       host.resume();
       host.refresh();
@@ -128,7 +146,7 @@ export class StillroomHost {
     const run = this.queue.then(() => this.execute(v.name, v.args));
     this.queue = run.catch(() => undefined);
     return run.then(
-      (): CommandResult => ({ ok: true }),
+      (file): CommandResult => (file ? { ok: true, file } : { ok: true }),
       (err: unknown): CommandResult => {
         if (!(err instanceof Refusal)) this.log(`command ${v.name} failed: ${(err as Error).stack ?? String(err)}`);
         return { ok: false, error: err instanceof Error ? err.message : String(err) };
@@ -147,15 +165,29 @@ export class StillroomHost {
     return this.state;
   }
 
-  private async execute(name: CommandName, rawArgs: ParsedArgs<CommandName>): Promise<void> {
+  private async execute(name: CommandName, rawArgs: ParsedArgs<CommandName>): Promise<SavedFile | undefined> {
     const at = this.clock();
+    if (isClinicalCommand(name)) {
+      const file = runClinical(name, rawArgs, {
+        state: this.state,
+        journalOpen: this.journal !== null,
+        at,
+        timeline: this.timeline,
+        append: (ev) => this.append(ev),
+        prefs: this.prefs,
+        dataDir: this.opts.dataDir,
+      });
+      // An export changes nothing: no need to rebuild and resend everything.
+      if (name !== 'exportReport') this.refresh();
+      return file;
+    }
     switch (name) {
       case 'startSession': {
         const args = rawArgs as ParsedArgs<'startSession'>;
         if (this.state?.status === 'running') throw new Refusal('a session is already running; end it before starting another');
         const loaded = this.catalog.presets.find((p) => p.preset.id === args.presetId);
         if (!loaded) throw new Refusal(`no preset with id "${args.presetId}"`);
-        const resolved = await resolvePlaylists(loaded.preset, join(this.opts.appRoot, 'assets'));
+        const resolved = await this.audio.resolve(loaded.preset);
         const stamp = new Date(at).toISOString().replace(/[:.]/g, '-').replace('Z', '');
         const plan: SessionPlan = {
           sessionId: `${stamp}-${randomBytes(3).toString('hex')}`,
@@ -164,8 +196,10 @@ export class StillroomHost {
           intention: args.intention,
           tracks: resolved.tracks,
           phaseTracks: resolved.phaseTracks,
+          fallbackTracks: resolved.fallbackTracks,
           safeScene: this.opts.settings.get('safeScene'),
         };
+        await this.audio.preparePlan(plan, resolved.replayGain);
         this.journal?.close();
         this.journal = Journal.create(this.sessionsDir, plan.sessionId);
         this.notices = [];
@@ -184,8 +218,13 @@ export class StillroomHost {
       case 'recordDose': {
         const s = this.requireRunning();
         const args = rawArgs as ParsedArgs<'recordDose'>;
-        if (s.doseAt !== null) throw new Refusal('the dose is already recorded');
-        this.append({ type: 'DoseGiven', at, note: args.note });
+        if (s.doseAt !== null) throw new Refusal('the dose is already recorded; use Record repeat dose for another');
+        if (args.details) {
+          const givenAt = checkedTime(s, at, args.details.givenAt, 'the dose time');
+          this.append({ type: 'DoseGiven', at, note: args.note, details: { ...args.details, givenAt } });
+        } else {
+          this.append({ type: 'DoseGiven', at, note: args.note });
+        }
         break;
       }
       case 'advancePhase': {
@@ -234,20 +273,38 @@ export class StillroomHost {
         this.log(`track failed: ${args.trackId}: ${args.reason}`);
         break;
       }
+      case 'setMute':
+      case 'setOutputDevice':
+      case 'checkPreset':
+        await this.audio.execute(
+          name,
+          rawArgs as ParsedArgs<typeof name>,
+          (id) => this.catalog.presets.find((p) => p.preset.id === id)?.preset ?? null,
+        );
+        break;
       case 'endSession': {
         this.requireRunning();
         this.append({ type: 'SessionEnded', at });
-        this.journal?.close();
-        this.journal = null;
+        // The journal stays open for the record that follows the music (discharge, late vitals);
+        // it closes when the next session starts or the host closes.
         break;
       }
       case 'addNote': {
         const s = this.requireRunning();
-        this.append({ type: 'NoteAdded', at, id: `n${s.lastSeq + 1}`, text: (rawArgs as ParsedArgs<'addNote'>).text });
+        const args = rawArgs as ParsedArgs<'addNote'>;
+        this.append({
+          type: 'NoteAdded',
+          at,
+          id: `n${s.lastSeq + 1}`,
+          text: args.text,
+          ...(args.tags.length > 0 ? { tags: args.tags } : {}),
+          ...(args.private ? { private: true } : {}),
+        });
         break;
       }
     }
     this.refresh();
+    return undefined;
   }
 
   private notice(text: string): void {
@@ -257,7 +314,8 @@ export class StillroomHost {
   /** Rebuilds the timeline and tells the lighting director and every listener. */
   private refresh(): void {
     const now = this.clock();
-    this.timeline = this.state ? buildTimeline(this.state, now) : null;
+    this.audio.follow(this.state);
+    this.timeline = this.state ? buildTimeline(this.state, now, undefined, this.audio.cues()) : null;
     const safe = this.state?.plan.safeScene ?? this.opts.settings.get('safeScene');
     this.director.setKeyframes(this.timeline?.light ?? null, safe);
     this.lastPublish = now;
@@ -269,6 +327,7 @@ export class StillroomHost {
     const now = this.clock();
     if (this.state?.status === 'running' && now - this.lastPublish >= REPUBLISH_MS) this.refresh();
     else this.director.tick(now);
+    this.audio.tick(this.timeline, now);
   }
 
   snapshot(): HostSnapshot {
@@ -281,6 +340,8 @@ export class StillroomHost {
       timeline: this.timeline,
       lamp: this.lamp,
       notices: this.notices,
+      prefs: this.prefs.get(),
+      audio: this.audio.snapshot(),
     };
   }
 
@@ -311,6 +372,7 @@ export class StillroomHost {
     this.journal?.close();
     this.journal = null;
     this.listeners.clear();
+    void this.audio?.close();
     this.releaseLock();
   }
 }

@@ -8,10 +8,13 @@ import Conf from 'conf';
 export interface SettingsShape {
   /** Where the room goes in safe state and after a session: a calm working light. */
   safeScene: { level: number; kelvin: number };
+  /** Where music plays on this machine: a renderer audio-output device id ('' = system default) and its name. */
+  outputDevice: { deviceId: string; label: string };
 }
 
 export const DEFAULT_SETTINGS: SettingsShape = {
   safeScene: { level: 60, kelvin: 2700 },
+  outputDevice: { deviceId: '', label: '' },
 };
 
 export interface Settings {
@@ -42,6 +45,12 @@ export function settingsOver(store: KeyValueStore): Settings {
           s.kelvin <= 9000
         ) {
           return { level: s.level, kelvin: s.kelvin } as SettingsShape[typeof key];
+        }
+      }
+      if (key === 'outputDevice') {
+        const d = v as { deviceId?: unknown; label?: unknown } | undefined;
+        if (d && typeof d.deviceId === 'string' && typeof d.label === 'string' && d.deviceId.length <= 500 && d.label.length <= 200) {
+          return { deviceId: d.deviceId, label: d.label } as SettingsShape[typeof key];
         }
       }
       return DEFAULT_SETTINGS[key];

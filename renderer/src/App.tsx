@@ -1,13 +1,25 @@
-/** Chooses the view from the host's state: start, live panel, or the summary of the session that just ended. */
+/**
+ * The panel: the chosen view (Session — start, live or summary by the host's state — Record,
+ * Report, Settings), the keyboard, the cheat sheet and the privacy screen. A new view is an
+ * entry in lib/views.ts and a case below.
+ */
 import { AppHeader } from './components/AppHeader';
 import { AudioDriver } from './components/AudioDriver';
+import { CheatSheet } from './components/CheatSheet';
 import { HostLink } from './components/HostLink';
+import { PrivacyBlank } from './components/PrivacyBlank';
+import { ShortcutKeys } from './components/ShortcutKeys';
+import { ThemeRoot } from './components/ThemeRoot';
+import { VIEWS } from './lib/views';
 import { useStore } from './stores';
 import { LivePanel } from './views/LivePanel';
+import { RecordView } from './views/RecordView';
+import { ReportView } from './views/ReportView';
+import { SettingsView } from './views/SettingsView';
 import { StartView } from './views/StartView';
 import { SummaryView } from './views/SummaryView';
 
-function CurrentView() {
+function SessionView() {
   const snapshot = useStore((s) => s.snapshot);
   const dismissed = useStore((s) => s.dismissedSessionId);
   if (!snapshot) {
@@ -19,8 +31,26 @@ function CurrentView() {
   }
   const session = snapshot.session;
   if (session?.status === 'running') return <LivePanel snapshot={snapshot} session={session} />;
-  if (session?.status === 'ended' && session.plan.sessionId !== dismissed) return <SummaryView session={session} />;
+  if (session?.status === 'ended' && session.plan.sessionId !== dismissed) return <SummaryView snapshot={snapshot} session={session} />;
   return <StartView snapshot={snapshot} />;
+}
+
+function CurrentView() {
+  const view = useStore((s) => s.view);
+  const snapshot = useStore((s) => s.snapshot);
+  // A view with nothing to show (no session yet) falls back to the session view.
+  const def = VIEWS.find((v) => v.id === view);
+  const shown = snapshot && def?.available(snapshot) ? view : 'session';
+  switch (shown) {
+    case 'record':
+      return <RecordView />;
+    case 'report':
+      return <ReportView />;
+    case 'settings':
+      return <SettingsView />;
+    default:
+      return <SessionView />;
+  }
 }
 
 export function App() {
@@ -28,7 +58,12 @@ export function App() {
     <>
       <HostLink />
       <AudioDriver />
-      <CurrentView />
+      <ShortcutKeys />
+      <ThemeRoot>
+        <CurrentView />
+      </ThemeRoot>
+      <CheatSheet />
+      <PrivacyBlank />
     </>
   );
 }

@@ -3,6 +3,7 @@
  * as one JSON object (name → value, units in the names). Figures live here, not in tests.
  */
 import { existsSync } from 'node:fs';
+import { benchAudio } from './audio';
 import { benchBrowser } from './browser';
 import { benchJournal, benchTimeline } from './core';
 import { benchLibrary } from './library';
@@ -25,6 +26,8 @@ Object.assign(results, await benchLibrary());
 if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
   log('browser host + Chromium (about 40 s)…');
   Object.assign(results, await benchBrowser());
+  log('playback: formats, crossfade timing, failures, a long program (about 7 minutes)…');
+  Object.assign(results, await benchAudio());
 } else {
   log('Chromium not found: browser figures skipped');
 }

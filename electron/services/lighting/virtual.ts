@@ -7,12 +7,14 @@ import type { DriverResult, LightCapabilities, LightDriver, LightTarget } from '
 export class VirtualLamp implements LightDriver {
   readonly id = 'virtual';
   readonly name = 'On-screen lamp';
+  readonly protocol = 'virtual';
   readonly capabilities: LightCapabilities = {
     nativeTransition: true,
     maxTransitionMs: 2_000,
     minIntervalMs: 250,
     color: false,
     kelvinRange: [1500, 9000],
+    mirror: true,
   };
   private state: LightTarget;
 

@@ -7,17 +7,27 @@
  * where the wall clock says, so a reload rejoins mid-track with a short fade-in), and releases
  * voices after their end. Reconciling: a new timeline is matched by segment id — a voice whose
  * id persists keeps playing and only gets its fade curves re-laid; one whose id vanished fades
- * out over 1.5 s. Failures (load, decode, stall > 2 s, early end) are reported to the host once
- * per segment; the host re-plans and the next track fades in.
+ * out over 1.5 s; one that has not started yet is kept (with its loaded file) when only its
+ * timing changed, so a replacement for a failed track can start at once. Failures (load,
+ * decode, stall > 2 s, early end) are reported to the host once per segment; the host
+ * re-plans and the next track fades in.
+ *
+ * Levels: each voice's trim carries its track's loudness gain (from the host's snapshot,
+ * the conservative gain until measured); the master bus carries safe state, the therapist's
+ * level, the duck and the mute; the output router moves everything to the chosen device.
  */
 import { Howler } from 'howler';
+import { unmeasuredGainDb } from '../../../electron/core/gain';
+import type { AudioSnapshot } from '../../../electron/core/playback';
+import { DUCK_DB } from '../../../electron/core/record';
 import type { SessionState } from '../../../electron/core/session';
 import type { AudioSegment, Timeline } from '../../../electron/core/timeline';
 import type { StillroomApi } from '../../../electron/host/contract';
-import type { AudioDebug } from './debug';
+import { installAudioDebug, removeAudioDebug } from './debug';
 import { formatOf } from './format';
 import { LEAVE_FADE_MS } from './gain';
-import { MasterBus, SAFE_DB } from './master';
+import { MasterBus } from './master';
+import { OutputRouter } from './output';
 import type { MeterReading } from './types';
 import { Voice } from './voice';
 
@@ -33,6 +43,12 @@ const END_GRACE_MS = 300;
 const DRIFT_LIMIT_S = 0.15;
 const REPORT_RETRY_MS = 3000;
 const REPORT_ATTEMPTS = 3;
+/** A start timer fires up to this much early, by the play() latency measured so far. */
+const MAX_START_LEAD_MS = 120;
+/** Most the start lead moves per measured start (ms). */
+const LEARN_STEP_MS = 15;
+/** Start errors kept for the debug view (and the bench). */
+const START_ERRORS_KEPT = 500;
 
 export interface EngineOptions {
   api: StillroomApi;
@@ -46,6 +62,13 @@ export class AudioEngine {
   private master: MasterBus | null = null;
   private session: SessionState | null = null;
   private timeline: Timeline | null = null;
+  private audio: AudioSnapshot | null = null;
+  private router: OutputRouter | null = null;
+  /** play() → sound latency, learned from start errors (ms); start timers fire this much early. */
+  private playLatencyMs = 10;
+  private readonly startErrors: number[] = [];
+  /** When each failure was noticed (for the debug view and the bench). */
+  private readonly failedAt = new Map<string, number>();
   private readonly voices = new Map<string, Voice>();
   private readonly leaving = new Set<Voice>();
   /** Segments reported as failed: never started again. */
@@ -79,6 +102,12 @@ export class AudioEngine {
     }
     this.ctx = ctx;
     this.master = new MasterBus(ctx);
+    this.router = new OutputRouter(
+      ctx,
+      this.master.route,
+      () => this.opts.now(),
+      () => this.sounding(),
+    );
     void ctx.resume().catch(() => undefined);
     ctx.addEventListener('statechange', this.onStateChange);
     for (const type of ['pointerdown', 'keydown'] as const) document.addEventListener(type, this.onGesture, true);
@@ -89,32 +118,53 @@ export class AudioEngine {
     this.installDebug();
   }
 
-  /** A new snapshot: remember it and reconcile the voices. */
-  update(session: SessionState | null, timeline: Timeline | null): void {
+  /**
+   * A new snapshot: remember it and reconcile the voices. The therapist's level and duck come
+   * from the session's record (`record.music`), the mute, the track gains and the output device
+   * from the host's playback snapshot.
+   */
+  update(session: SessionState | null, timeline: Timeline | null, audio: AudioSnapshot | null = null): void {
     const sameSession = session?.plan.sessionId === this.session?.plan.sessionId;
-    if (session === this.session && timeline === this.timeline) return;
+    if (session === this.session && timeline === this.timeline && audio === this.audio) return;
     this.session = session;
     this.timeline = timeline;
+    this.audio = audio;
     if (!this.ctx || !this.master) return;
     const now = this.opts.now();
     if (!sameSession) this.failed.clear();
+    if (audio) this.router?.want(audio.outputDevice);
     this.updateMaster(now);
     this.reconcile(now);
+    for (const v of this.voices.values()) v.setTrim(this.trimDbOf(v.seg.trackId), now);
     this.tick();
+  }
+
+  /** Something is audible, or about to be (a move of the output then fades). */
+  private sounding(): boolean {
+    return [...this.voices.values()].some((v) => v.started) || this.leaving.size > 0;
+  }
+
+  /** The track's loudness gain: the host's figure, else what the plan knew, else the conservative gain. */
+  private trimDbOf(trackId: string): number {
+    return this.audio?.gains[trackId]?.gainDb ?? this.session?.plan.tracks[trackId]?.gainDb ?? unmeasuredGainDb();
   }
 
   private updateMaster(now: number): void {
     if (!this.master) return;
     const s = this.session;
-    let db: number | null;
-    if (!s) db = 0;
-    else if (s.safe.on) db = SAFE_DB;
-    // After the end the music fades out; do not bring it up again on the way out.
-    else if (s.status === 'ended') db = this.masterInitialised ? null : 0;
-    else db = 0;
-    if (db === null) return;
-    const nothingSounding = [...this.voices.values()].every((v) => !v.started) && this.leaving.size === 0;
-    this.master.setLevel(db, now, !this.masterInitialised || nothingSounding);
+    const music = s?.record?.music;
+    this.master.set(
+      {
+        // After the end the music fades out; do not bring it up again on the way out.
+        safe: s?.status === 'ended' && this.masterInitialised ? null : (s?.safe.on ?? false),
+        levelDb: music?.levelDb ?? 0,
+        ducked: music?.ducked ?? false,
+        duckDb: DUCK_DB,
+        muted: this.audio?.muted ?? false,
+      },
+      now,
+      !this.masterInitialised || !this.sounding(),
+    );
     this.masterInitialised = true;
   }
 
@@ -131,8 +181,20 @@ export class AudioEngine {
     for (const seg of this.currentSegments()) next.set(this.keyOf(seg), seg);
     for (const [key, voice] of this.voices) {
       const seg = next.get(key);
+      if (seg && !voice.started && seg.trackId === voice.seg.trackId && seg.failedAt === undefined) {
+        // Not sounding yet: keep the loaded file and just take the new timing.
+        voice.seg = seg;
+        if (voice.startTimer) clearTimeout(voice.startTimer);
+        voice.startTimer = null;
+        continue;
+      }
       if (!seg || seg.start !== voice.seg.start || seg.offsetS !== voice.seg.offsetS || seg.trackId !== voice.seg.trackId) {
         // Gone from the plan (or now a different stretch of the file): fade it out.
+        this.retire(voice, now);
+        continue;
+      }
+      if (seg.failedAt !== undefined || (seg.end !== voice.seg.end && seg.end - now < LEAVE_FADE_MS)) {
+        // Cut short (its track failed, or its file went away): let it go with the leave fade.
         this.retire(voice, now);
         continue;
       }
@@ -173,7 +235,9 @@ export class AudioEngine {
         continue;
       }
       if (!voice.started) {
-        const lead = voice.seg.start - now;
+        // Ask a little early: the element takes a few tens of ms to really start, and the
+        // fade curve (on the audio clock) holds it silent until its planned start anyway.
+        const lead = voice.seg.start - now - Math.min(MAX_START_LEAD_MS, this.playLatencyMs);
         if (lead <= 0) voice.start(now);
         else if (lead <= TICK_MS + 50 && !voice.startTimer) {
           voice.startTimer = setTimeout(() => {
@@ -183,6 +247,7 @@ export class AudioEngine {
         }
         continue;
       }
+      this.learnStart(voice, now);
       if (now >= voice.seg.end + END_GRACE_MS) {
         this.voices.delete(voice.key);
         voice.dispose();
@@ -200,6 +265,23 @@ export class AudioEngine {
     }
   }
 
+  /** Records how late an on-time start really sounded, and asks that much earlier next time. */
+  private learnStart(voice: Voice, now: number): void {
+    if (voice.startErrorMs !== null) return;
+    voice.measureStart(now);
+    const err = voice.startErrorMs;
+    if (err === null) return;
+    // Only starts that cross into a sounding track are crossfades (the session's first is not).
+    const crossfade = [...this.voices.values()].some((v) => v !== voice && v.started && v.seg.start < voice.seg.start);
+    if (crossfade) {
+      this.startErrors.push(err);
+      if (this.startErrors.length > START_ERRORS_KEPT) this.startErrors.shift();
+    }
+    // Learn gently: one cold start (the media pipeline's first, ~150 ms) must not throw the next ones early.
+    const step = Math.max(-LEARN_STEP_MS, Math.min(LEARN_STEP_MS, 0.3 * err));
+    this.playLatencyMs = Math.max(0, Math.min(MAX_START_LEAD_MS, this.playLatencyMs + step));
+  }
+
   private createVoice(key: string, seg: AudioSegment): Voice {
     const ctx = this.ctx as AudioContext;
     const track = this.session?.plan.tracks[seg.trackId];
@@ -208,6 +290,7 @@ export class AudioEngine {
       output: (this.master as MasterBus).input,
       url: this.opts.api.mediaUrl(seg.trackId),
       format: formatOf(track?.file, seg.trackId),
+      trimDb: this.trimDbOf(seg.trackId),
       nowWall: () => this.opts.now(),
       onFailure: (voice, reason) => this.fail(voice, reason),
       onBlocked: () => {
@@ -221,6 +304,7 @@ export class AudioEngine {
     if (this.failed.has(voice.key)) return;
     this.failed.add(voice.key);
     const now = this.opts.now();
+    this.failedAt.set(voice.key, now);
     if (this.voices.get(voice.key) === voice) this.retire(voice, now);
     const trackId = voice.seg.trackId;
     console.warn(`audio: track ${trackId} failed: ${reason}`);
@@ -336,30 +420,17 @@ export class AudioEngine {
   }
 
   private installDebug(): void {
-    const engine = this;
-    const debug: AudioDebug = Object.freeze({
-      get ctxState() {
-        return engine.ctx?.state ?? 'none';
-      },
-      get voices() {
-        const now = engine.opts.now();
-        return [...engine.voices.values(), ...engine.leaving].map((v) => ({
-          id: v.seg.id,
-          trackId: v.seg.trackId,
-          state: v.state,
-          position: Math.round(v.position() * 100) / 100,
-          expected: Math.round((v.seg.offsetS + Math.max(0, now - v.seg.start) / 1000) * 100) / 100,
-          gain: Math.round(v.gain() * 10_000) / 10_000,
-        }));
-      },
-      get master() {
-        return Math.round((engine.master?.gain() ?? 0) * 10_000) / 10_000;
-      },
-      get failed() {
-        return [...engine.failed];
-      },
+    installAudioDebug({
+      ctx: () => this.ctx,
+      voices: () => [...this.voices.values(), ...this.leaving],
+      now: () => this.opts.now(),
+      master: () => this.master?.gain() ?? 0,
+      stages: () => this.master?.stages() ?? {},
+      failedAt: () => this.failedAt,
+      startErrors: () => this.startErrors,
+      playLatencyMs: () => this.playLatencyMs,
+      rmsDb: () => this.master?.rmsDb() ?? -120,
     });
-    Object.defineProperty(window, '__stillroomAudio', { value: debug, configurable: true, enumerable: false, writable: false });
   }
 
   /** Stops everything at once (the page is going away). */
@@ -375,6 +446,8 @@ export class AudioEngine {
     this.leaving.clear();
     this.master?.dispose();
     this.master = null;
-    if (window.__stillroomAudio) Reflect.deleteProperty(window, '__stillroomAudio');
+    this.router?.dispose();
+    this.router = null;
+    removeAudioDebug();
   }
 }

@@ -112,11 +112,23 @@ export function mergeStretches(stretches: ReadonlyArray<readonly [number, number
 }
 
 /** Samples `fn` over [a, b] at STEP_MS resolution (both ends included). */
-export function sampleCurve(fn: GainFn, a: number, b: number): Float32Array {
+export function sampleCurve(fn: GainFn, a: number, b: number): Float32Array<ArrayBuffer> {
   const n = Math.min(MAX_POINTS, Math.max(8, Math.ceil((b - a) / STEP_MS) + 1));
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = fn(a + ((b - a) * i) / (n - 1));
   return out;
+}
+
+/** The part of an AudioParam a plan is laid on (structural, so this file needs no DOM and tests can record it). */
+export interface AutomatableParam {
+  cancelScheduledValues(cancelTime: number): unknown;
+  setValueAtTime(value: number, startTime: number): unknown;
+  setValueCurveAtTime(values: Float32Array<ArrayBuffer>, startTime: number, duration: number): unknown;
+}
+
+/** The audio clock (an AudioContext's `currentTime`). */
+export interface AudioClock {
+  readonly currentTime: number;
 }
 
 /** The level a scheduled plan has at audio-clock time `ctxTime`. */
@@ -129,7 +141,7 @@ export function valueAt(s: ScheduledGain, ctxTime: number): number {
  * with `ctx.currentTime`; each changing stretch becomes one value curve. All calls happen in
  * one task, so the audio thread never renders the moment between the cancel and the new level.
  */
-export function applyPlan(param: AudioParam, ctx: BaseAudioContext, nowWall: number, plan: GainPlan): ScheduledGain {
+export function applyPlan(param: AutomatableParam, ctx: AudioClock, nowWall: number, plan: GainPlan): ScheduledGain {
   const ctx0 = ctx.currentTime;
   const toCtx = (t: number): number => ctx0 + (t - nowWall) / 1000;
   param.cancelScheduledValues(0);
@@ -143,4 +155,43 @@ export function applyPlan(param: AudioParam, ctx: BaseAudioContext, nowWall: num
     }
   }
   return { plan, wall0: nowWall, ctx0 };
+}
+
+/** A measured loudness gain that changes while a track plays is glided over this long (never a jump). */
+export const TRIM_RAMP_MS = 6000;
+
+/** Below this a level counts as off (−80 dB): ramps to or from it move in amplitude, not decibels. */
+const OFF_GAIN = 1e-4;
+
+/**
+ * A smooth move from one gain to another over `ms` (raised cosine, so it starts and ends
+ * softly). Between two audible levels it moves evenly in decibels, which is how a level
+ * change is heard; to or from silence (a mute) it moves in amplitude, since −∞ dB has no middle.
+ */
+export function rampPlan(fromGain: number, toGain: number, from: number, ms: number): GainPlan {
+  if (ms <= 0 || Math.abs(fromGain - toGain) < 1e-6) return constantPlan(toGain);
+  if (fromGain > OFF_GAIN && toGain > OFF_GAIN) return dbRampPlan(fromGain, 20 * Math.log10(toGain), from, ms);
+  const until = from + ms;
+  return {
+    fn: (t) => {
+      if (t <= from) return fromGain;
+      if (t >= until) return toGain;
+      const x = (1 - Math.cos(((t - from) / ms) * Math.PI)) / 2;
+      return fromGain + (toGain - fromGain) * x;
+    },
+    moving: [[from, until]],
+  };
+}
+
+/** The "Music volume" slider (0–100) is even in decibels: 100 = as planned (0 dB), 0 = −40 dB (mute silences). */
+export const SLIDER_FLOOR_DB = -40;
+
+export function sliderToDb(value: number): number {
+  const v = Math.max(0, Math.min(100, value));
+  return Math.round((v / 100 - 1) * -SLIDER_FLOOR_DB * 10) / 10;
+}
+
+export function dbToSlider(db: number): number {
+  const d = Math.max(SLIDER_FLOOR_DB, Math.min(0, db));
+  return Math.round(100 + (d / -SLIDER_FLOOR_DB) * 100);
 }

@@ -1,61 +1,134 @@
 /**
- * The master bus: every voice → master gain → speakers, with an analyser tapped after the
- * master so the panel can show that sound really flows. Safe state lowers the master by 12 dB
- * (2.5 s) and brings it back slowly (5 s); Howler.volume() is never used (it also sets every
- * element's volume, which doubles the change).
+ * The master bus: every voice → safe → level → duck → mute → route → speakers, one GainNode
+ * per concern so each moves at its own pace without disturbing the others, and an analyser
+ * tapped at the end so the panel can show that sound really flows.
+ *
+ * - safe: safe state lowers the music by 12 dB in 2.5 s and brings it back over 5 s;
+ * - level: the therapist's music level (dB below the plan), glided over 1.5 s;
+ * - duck: down by `DUCK_DB` over 2 s while the therapist speaks, back over 2 s;
+ * - mute: to silence over 1.5 s, back over 2 s (the music plays on, so it returns in place);
+ * - route: a short dip while the output moves to another device.
+ *
+ * Howler.volume() is never used (it also sets every element's volume, which doubles the change).
  */
-import { applyPlan, blendFrom, constantPlan, dbRampPlan, type GainPlan, type ScheduledGain, valueAt } from './gain';
+import { applyPlan, constantPlan, rampPlan, type ScheduledGain, valueAt } from './gain';
 
 export const SAFE_DB = -12;
 export const SAFE_DOWN_MS = 2500;
 export const SAFE_UP_MS = 5000;
+export const LEVEL_MS = 1500;
+export const DUCK_DOWN_MS = 2000;
+export const DUCK_UP_MS = 2000;
+export const MUTE_DOWN_MS = 1500;
+export const MUTE_UP_MS = 2000;
+/** Moving to another output: down quickly, switch, up gently. */
+export const ROUTE_DOWN_MS = 300;
+export const ROUTE_UP_MS = 1500;
 /** Below this the output counts as silence. */
 const FLOW_FLOOR_DB = -80;
 
-export class MasterBus {
-  readonly input: GainNode;
-  private readonly analyser: AnalyserNode;
-  private readonly samples: Float32Array<ArrayBuffer>;
+/** One gain stage: remembers what it scheduled so the next move starts from what is sounding. */
+export class Stage {
+  readonly node: GainNode;
   private scheduled: ScheduledGain | null = null;
-  private targetDb: number | null = null;
+  private target: number | null = null;
 
   constructor(private readonly ctx: AudioContext) {
-    this.input = ctx.createGain();
-    this.input.gain.value = 1;
+    this.node = ctx.createGain();
+    this.node.gain.value = 1;
+  }
+
+  /** Moves to `gain` over `ms`; `immediate` jumps (nothing audible depends on it, e.g. nothing plays yet). */
+  moveTo(gain: number, now: number, ms: number, immediate = false): void {
+    if (gain === this.target && !immediate) return;
+    const from = this.value();
+    this.target = gain;
+    const plan = immediate || !this.scheduled ? constantPlan(gain) : rampPlan(from, gain, now, ms);
+    this.scheduled = applyPlan(this.node.gain, this.ctx, now, plan);
+  }
+
+  /** After the audio clock stopped or jumped: lay the same move onto the clock again. */
+  realign(now: number): void {
+    if (this.scheduled) this.scheduled = applyPlan(this.node.gain, this.ctx, now, this.scheduled.plan);
+  }
+
+  value(): number {
+    return this.scheduled ? valueAt(this.scheduled, this.ctx.currentTime) : 1;
+  }
+
+  get targetGain(): number {
+    return this.target ?? 1;
+  }
+}
+
+const fromDb = (db: number): number => 10 ** (db / 20);
+
+export interface MasterTargets {
+  /** Safe state on. `null` leaves the stage as it is (after the session ended, the music fades on its own). */
+  safe: boolean | null;
+  levelDb: number;
+  ducked: boolean;
+  duckDb: number;
+  muted: boolean;
+}
+
+export class MasterBus {
+  readonly input: GainNode;
+  private readonly safe: Stage;
+  private readonly level: Stage;
+  private readonly duck: Stage;
+  private readonly mute: Stage;
+  readonly route: Stage;
+  private readonly analyser: AnalyserNode;
+  private readonly samples: Float32Array<ArrayBuffer>;
+
+  constructor(ctx: AudioContext) {
+    this.safe = new Stage(ctx);
+    this.level = new Stage(ctx);
+    this.duck = new Stage(ctx);
+    this.mute = new Stage(ctx);
+    this.route = new Stage(ctx);
+    this.input = this.safe.node;
+    this.safe.node.connect(this.level.node).connect(this.duck.node).connect(this.mute.node).connect(this.route.node);
     this.analyser = ctx.createAnalyser();
     this.analyser.fftSize = 2048;
     this.analyser.smoothingTimeConstant = 0;
     this.samples = new Float32Array(this.analyser.fftSize);
-    this.input.connect(ctx.destination);
+    this.route.node.connect(ctx.destination);
     // A tap: Chromium pulls an analyser without it being connected onwards.
-    this.input.connect(this.analyser);
+    this.route.node.connect(this.analyser);
   }
 
-  /** Moves the master to `db` (0 or SAFE_DB). `immediate` for the first state after a load. */
-  setLevel(db: number, now: number, immediate: boolean): void {
-    if (db === this.targetDb) return;
-    const goingDown = this.targetDb === null || db < this.targetDb;
-    this.targetDb = db;
-    if (immediate || !this.scheduled) {
-      this.apply(now, constantPlan(10 ** (db / 20)));
-      return;
+  /** Moves every stage towards `t`; `immediate` when nothing is sounding (or on the first state after a load). */
+  set(t: MasterTargets, now: number, immediate: boolean): void {
+    if (t.safe !== null) {
+      const goingDown = t.safe && this.safe.targetGain >= 1;
+      this.safe.moveTo(t.safe ? fromDb(SAFE_DB) : 1, now, goingDown ? SAFE_DOWN_MS : SAFE_UP_MS, immediate);
     }
-    const from = valueAt(this.scheduled, this.ctx.currentTime);
-    this.apply(now, dbRampPlan(from, db, now, goingDown ? SAFE_DOWN_MS : SAFE_UP_MS));
+    this.level.moveTo(fromDb(Math.min(0, t.levelDb)), now, LEVEL_MS, immediate);
+    this.duck.moveTo(t.ducked ? fromDb(t.duckDb) : 1, now, t.ducked ? DUCK_DOWN_MS : DUCK_UP_MS, immediate);
+    this.mute.moveTo(t.muted ? 0 : 1, now, t.muted ? MUTE_DOWN_MS : MUTE_UP_MS, immediate);
   }
 
-  /** After the audio clock stopped or jumped: lay the same ramp onto the clock again. */
+  /** After the audio clock stopped or jumped: lay every stage's move onto the clock again. */
   realign(now: number): void {
-    if (this.scheduled) this.apply(now, this.scheduled.plan);
+    for (const s of [this.safe, this.level, this.duck, this.mute, this.route]) s.realign(now);
   }
 
-  private apply(now: number, plan: GainPlan): void {
-    const v0 = this.scheduled ? valueAt(this.scheduled, this.ctx.currentTime) : 1;
-    this.scheduled = applyPlan(this.input.gain, this.ctx, now, this.scheduled ? blendFrom(plan, now, v0) : plan);
-  }
-
+  /** The product of the stages sounding now (1 = as planned). */
   gain(): number {
-    return this.scheduled ? valueAt(this.scheduled, this.ctx.currentTime) : 1;
+    return this.safe.value() * this.level.value() * this.duck.value() * this.mute.value() * this.route.value();
+  }
+
+  /** Each stage's gain now, for tests and the debug view. */
+  stages(): Record<'safe' | 'level' | 'duck' | 'mute' | 'route', number> {
+    return {
+      safe: this.safe.value(),
+      level: this.level.value(),
+      duck: this.duck.value(),
+      mute: this.mute.value(),
+      route: this.route.value(),
+    };
   }
 
   /** RMS of the last ~43 ms of output in dBFS (−120 for digital silence). */
@@ -72,7 +145,7 @@ export class MasterBus {
   }
 
   dispose(): void {
-    this.input.disconnect();
+    for (const s of [this.safe, this.level, this.duck, this.mute, this.route]) s.node.disconnect();
     this.analyser.disconnect();
   }
 }

@@ -1,12 +1,25 @@
 /**
  * One segment of the timeline, sounding: an html5 Howl (streams; never decodes a whole
  * 20-minute file) whose `<audio>` element is routed through Web Audio —
- * element → trim gain → fade gain → the master bus. The element's own volume stays 1; all
- * level changes are automation on the fade gain, which is 0 before the element ever plays.
+ * element → trim gain → fade gain → the master bus. The element's own volume stays 1. The
+ * trim carries the track's loudness gain (it may exceed 1) and glides over seconds when a
+ * measurement arrives mid-track; the fade gain carries the timeline's envelope × phase level
+ * and is 0 before the element ever plays.
  */
 import { Howl } from 'howler';
 import type { AudioSegment } from '../../../electron/core/timeline';
-import { applyPlan, blendFrom, constantPlan, fadeOutPlan, type GainPlan, type ScheduledGain, segmentPlan, valueAt } from './gain';
+import {
+  applyPlan,
+  blendFrom,
+  constantPlan,
+  fadeOutPlan,
+  type GainPlan,
+  rampPlan,
+  type ScheduledGain,
+  segmentPlan,
+  TRIM_RAMP_MS,
+  valueAt,
+} from './gain';
 import { mediaElementOf, provideHtml5Element, releaseElementsQuietly } from './howlInternals';
 
 /** A late start (reload, a start timer that fired late) further in than this joins with a resume fade. */
@@ -26,6 +39,8 @@ export interface VoiceDeps {
   output: AudioNode;
   url: string;
   format: string;
+  /** The track's loudness gain (dB) to start with. */
+  trimDb: number;
   nowWall(): number;
   /** Something is wrong with this track (load, decode, stall, early end). Called at most once. */
   onFailure(voice: Voice, reason: string): void;
@@ -43,6 +58,10 @@ export class Voice {
   private readonly trim: GainNode;
   private readonly fade: GainNode;
   private scheduled: ScheduledGain | null = null;
+  private trimScheduled: ScheduledGain | null = null;
+  private trimDb: number;
+  /** How late the music itself started against its planned start (ms; + = late), measured once ~1 s in. */
+  startErrorMs: number | null = null;
   private resumeAt: number | null = null;
   private playCalledAt = 0;
   private sawPlaying = false;
@@ -62,7 +81,8 @@ export class Voice {
     const { ctx } = deps;
     this.trim = ctx.createGain();
     this.fade = ctx.createGain();
-    this.trim.gain.value = 1; // loudness trim comes later; 1 for now
+    this.trimDb = deps.trimDb;
+    this.trim.gain.value = 10 ** (deps.trimDb / 20);
     this.fade.gain.value = 0; // never sound before the plan says so
     this.trim.connect(this.fade).connect(deps.output);
 
@@ -173,6 +193,39 @@ export class Voice {
     this.howl.play();
   }
 
+  /**
+   * The track's loudness gain changed (its measurement arrived). Before it sounds the trim
+   * simply takes the new value; while it sounds the change glides over `TRIM_RAMP_MS`, evenly
+   * in decibels, so the room never hears a jump.
+   */
+  setTrim(db: number, now: number): void {
+    if (Math.abs(db - this.trimDb) < 0.05) return;
+    this.trimDb = db;
+    const target = 10 ** (db / 20);
+    const ctx = this.deps.ctx;
+    const from = this.trimScheduled ? valueAt(this.trimScheduled, ctx.currentTime) : this.trim.gain.value;
+    const plan = this.started ? rampPlan(from, target, now, TRIM_RAMP_MS) : constantPlan(target);
+    this.trimScheduled = applyPlan(this.trim.gain, ctx, now, plan);
+  }
+
+  /** The loudness trim sounding now (linear). */
+  trimGain(): number {
+    return this.trimScheduled ? valueAt(this.trimScheduled, this.deps.ctx.currentTime) : this.trim.gain.value;
+  }
+
+  /**
+   * Once, about a second after an on-time start: how far the music is behind (or ahead of)
+   * where the plan says it should be. The fades themselves run on the audio clock; this is
+   * the error of the track's own start against them.
+   */
+  measureStart(now: number): void {
+    if (this.startErrorMs !== null || this.state !== 'playing' || !this.sawPlaying || !this.el || this.resumeAt !== null) return;
+    const since = now - this.seg.start;
+    if (since < 1000 || since > 5000) return;
+    const heard = this.el.currentTime - this.seg.offsetS;
+    this.startErrorMs = Math.round(since - heard * 1000);
+  }
+
   /** Re-applies the current segment's envelope, gliding from whatever level is sounding now. */
   reschedule(now: number): void {
     if (this.state !== 'playing') return;
@@ -257,6 +310,7 @@ export class Voice {
     for (const d of this.detach.splice(0)) d();
     this.fade.gain.cancelScheduledValues(0);
     this.fade.gain.setValueAtTime(0, this.deps.ctx.currentTime);
+    this.trim.gain.cancelScheduledValues(0);
     try {
       this.howl.unload();
     } catch (err) {

@@ -1,6 +1,7 @@
-/** The slim bar on every view: name, the link, the music and the room's light. */
+/** The slim bar on every view: name, the link, the music and the room's light; the views beneath. */
 import { ConnectionLine } from './ConnectionLine';
 import { MusicIndicator } from './MusicIndicator';
+import { ViewNav } from './ViewNav';
 import { VirtualLamp } from './VirtualLamp';
 
 export function AppHeader({ context }: { context?: string }) {
@@ -15,6 +16,7 @@ export function AppHeader({ context }: { context?: string }) {
         <MusicIndicator />
         <VirtualLamp />
       </div>
+      <ViewNav />
     </header>
   );
 }

@@ -13,7 +13,9 @@ export function AudioDriver(): null {
     engine.start();
     const feed = (): void => {
       const s = useStore.getState().snapshot;
-      engine.update(s?.session ?? null, s?.timeline ?? null);
+      // The engine reads the therapist's level and duck from the session's record itself (each
+      // on its own master stage and pace), and gains, mute and output device from `audio`.
+      engine.update(s?.session ?? null, s?.timeline ?? null, s?.audio ?? null);
     };
     feed();
     const unsubscribe = useStore.subscribe((state, prev) => {

@@ -1,22 +1,17 @@
-/** The therapist's controls for a running session. Every press is a host command; refusals show quietly below. */
-import { useEffect } from 'react';
+/**
+ * The therapist's controls for a running session. Each button and its key go through the same
+ * action (panel/perform.ts), so the guard against repeated presses covers both; refusals and
+ * ignored presses show quietly on one status line. The music's own controls (duck, mute,
+ * volume, output) are in MusicControls; their keys (M, comma, period) are in panel/keys.ts.
+ */
 import type { SessionState } from '../../../electron/core/session';
-import { api } from '../bridge';
 import { phaseNow } from '../lib/phase';
 import { clockTime } from '../lib/time';
 import { useStore } from '../stores';
+import { ControlButton, PressStatusLine } from './ControlButton';
 import { EndSessionControl } from './EndSessionControl';
-import { InlineError } from './InlineError';
-import { useCommand } from './useCommand';
-
-/** Typing in a field must never trigger a shortcut. */
-function typingIn(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
-}
 
 export function Controls({ session }: { session: SessionState }) {
-  const runner = useCommand();
-  const { pending, error, run } = runner;
   // The clock ticks every second, but this re-renders only when the current phase changes.
   const currentIndex = useStore((s) => phaseNow(session, s.now).current?.index ?? null);
   const held = currentIndex !== null && (session.phases[currentIndex]?.heldSince ?? null) !== null;
@@ -24,74 +19,61 @@ export function Controls({ session }: { session: SessionState }) {
   const safeOn = session.safe.on;
   const doseGiven = session.doseAt !== null;
 
-  // One key brings the room to safe state at once (it only turns it on; the button turns it off).
-  useEffect(() => {
-    const onKey = (e: globalThis.KeyboardEvent): void => {
-      if (e.key.toLowerCase() !== 's' || e.ctrlKey || e.metaKey || e.altKey || typingIn(e.target)) return;
-      if (useStore.getState().snapshot?.session?.safe.on) return;
-      e.preventDefault();
-      void run('setSafeState', () => api().setSafeState({ on: true }));
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [run]);
-
   return (
     <section className="controls" aria-label="Session controls">
-      <button
-        type="button"
-        className={`safe-button${safeOn ? ' is-on' : ''}`}
-        aria-pressed={safeOn}
-        aria-keyshortcuts="S"
-        disabled={pending === 'setSafeState'}
-        onClick={() => void run('setSafeState', () => api().setSafeState({ on: !safeOn }))}
-      >
+      <ControlButton action="safe" className={`safe-button${safeOn ? ' is-on' : ''}`} pressed={safeOn} name="Safe state">
         <span className="safe-dot" aria-hidden="true" />
-        Safe state
-      </button>
+        Safe state{' '}
+        <span className="kbd" aria-hidden="true">
+          S
+        </span>
+      </ControlButton>
       <p className="quiet small safe-hint">
-        {safeOn ? 'On: music lowered, light up. Press again to return.' : 'Key S: music down, light up.'}
+        {safeOn ? 'On: music lowered, light up. S again to return.' : 'Music down, light up, at once.'}
       </p>
 
       <div className="control-grid">
-        <button
-          type="button"
-          disabled={doseGiven || pending === 'recordDose'}
-          onClick={() => void run('recordDose', () => api().recordDose({ note: '' }))}
-        >
+        <ControlButton action="dose" disabled={doseGiven}>
           Dose given
-        </button>
-        <button
-          type="button"
-          disabled={isLast || pending === 'advancePhase'}
-          onClick={() => void run('advancePhase', () => api().advancePhase({}))}
-        >
+        </ControlButton>
+        <ControlButton action="advance" disabled={isLast}>
           Advance phase
-        </button>
-        <button
-          type="button"
-          disabled={pending === 'extendPhase'}
-          onClick={() => void run('extendPhase', () => api().extendPhase({ minutes: 5 }))}
-        >
-          Extend 5 minutes
-        </button>
-        {held ? (
-          <button type="button" disabled={pending === 'resumePhase'} onClick={() => void run('resumePhase', () => api().resumePhase({}))}>
-            Resume phase
-          </button>
-        ) : (
-          <button type="button" disabled={pending === 'holdPhase'} onClick={() => void run('holdPhase', () => api().holdPhase({}))}>
-            Hold phase
-          </button>
-        )}
-        <button type="button" disabled={pending === 'skipTrack'} onClick={() => void run('skipTrack', () => api().skipTrack({}))}>
-          Skip track
-        </button>
+        </ControlButton>
+        <ControlButton action="hold" control="hold">
+          {held ? 'Resume phase' : 'Hold phase'}
+        </ControlButton>
+        <ControlButton action="skip">Skip track</ControlButton>
       </div>
       {doseGiven && session.doseAt !== null ? <p className="quiet small">Dose given at {clockTime(session.doseAt)}.</p> : null}
 
-      <EndSessionControl runner={runner} />
-      <InlineError text={error} />
+      <fieldset className="control-row" aria-describedby="phase-length-hint">
+        <legend className="control-legend">Phase length (minutes)</legend>
+        <ControlButton action="shorten5" name="Shorten 5 minutes">
+          −5
+        </ControlButton>
+        <ControlButton action="shorten1" name="Shorten 1 minute">
+          −1
+        </ControlButton>
+        <ControlButton action="extend1" name="Extend 1 minute">
+          +1
+        </ControlButton>
+        <ControlButton action="extend5" name="Extend 5 minutes">
+          +5
+        </ControlButton>
+      </fieldset>
+      <p id="phase-length-hint" className="sr-only">
+        Keys: left bracket shortens by 1 minute, right bracket extends by 1 minute, with Shift by 5 minutes.
+      </p>
+
+      <ControlButton action="privacy" className="quiet-button" name="Privacy screen">
+        Privacy screen{' '}
+        <span className="kbd" aria-hidden="true">
+          B
+        </span>
+      </ControlButton>
+
+      <PressStatusLine />
+      <EndSessionControl />
     </section>
   );
 }

@@ -6,15 +6,17 @@ import { create } from 'zustand';
 import { type AudioSlice, createAudioSlice } from './audioSlice';
 import { type ClockSlice, createClockSlice } from './clockSlice';
 import { createHostSlice, type HostSlice } from './hostSlice';
+import { createPanelSlice, type PanelSlice } from './panelSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
-export type Store = HostSlice & ClockSlice & UiSlice & AudioSlice;
+export type Store = HostSlice & ClockSlice & UiSlice & AudioSlice & PanelSlice;
 
 export const useStore = create<Store>()((...a) => ({
   ...createHostSlice(...a),
   ...createClockSlice(...a),
   ...createUiSlice(...a),
   ...createAudioSlice(...a),
+  ...createPanelSlice(...a),
 }));
 
 /** The host's wall clock as best we know it. */

@@ -1,14 +1,17 @@
-/** A session is running: where we are, what comes next, the controls, the notes. */
+/** A session is running: where we are, what comes next, the timeline, the controls, reminders and notes. */
 
 import type { SessionState } from '../../../electron/core/session';
 import type { HostSnapshot } from '../../../electron/host/contract';
 import { AppHeader } from '../components/AppHeader';
 import { Controls } from '../components/Controls';
+import { MusicControls } from '../components/MusicControls';
 import { NotesPanel } from '../components/NotesPanel';
 import { PhaseStrip } from '../components/PhaseStrip';
 import { CurrentTrack, NextChange, PhaseClock, PhaseName, SinceDose } from '../components/Readouts';
+import { RemindersPanel } from '../components/RemindersPanel';
+import { TimelineChart } from '../components/TimelineChart';
 
-function headerContext(session: SessionState): string {
+export function headerContext(session: SessionState): string {
   const alias = session.plan.clientAlias.trim();
   return alias ? `${alias} · ${session.plan.preset.name}` : session.plan.preset.name;
 }
@@ -44,9 +47,12 @@ export function LivePanel({ snapshot, session }: { snapshot: HostSnapshot; sessi
               ))}
             </ul>
           ) : null}
+          <TimelineChart session={session} timeline={timeline} ranges={snapshot.prefs.vitalsRanges} />
         </div>
-        <aside className="live-side">
+        <aside className="live-side" aria-label="Controls and reminders">
           <Controls session={session} />
+          <RemindersPanel session={session} />
+          <MusicControls />
         </aside>
         <div className="live-notes">
           <NotesPanel notes={session.notes} doseAt={session.doseAt} />

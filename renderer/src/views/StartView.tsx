@@ -4,6 +4,7 @@ import type { HostSnapshot, PresetProblem, PresetSummary } from '../../../electr
 import { api } from '../bridge';
 import { AppHeader } from '../components/AppHeader';
 import { InlineError } from '../components/InlineError';
+import { PresetCheck } from '../components/PresetCheck';
 import { useCommand } from '../components/useCommand';
 import { minutes } from '../lib/time';
 import { useStore } from '../stores';
@@ -88,6 +89,7 @@ export function StartView({ snapshot }: { snapshot: HostSnapshot }) {
               </ul>
             )}
             <PresetProblems problems={snapshot.presetProblems} />
+            {chosen ? <PresetCheck presetId={chosen} /> : null}
           </fieldset>
 
           <div className="field">
@@ -99,9 +101,13 @@ export function StartView({ snapshot }: { snapshot: HostSnapshot }) {
               type="text"
               maxLength={80}
               autoComplete="off"
+              aria-describedby={`${id}-alias-hint`}
               value={alias}
               onChange={(e) => setClientAlias(e.target.value)}
             />
+            <p id={`${id}-alias-hint`} className="quiet small field-hint">
+              An alias or initials: it appears on the panel and in reports. Use the full name only if you mean to.
+            </p>
           </div>
           <div className="field">
             <label htmlFor={`${id}-intention`} className="field-label">

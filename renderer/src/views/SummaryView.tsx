@@ -1,11 +1,16 @@
-/** After the session: a quiet summary (phases, duration, notes) and the way back to the start view. */
+/** After the session: a quiet summary (phases, duration, notes), the way to the record and the report, and back to the start view. */
+import { currentDischarge } from '../../../electron/core/record';
 import { phaseSpans, type SessionState } from '../../../electron/core/session';
+import type { HostSnapshot } from '../../../electron/host/contract';
 import { AppHeader } from '../components/AppHeader';
 import { NotesList } from '../components/NotesPanel';
+import { TimelineChart } from '../components/TimelineChart';
 import { clockTime, formatDuration } from '../lib/time';
 import { useStore } from '../stores';
 
-export function SummaryView({ session }: { session: SessionState }) {
+export function SummaryView({ snapshot, session }: { snapshot: HostSnapshot; session: SessionState }) {
+  const setView = useStore((s) => s.setView);
+  const discharge = currentDischarge(session.record);
   const end = session.endedAt ?? session.startedAt;
   const spans = phaseSpans(session, end).filter((s) => !s.expected && (s.end ?? end) > s.start);
   const alias = session.plan.clientAlias.trim();
@@ -36,7 +41,22 @@ export function SummaryView({ session }: { session: SessionState }) {
             <dt>Duration</dt>
             <dd className="tabular">{formatDuration(end - session.startedAt)}</dd>
           </div>
+          <div>
+            <dt>Discharge</dt>
+            <dd>{discharge ? `${discharge.ready ? 'ready' : 'not yet ready'} · ${clockTime(discharge.dischargedAt)}` : 'not recorded'}</dd>
+          </div>
         </dl>
+
+        <TimelineChart session={session} timeline={snapshot.timeline} ranges={snapshot.prefs.vitalsRanges} />
+
+        <div className="row-actions">
+          <button type="button" onClick={() => setView('record')}>
+            Open the record (discharge, vitals)
+          </button>
+          <button type="button" onClick={() => setView('report')}>
+            Session report
+          </button>
+        </div>
 
         <h2 className="section-title">Phases</h2>
         <ol className="summary-phases">
@@ -51,7 +71,7 @@ export function SummaryView({ session }: { session: SessionState }) {
         </ol>
 
         <h2 className="section-title">Notes</h2>
-        <NotesList notes={session.notes} doseAt={session.doseAt} />
+        <NotesList notes={session.notes} doseAt={session.doseAt} editable />
 
         <button type="button" className="primary-button" onClick={() => useStore.getState().dismissSummary(session.plan.sessionId)}>
           New session

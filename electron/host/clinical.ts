@@ -1,0 +1,256 @@
+/**
+ * The host's handling of the clinical record and the panel's own commands (issue 5): notes
+ * edited and deleted, doses, vitals, ratings, adverse events, discharge, reminders, the music
+ * level and duck, the panel's preferences and report export. Each command is checked against
+ * the session as it is now, then becomes one journal event (appended before it takes effect);
+ * a refusal says what to do instead and changes nothing.
+ */
+import { join } from 'node:path';
+import { liveNotes } from '../core/notes';
+import { allowedAfterEnd } from '../core/record';
+import { findReminder } from '../core/reminders';
+import { assembleReport } from '../core/report';
+import type { NewSessionEvent, SessionState } from '../core/session';
+import type { Timeline } from '../core/timeline';
+import { hasAnyValue, implausibleProblems, ratingProblem } from '../core/vitals';
+import { saveReport } from '../services/report/export';
+import type { CommandName, ParsedArgs, SavedFile } from './contract';
+import type { PanelPrefsStore } from './prefs';
+
+/** A command the host refuses, with a reason a person can act on (not a failure to log). */
+export class Refusal extends Error {}
+
+export interface ClinicalContext {
+  state: SessionState | null;
+  /** The session's journal is open for appending. */
+  journalOpen: boolean;
+  at: number;
+  timeline: Timeline | null;
+  append(ev: NewSessionEvent): void;
+  prefs: PanelPrefsStore;
+  dataDir: string;
+}
+
+const CLINICAL = [
+  'editNote',
+  'deleteNote',
+  'recordRepeatDose',
+  'correctDose',
+  'recordVitals',
+  'recordRating',
+  'recordAdverseEvent',
+  'recordDischarge',
+  'addReminder',
+  'completeReminder',
+  'snoozeReminder',
+  'setMusicLevel',
+  'setDuck',
+  'setPanelPrefs',
+  'exportReport',
+] as const satisfies readonly CommandName[];
+export type ClinicalCommand = (typeof CLINICAL)[number];
+
+export function isClinicalCommand(name: CommandName): name is ClinicalCommand {
+  return (CLINICAL as readonly string[]).includes(name);
+}
+
+/** How far back a time may be entered (a reading taken before it was typed in). */
+const BACKDATE_LIMIT_MS = 6 * 3_600_000;
+/** A little clock skew between panel and host is fine; the future is not. */
+const FUTURE_SLACK_MS = 60_000;
+
+/** The session a record event may go to: running, or ended but still open for the record. */
+function sessionFor(ctx: ClinicalContext, eventType: NewSessionEvent['type']): SessionState {
+  const s = ctx.state;
+  if (!s || !ctx.journalOpen) throw new Refusal('no session is running');
+  if (s.status === 'ended' && !allowedAfterEnd(eventType)) throw new Refusal('the session has ended');
+  return s;
+}
+
+/** A time the therapist entered, checked: not in the future, not long before the session. */
+export function checkedTime(s: SessionState, at: number, t: number | undefined, what: string): number {
+  if (t === undefined) return at;
+  if (t > at + FUTURE_SLACK_MS) throw new Refusal(`${what} is in the future; enter the time it happened`);
+  if (t < s.startedAt - BACKDATE_LIMIT_MS) throw new Refusal(`${what} is more than 6 hours before the session started`);
+  return Math.min(t, at);
+}
+
+const nextId = (s: SessionState, prefix: string): string => `${prefix}${s.lastSeq + 1}`;
+
+function noteFor(s: SessionState, id: string) {
+  const note = s.notes.find((n) => n.id === id);
+  if (!note) throw new Refusal(`there is no note "${id}"`);
+  if (note.deletedAt !== undefined) throw new Refusal('that note was deleted; it can no longer be changed');
+  return note;
+}
+
+/** Runs one clinical or panel command. Returns a file for exports. */
+export function runClinical(name: ClinicalCommand, rawArgs: ParsedArgs<CommandName>, ctx: ClinicalContext): SavedFile | undefined {
+  const at = ctx.at;
+  switch (name) {
+    case 'editNote': {
+      const a = rawArgs as ParsedArgs<'editNote'>;
+      const s = sessionFor(ctx, 'NoteEdited');
+      const note = noteFor(s, a.noteId);
+      if (note.text === a.text && (note.tags ?? []).join() === a.tags.join() && (note.private === true) === a.private) return;
+      ctx.append({ type: 'NoteEdited', at, noteId: a.noteId, text: a.text, tags: a.tags, private: a.private });
+      return;
+    }
+    case 'deleteNote': {
+      const a = rawArgs as ParsedArgs<'deleteNote'>;
+      const s = sessionFor(ctx, 'NoteDeleted');
+      noteFor(s, a.noteId);
+      ctx.append({ type: 'NoteDeleted', at, noteId: a.noteId });
+      return;
+    }
+    case 'recordRepeatDose': {
+      const a = rawArgs as ParsedArgs<'recordRepeatDose'>;
+      const s = sessionFor(ctx, 'DoseRepeated');
+      if (s.doseAt === null) throw new Refusal('record the first dose first (Dose given)');
+      const givenAt = checkedTime(s, at, a.details.givenAt, 'the dose time');
+      ctx.append({ type: 'DoseRepeated', at, id: `dose-${s.record.doses.length + 1}`, note: a.note, details: { ...a.details, givenAt } });
+      return;
+    }
+    case 'correctDose': {
+      const a = rawArgs as ParsedArgs<'correctDose'>;
+      const s = sessionFor(ctx, 'DoseCorrected');
+      const dose = s.record.doses.find((d) => d.id === a.doseId);
+      if (!dose) throw new Refusal(`there is no dose "${a.doseId}"`);
+      const givenAt = checkedTime(s, at, a.details.givenAt ?? dose.givenAt, 'the dose time');
+      ctx.append({ type: 'DoseCorrected', at, doseId: a.doseId, note: a.note, details: { ...a.details, givenAt } });
+      return;
+    }
+    case 'recordVitals': {
+      const a = rawArgs as ParsedArgs<'recordVitals'>;
+      const s = sessionFor(ctx, 'VitalsRecorded');
+      const values = { ...a.values, custom: a.values.custom.map((c) => ({ ...c })) };
+      if (!hasAnyValue(values)) throw new Refusal('enter at least one value');
+      const problems = implausibleProblems(values);
+      if (problems.length > 0 && !a.confirmImplausible) {
+        throw new Refusal(
+          `These values look implausible: ${problems.join('; ')}. Check them; if they are right, confirm to store them as entered.`,
+        );
+      }
+      const takenAt = checkedTime(s, at, a.takenAt, 'the time of the reading');
+      ctx.append({ type: 'VitalsRecorded', at, id: nextId(s, 'v'), takenAt, values, confirmedImplausible: problems, note: a.note });
+      return;
+    }
+    case 'recordRating': {
+      const a = rawArgs as ParsedArgs<'recordRating'>;
+      const s = sessionFor(ctx, 'RatingRecorded');
+      const problem = ratingProblem(a.scale, a.value);
+      if (problem) throw new Refusal(problem);
+      const takenAt = checkedTime(s, at, a.takenAt, 'the time of the rating');
+      ctx.append({ type: 'RatingRecorded', at, id: nextId(s, 'r'), takenAt, scale: a.scale, value: a.value, note: a.note });
+      return;
+    }
+    case 'recordAdverseEvent': {
+      const a = rawArgs as ParsedArgs<'recordAdverseEvent'>;
+      const s = sessionFor(ctx, 'AdverseEventRecorded');
+      const takenAt = checkedTime(s, at, a.takenAt, 'the time of the event');
+      ctx.append({
+        type: 'AdverseEventRecorded',
+        at,
+        id: nextId(s, 'ae'),
+        takenAt,
+        description: a.description,
+        severity: a.severity,
+        action: a.action,
+      });
+      return;
+    }
+    case 'recordDischarge': {
+      const a = rawArgs as ParsedArgs<'recordDischarge'>;
+      const s = sessionFor(ctx, 'DischargeRecorded');
+      const dischargedAt = checkedTime(s, at, a.dischargedAt, 'the discharge time');
+      if (dischargedAt < s.startedAt) throw new Refusal('the discharge time is before the session started');
+      ctx.append({
+        type: 'DischargeRecorded',
+        at,
+        id: nextId(s, 'dc'),
+        ready: a.ready,
+        dischargedAt,
+        accompaniedBy: a.accompaniedBy,
+        note: a.note,
+      });
+      return;
+    }
+    case 'addReminder': {
+      const a = rawArgs as ParsedArgs<'addReminder'>;
+      const s = sessionFor(ctx, 'ReminderAdded');
+      ctx.append({
+        type: 'ReminderAdded',
+        at,
+        id: nextId(s, 'rem'),
+        label: a.label,
+        anchor: a.anchor,
+        offsetMin: a.offsetMin,
+        everyMin: a.everyMin,
+      });
+      return;
+    }
+    case 'completeReminder': {
+      const a = rawArgs as ParsedArgs<'completeReminder'>;
+      const s = sessionFor(ctx, 'ReminderDone');
+      const item = findReminder(s, a.key, at);
+      if (!item) throw new Refusal('there is no such reminder');
+      if (item.status === 'done') throw new Refusal(`“${item.label}” is already done`);
+      if (item.status === 'missed') throw new Refusal(`“${item.label}” was missed; the next one is the one to mark`);
+      ctx.append({ type: 'ReminderDone', at, key: a.key });
+      return;
+    }
+    case 'snoozeReminder': {
+      const a = rawArgs as ParsedArgs<'snoozeReminder'>;
+      const s = sessionFor(ctx, 'ReminderSnoozed');
+      const item = findReminder(s, a.key, at);
+      if (!item) throw new Refusal('there is no such reminder');
+      if (item.status === 'done' || item.status === 'missed') throw new Refusal(`“${item.label}” is not waiting any more`);
+      ctx.append({ type: 'ReminderSnoozed', at, key: a.key, until: at + a.minutes * 60_000 });
+      return;
+    }
+    case 'setMusicLevel': {
+      const a = rawArgs as ParsedArgs<'setMusicLevel'>;
+      const s = sessionFor(ctx, 'MusicLevelSet');
+      if (s.status !== 'running') throw new Refusal('no session is running');
+      if (s.record.music.levelDb !== a.db) ctx.append({ type: 'MusicLevelSet', at, db: a.db });
+      return;
+    }
+    case 'setDuck': {
+      const a = rawArgs as ParsedArgs<'setDuck'>;
+      const s = sessionFor(ctx, 'MusicDucked');
+      if (s.status !== 'running') throw new Refusal('no session is running');
+      if (s.record.music.ducked !== a.on) ctx.append({ type: a.on ? 'MusicDucked' : 'MusicUnducked', at });
+      return;
+    }
+    case 'setPanelPrefs': {
+      try {
+        ctx.prefs.update(rawArgs as ParsedArgs<'setPanelPrefs'>);
+      } catch (err) {
+        throw new Refusal(`could not save the panel settings: ${(err as Error).message}`);
+      }
+      return;
+    }
+    case 'exportReport': {
+      const a = rawArgs as ParsedArgs<'exportReport'>;
+      const s = ctx.state;
+      if (!s) throw new Refusal('there is no session to report on yet; start a session first');
+      if (a.noteIds) {
+        const known = new Set(liveNotes(s.notes).map((n) => n.id));
+        const unknown = a.noteIds.filter((id) => !known.has(id));
+        if (unknown.length) throw new Refusal(`unknown or deleted notes chosen: ${unknown.slice(0, 3).join(', ')}`);
+      }
+      const report = assembleReport(s, ctx.timeline, {
+        audience: a.audience,
+        include: a.include,
+        noteIds: a.noteIds,
+        now: at,
+        vitalsRanges: ctx.prefs.get().vitalsRanges,
+      });
+      try {
+        return saveReport(join(ctx.dataDir, 'reports'), report, a.format);
+      } catch (err) {
+        throw new Refusal((err as Error).message);
+      }
+    }
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * Home Assistant over REST: a base URL and a long-lived access token (opaque; never logged or
+ * put in an error). Light entities from `GET /api/states`; `light.turn_on` with `brightness`
+ * (0–255), `color_temp_kelvin` and `transition` (clamped to 0–6553 s); read-back from
+ * `GET /api/states/<entity>`. A rejected token is a clear "token rejected" error.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { z } from 'zod';
+import { checkBaseUrl, type Lookup } from './address';
+import {
+  type DeviceState,
+  type DriverResult,
+  type LightCapabilities,
+  type LightDriver,
+  type LightTarget,
+  type Result,
+  realTimers,
+  type Timers,
+} from './driver';
+import { TRANSITION_CAPS_MS } from './fade';
+import { type HttpReply, redact, request } from './http';
+import { clampKelvin, levelToUnits, SCALES, unitsToLevel } from './levels';
+import { POLICIES, type Scheduler, sharedScheduler } from './scheduler';
+
+export interface HomeAssistantOptions {
+  /** e.g. http://192.168.1.5:8123 (local network only unless `insist`). */
+  baseUrl: string;
+  /** Long-lived access token. Opaque; never logged. */
+  token: string;
+  insist?: boolean;
+  /** PEM CA for an https:// Home Assistant with its own certificate. */
+  ca?: string;
+  lookup?: Lookup;
+  scheduler?: Scheduler;
+  timers?: Timers;
+  timeoutMs?: number;
+  /** /api/states of a large home can be several MB. */
+  maxStatesBytes?: number;
+}
+
+/** Bit 32 of `supported_features`: the light takes `transition`. */
+const SUPPORT_TRANSITION = 32;
+
+const Entity = z.object({
+  entity_id: z.string().regex(/^light\.[a-z0-9_]+$/),
+  state: z.string(),
+  attributes: z
+    .object({
+      friendly_name: z.string().max(200).optional(),
+      brightness: z.number().nullable().optional(),
+      color_temp_kelvin: z.number().nullable().optional(),
+      min_color_temp_kelvin: z.number().nullable().optional(),
+      max_color_temp_kelvin: z.number().nullable().optional(),
+      supported_color_modes: z.array(z.string()).nullable().optional(),
+      supported_features: z.number().optional(),
+    })
+    .default({}),
+});
+
+export const TOKEN_REJECTED =
+  'Home Assistant rejected the access token (token rejected); create a new long-lived token in your Home Assistant profile';
+
+export class HomeAssistant {
+  private readonly agent: http.Agent;
+  readonly timers: Timers;
+  readonly scheduler: Scheduler;
+
+  private constructor(
+    readonly base: URL,
+    private readonly opts: HomeAssistantOptions,
+  ) {
+    this.agent =
+      base.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 4 }) : new http.Agent({ keepAlive: true, maxSockets: 4 });
+    this.timers = opts.timers ?? realTimers;
+    this.scheduler = opts.scheduler ?? sharedScheduler;
+  }
+
+  /** Checks the address (local network only unless `insist`) and that a token was given. */
+  static async open(opts: HomeAssistantOptions): Promise<Result<HomeAssistant>> {
+    if (!opts.token || opts.token.trim().length < 8)
+      return { ok: false, error: 'enter the long-lived access token from your Home Assistant profile' };
+    const url = await checkBaseUrl(opts.baseUrl, { insist: opts.insist, lookup: opts.lookup });
+    if (!url.ok) return url;
+    return { ok: true, value: new HomeAssistant(url.value, opts) };
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private get endpoint() {
+    return this.scheduler.endpoint(`ha:${this.base.host}`, POLICIES.homeAssistant);
+  }
+
+  /** One REST call; maps HTTP failures to readable, token-free errors. */
+  async call(
+    kind: 'light' | 'read',
+    device: string,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    maxBytes?: number,
+  ): Promise<Result<HttpReply>> {
+    return this.endpoint.submit(device, kind, async () => {
+      const r = await request({
+        method,
+        url: new URL(path, this.base),
+        headers: { authorization: `Bearer ${this.opts.token}` },
+        body,
+        timeoutMs: this.opts.timeoutMs,
+        maxBytes,
+        tls: this.opts.ca ? { ca: this.opts.ca } : undefined,
+        agent: this.agent,
+      });
+      if (!r.ok) return { ok: false, error: redact(r.error, [this.opts.token]) };
+      const s = r.value.status;
+      if (s === 401 || s === 403) return { ok: false, error: TOKEN_REJECTED };
+      if (s === 404) return { ok: false, error: 'Home Assistant does not know this light (was it renamed or removed?)' };
+      if (s === 429) return { ok: false, error: 'Home Assistant is busy (HTTP 429)' };
+      if (s >= 400) return { ok: false, error: `Home Assistant answered with an error (HTTP ${s})` };
+      return r;
+    });
+  }
+
+  /** The light entities Home Assistant knows, as drivers. Duplicate entity ids are reported once. */
+  async lights(): Promise<Result<{ lights: HaLight[]; problems: string[] }>> {
+    const r = await this.call('read', 'states', 'GET', '/api/states', undefined, this.opts.maxStatesBytes ?? 16 << 20);
+    if (!r.ok) return r;
+    if (!Array.isArray(r.value.json)) return { ok: false, error: 'Home Assistant sent a reply Stillroom does not understand' };
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    const lights: HaLight[] = [];
+    for (const raw of r.value.json) {
+      const e = Entity.safeParse(raw);
+      if (!e.success) continue;
+      if (seen.has(e.data.entity_id)) {
+        problems.push(`Home Assistant listed ${e.data.entity_id} twice; the second was ignored`);
+        continue;
+      }
+      seen.add(e.data.entity_id);
+      lights.push(new HaLight(this, e.data));
+    }
+    return { ok: true, value: { lights, problems } };
+  }
+
+  async state(entityId: string): Promise<Result<z.infer<typeof Entity>>> {
+    const r = await this.call('read', entityId, 'GET', `/api/states/${encodeURIComponent(entityId)}`);
+    if (!r.ok) return r;
+    const e = Entity.safeParse(r.value.json);
+    return e.success ? { ok: true, value: e.data } : { ok: false, error: 'Home Assistant sent a reply Stillroom does not understand' };
+  }
+}
+
+/** One Home Assistant light entity as a driver. */
+export class HaLight implements LightDriver {
+  readonly id: string;
+  readonly name: string;
+  readonly protocol = 'homeassistant';
+  readonly capabilities: LightCapabilities;
+  private readonly entityId: string;
+
+  constructor(
+    private readonly ha: HomeAssistant,
+    entity: z.infer<typeof Entity>,
+  ) {
+    const a = entity.attributes;
+    this.entityId = entity.entity_id;
+    this.id = `ha:${ha.base.host}:${entity.entity_id}`;
+    this.name = a.friendly_name ?? entity.entity_id;
+    const modes = a.supported_color_modes ?? [];
+    const kelvin = modes.some((m) => m === 'color_temp' || m === 'hs' || m === 'xy' || m === 'rgbww' || m === 'rgbw' || m === 'rgb');
+    const transitions = ((a.supported_features ?? 0) & SUPPORT_TRANSITION) !== 0;
+    this.capabilities = {
+      nativeTransition: transitions,
+      maxTransitionMs: transitions ? TRANSITION_CAPS_MS.homeassistant : 0,
+      minIntervalMs: POLICIES.homeAssistant.perDeviceGapMs,
+      color: modes.some((m) => m !== 'color_temp' && m !== 'brightness' && m !== 'onoff'),
+      kelvin: kelvin && modes.includes('color_temp'),
+      kelvinRange: [a.min_color_temp_kelvin ?? 2000, a.max_color_temp_kelvin ?? 6500],
+      minLevel: unitsToLevel(SCALES.homeassistant.min, SCALES.homeassistant),
+    };
+  }
+
+  async apply(target: LightTarget, transitionMs: number): Promise<DriverResult> {
+    const units = levelToUnits(target.level, SCALES.homeassistant);
+    const seconds = Math.min(TRANSITION_CAPS_MS.homeassistant, Math.max(0, transitionMs)) / 1000;
+    const body: Record<string, unknown> = { entity_id: this.entityId };
+    if (units.on) {
+      body.brightness = Math.round(units.value);
+      if (this.capabilities.kelvin) body.color_temp_kelvin = clampKelvin(target.kelvin, this.capabilities.kelvinRange);
+    }
+    if (this.capabilities.nativeTransition) body.transition = units.on ? Math.round(seconds * 10) / 10 : 0;
+    let r = await this.ha.call('light', this.entityId, 'POST', `/api/services/light/${units.on ? 'turn_on' : 'turn_off'}`, body);
+    if (!r.ok && /HTTP 400/.test(r.error) && 'color_temp_kelvin' in body) {
+      // It listed colour temperature but refuses it: keep dimming without it.
+      this.capabilities.kelvin = false;
+      delete body.color_temp_kelvin;
+      r = await this.ha.call('light', this.entityId, 'POST', '/api/services/light/turn_on', body);
+    }
+    return r.ok ? { ok: true } : r;
+  }
+
+  async readState(): Promise<Result<DeviceState>> {
+    const r = await this.ha.state(this.entityId);
+    if (!r.ok) return r;
+    const s = r.value;
+    if (s.state === 'unavailable' || s.state === 'unknown')
+      return { ok: true, value: { on: false, level: 0, kelvin: null, reachable: false } };
+    const on = s.state === 'on';
+    const bri = s.attributes.brightness;
+    return {
+      ok: true,
+      value: {
+        on,
+        level: on && bri ? unitsToLevel(bri, SCALES.homeassistant) : 0,
+        kelvin: s.attributes.color_temp_kelvin ?? null,
+        reachable: true,
+      },
+    };
+  }
+
+  async read(): Promise<LightTarget | null> {
+    const r = await this.readState();
+    return r.ok && r.value.reachable ? { level: r.value.level, kelvin: r.value.kelvin ?? this.capabilities.kelvinRange[0] } : null;
+  }
+}

@@ -1,0 +1,528 @@
+/**
+ * Philips Hue bridge, API v1 (HTTP, `/api/<key>/…`) and v2 (HTTPS CLIP v2 with the
+ * `hue-application-key` header). Link-button pairing, mDNS discovery or a manual address,
+ * lights and rooms/zones as drivers. Every request goes through the bridge's rate budget
+ * (≤ 10 light commands/s, ≤ 1 group command/s, ≤ 3 in flight); 429/503 are retried with backoff.
+ * Turning on always carries an explicit brightness (a light turned off with a transition
+ * otherwise comes back at its minimum).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { z } from 'zod';
+import { checkAddress } from './address';
+import {
+  type DeviceState,
+  type DriverResult,
+  type LightCapabilities,
+  type LightDriver,
+  type LightTarget,
+  type Result,
+  realTimers,
+  sleep,
+  type Timers,
+} from './driver';
+import { TRANSITION_CAPS_MS } from './fade';
+import { type HttpReply, type HttpTls, redact, request } from './http';
+import { kelvinToDeviceMired, type LevelScale, levelToUnits, miredRangeToKelvin, SCALES, unitsToLevel } from './levels';
+import { type JobKind, POLICIES, type Scheduler, sharedScheduler } from './scheduler';
+
+export type HueApi = 'v1' | 'v2';
+
+export interface HueBridgeOptions {
+  /** Bridge address (checked: local network only unless `insist`). */
+  address: string;
+  api: HueApi;
+  /** The application key from pairing (v1 `username`, v2 `hue-application-key`). Opaque; never logged. */
+  key?: string;
+  /** Bridge id (from discovery or `/api/config`); v2 checks the certificate's name against it. */
+  bridgeId?: string;
+  /** v2: the CA that signs the bridge's certificate (Signify's Hue root in production). */
+  ca?: string | string[];
+  /** Overrides scheme/port (tests, or a v1 bridge that only answers HTTPS). */
+  baseUrl?: string;
+  insist?: boolean;
+  scheduler?: Scheduler;
+  timers?: Timers;
+  timeoutMs?: number;
+  /** 429/503 retries before giving up (aiohue waits 0.25·n s between them). */
+  busyRetries?: number;
+  /** Device response curve, if calibrated. */
+  gamma?: number;
+}
+
+const ErrorEntry = z.object({ error: z.object({ type: z.number(), address: z.string().optional(), description: z.string() }) });
+const SuccessEntry = z.object({ success: z.record(z.string(), z.unknown()) });
+const V1Reply = z.array(z.union([ErrorEntry, SuccessEntry]));
+const V1State = z.object({
+  on: z.boolean(),
+  bri: z.number().optional(),
+  ct: z.number().optional(),
+  reachable: z.boolean().optional(),
+});
+const V1Light = z.object({
+  name: z.string().max(200),
+  type: z.string().optional(),
+  uniqueid: z.string().optional(),
+  state: V1State,
+  capabilities: z.object({ control: z.object({ ct: z.object({ min: z.number(), max: z.number() }).optional() }).optional() }).optional(),
+});
+const V1Group = z.object({ name: z.string().max(200), type: z.string().optional(), lights: z.array(z.string()) });
+const V1Config = z.object({ name: z.string(), bridgeid: z.string(), apiversion: z.string().optional(), modelid: z.string().optional() });
+const V2Envelope = z.object({ errors: z.array(z.object({ description: z.string() })).default([]), data: z.array(z.unknown()).default([]) });
+const V2Light = z.object({
+  id: z.string(),
+  owner: z.object({ rid: z.string() }).optional(),
+  metadata: z.object({ name: z.string().max(200) }).optional(),
+  on: z.object({ on: z.boolean() }),
+  dimming: z.object({ brightness: z.number() }).optional(),
+  color_temperature: z
+    .object({
+      mirek: z.number().nullable().optional(),
+      mirek_schema: z.object({ mirek_minimum: z.number(), mirek_maximum: z.number() }).optional(),
+    })
+    .optional(),
+  color: z.unknown().optional(),
+});
+const V2Connectivity = z.object({ id: z.string(), owner: z.object({ rid: z.string() }), status: z.string() });
+const V2Grouped = z.object({
+  id: z.string(),
+  owner: z.object({ rid: z.string(), rtype: z.string() }).optional(),
+  on: z.object({ on: z.boolean() }).optional(),
+});
+const V2Room = z.object({
+  id: z.string(),
+  metadata: z.object({ name: z.string().max(200) }),
+  services: z.array(z.object({ rid: z.string(), rtype: z.string() })),
+});
+
+/** What the bridge's error types mean to a person. */
+function v1Error(type: number, description: string): string {
+  if (type === 1) return 'the bridge no longer accepts Stillroom’s key; pair again';
+  if (type === 3) return 'the light is no longer on the bridge';
+  if (type === 101) return 'link button not pressed';
+  if (type === 201) return 'the light is switched off at the bridge';
+  return `the bridge refused the command (${description.slice(0, 120)})`;
+}
+
+export class HueBridge {
+  readonly api: HueApi;
+  readonly host: string;
+  readonly bridgeId: string | undefined;
+  private readonly base: URL;
+  private readonly key: string | undefined;
+  private readonly tls: HttpTls | undefined;
+  private readonly agent: http.Agent;
+  private readonly timers: Timers;
+  private readonly scheduler: Scheduler;
+  private readonly opts: HueBridgeOptions;
+
+  private constructor(opts: HueBridgeOptions, host: string) {
+    this.opts = opts;
+    this.api = opts.api;
+    this.host = host;
+    this.key = opts.key;
+    this.bridgeId = opts.bridgeId;
+    const scheme = opts.api === 'v2' ? 'https' : 'http';
+    const bracket = host.includes(':') ? `[${host}]` : host;
+    this.base = new URL(opts.baseUrl ?? `${scheme}://${bracket}`);
+    this.tls = this.base.protocol === 'https:' && opts.ca ? { ca: opts.ca, commonName: opts.bridgeId } : undefined;
+    this.agent =
+      this.base.protocol === 'https:'
+        ? new https.Agent({ keepAlive: true, maxSockets: 3 })
+        : new http.Agent({ keepAlive: true, maxSockets: 3 });
+    this.timers = opts.timers ?? realTimers;
+    this.scheduler = opts.scheduler ?? sharedScheduler;
+  }
+
+  /** A bridge at a manual or discovered address; refuses non-local addresses unless `insist`. */
+  static open(opts: HueBridgeOptions): Result<HueBridge> {
+    const checked = checkAddress(opts.address, { insist: opts.insist });
+    if (!checked.ok) return checked;
+    if (opts.api === 'v2' && !opts.ca && !opts.baseUrl?.startsWith('http:')) {
+      return { ok: false, error: 'API v2 needs the Hue bridge certificate authority to check the bridge is genuine' };
+    }
+    return { ok: true, value: new HueBridge(opts, checked.value.address) };
+  }
+
+  /** Closes idle connections. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private clean(text: string): string {
+    return redact(text, [this.key]);
+  }
+
+  /** One HTTP exchange through the bridge's budget, retrying 429/503 with growing pauses. */
+  async call(kind: JobKind, device: string, method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown): Promise<Result<HttpReply>> {
+    const endpoint = this.scheduler.endpoint(`hue:${this.host}:${this.base.port}`, POLICIES.hueBridge);
+    const retries = this.opts.busyRetries ?? 4;
+    return endpoint.submit(device, kind, async (ctx) => {
+      for (let attempt = 0; ; attempt++) {
+        const headers: Record<string, string> = this.api === 'v2' && this.key ? { 'hue-application-key': this.key } : {};
+        const r = await request({
+          method,
+          url: new URL(path, this.base),
+          headers,
+          body,
+          timeoutMs: this.opts.timeoutMs,
+          tls: this.tls,
+          agent: this.agent,
+        });
+        if (!r.ok) return { ok: false, error: this.clean(r.error) };
+        const busy = r.value.status === 429 || r.value.status === 503;
+        if (!busy) return r;
+        if (attempt >= retries || ctx.signal.aborted) return { ok: false, error: `the bridge is busy (HTTP ${r.value.status})` };
+        const pause = Math.max(250 * (attempt + 1), Math.min(r.value.retryAfterMs ?? 0, 5_000));
+        if (!(await sleep(this.timers, pause, ctx.signal))) return { ok: false, error: `the bridge is busy (HTTP ${r.value.status})` };
+      }
+    });
+  }
+
+  private v1Path(rest: string): string {
+    return `/api/${encodeURIComponent(this.key ?? 'none')}${rest}`;
+  }
+
+  /** Checks the reply's status and parses v1 JSON; errors are readable and key-free. */
+  private parse<T>(r: Result<HttpReply>, schema: z.ZodType<T>): Result<T> {
+    if (!r.ok) return r;
+    const { status, json } = r.value;
+    if (status === 401 || status === 403) return { ok: false, error: 'the bridge refused Stillroom’s key; pair again' };
+    if (status === 404) return { ok: false, error: 'not found on the bridge' };
+    if (status >= 400) return { ok: false, error: `the bridge answered with an error (HTTP ${status})` };
+    if (json === undefined) return { ok: false, error: 'the bridge sent a reply that is not JSON' };
+    const first = Array.isArray(json) ? ErrorEntry.safeParse(json[0]) : null;
+    if (first?.success) return { ok: false, error: v1Error(first.data.error.type, this.clean(first.data.error.description)) };
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) return { ok: false, error: 'the bridge sent a reply Stillroom does not understand' };
+    return { ok: true, value: parsed.data };
+  }
+
+  /** v2 envelope: `{errors, data}`. */
+  private parseV2(r: Result<HttpReply>): Result<unknown[]> {
+    const env = this.parse(r, V2Envelope);
+    if (!env.ok) return env;
+    if (env.value.errors.length && env.value.data.length === 0) {
+      const d = env.value.errors[0]?.description ?? 'error';
+      return {
+        ok: false,
+        error: /unauthori[sz]ed/i.test(d)
+          ? 'the bridge refused Stillroom’s key; pair again'
+          : `the bridge refused the command (${this.clean(d).slice(0, 120)})`,
+      };
+    }
+    return { ok: true, value: env.value.data };
+  }
+
+  /** The bridge's public description (no key needed): proves an address really is a Hue bridge. */
+  async config(): Promise<Result<z.infer<typeof V1Config>>> {
+    return this.parse(await this.call('read', 'config', 'GET', '/api/config'), V1Config);
+  }
+
+  /**
+   * Link-button pairing: asks for a key every `intervalMs` until the button is pressed or
+   * `timeoutMs` passes. The key is returned to the caller to store encrypted; it is never logged.
+   */
+  async pair(
+    devicetype = 'stillroom#panel',
+    opts: { timeoutMs?: number; intervalMs?: number; signal?: AbortSignal } = {},
+  ): Promise<Result<{ key: string; clientKey: string | null }>> {
+    const deadline = this.timers.now() + (opts.timeoutMs ?? 30_000);
+    const Ok = z.array(
+      z.object({ success: z.object({ username: z.string().min(8).max(200), clientkey: z.string().max(200).optional() }) }),
+    );
+    for (;;) {
+      const r = await this.call('read', 'pair', 'POST', '/api', { devicetype: devicetype.slice(0, 40), generateclientkey: true });
+      const parsed = this.parse(r, Ok);
+      if (parsed.ok) {
+        const s = parsed.value[0]?.success;
+        if (s) return { ok: true, value: { key: s.username, clientKey: s.clientkey ?? null } };
+      } else if (parsed.error !== 'link button not pressed') {
+        return parsed;
+      }
+      if (this.timers.now() >= deadline || opts.signal?.aborted) {
+        return { ok: false, error: 'the link button on the bridge was not pressed in time; press it, then try again' };
+      }
+      await sleep(this.timers, opts.intervalMs ?? 1_000, opts.signal);
+    }
+  }
+
+  /** Every light on the bridge, as drivers. */
+  async lights(): Promise<Result<HueLight[]>> {
+    if (!this.key) return { ok: false, error: 'pair with the bridge first' };
+    if (this.api === 'v1') {
+      const r = this.parse(await this.call('read', 'lights', 'GET', this.v1Path('/lights')), z.record(z.string(), z.unknown()));
+      if (!r.ok) return r;
+      const out: HueLight[] = [];
+      for (const [id, raw] of Object.entries(r.value)) {
+        const l = V1Light.safeParse(raw);
+        if (!l.success) continue; // one odd entry must not hide the rest
+        const ct = l.data.capabilities?.control?.ct;
+        out.push(
+          new HueLight(this, {
+            kind: 'light',
+            id,
+            name: l.data.name,
+            mired: ct ? [ct.min, ct.max] : l.data.state.ct !== undefined ? [153, 500] : null,
+          }),
+        );
+      }
+      return { ok: true, value: out };
+    }
+    const lights = this.parseV2(await this.call('read', 'lights', 'GET', '/clip/v2/resource/light'));
+    if (!lights.ok) return lights;
+    const conn = this.parseV2(await this.call('read', 'connectivity', 'GET', '/clip/v2/resource/zigbee_connectivity'));
+    const conns = conn.ok ? conn.value.flatMap((c) => (V2Connectivity.safeParse(c).success ? [V2Connectivity.parse(c)] : [])) : [];
+    const out: HueLight[] = [];
+    for (const raw of lights.value) {
+      const l = V2Light.safeParse(raw);
+      if (!l.success) continue;
+      const schema = l.data.color_temperature?.mirek_schema;
+      const c = conns.find((x) => x.owner.rid === l.data.owner?.rid);
+      out.push(
+        new HueLight(this, {
+          kind: 'light',
+          id: l.data.id,
+          name: l.data.metadata?.name ?? l.data.id,
+          mired: schema ? [schema.mirek_minimum, schema.mirek_maximum] : null,
+          connectivityId: c?.id,
+        }),
+      );
+    }
+    return { ok: true, value: out };
+  }
+
+  /** Rooms and zones as single drivers (one group command instead of many light commands). */
+  async groups(): Promise<Result<HueLight[]>> {
+    if (!this.key) return { ok: false, error: 'pair with the bridge first' };
+    if (this.api === 'v1') {
+      const r = this.parse(await this.call('read', 'groups', 'GET', this.v1Path('/groups')), z.record(z.string(), z.unknown()));
+      if (!r.ok) return r;
+      return {
+        ok: true,
+        value: Object.entries(r.value).flatMap(([id, raw]) => {
+          const g = V1Group.safeParse(raw);
+          return g.success ? [new HueLight(this, { kind: 'group', id, name: g.data.name, mired: [153, 500] })] : [];
+        }),
+      };
+    }
+    const grouped = this.parseV2(await this.call('read', 'groups', 'GET', '/clip/v2/resource/grouped_light'));
+    if (!grouped.ok) return grouped;
+    const rooms = [...(await this.listV2('/clip/v2/resource/room')), ...(await this.listV2('/clip/v2/resource/zone'))].flatMap((r) =>
+      V2Room.safeParse(r).success ? [V2Room.parse(r)] : [],
+    );
+    return {
+      ok: true,
+      value: grouped.value.flatMap((raw) => {
+        const g = V2Grouped.safeParse(raw);
+        if (!g.success) return [];
+        const room = rooms.find((r) => r.services.some((s) => s.rid === g.data.id));
+        return [new HueLight(this, { kind: 'group', id: g.data.id, name: room?.metadata.name ?? 'All lights', mired: [153, 500] })];
+      }),
+    };
+  }
+
+  private async listV2(path: string): Promise<unknown[]> {
+    const r = this.parseV2(await this.call('read', path, 'GET', path));
+    return r.ok ? r.value : [];
+  }
+
+  /** Sends a light or group state; `drop` lists attributes the light turned out to lack. */
+  async setState(
+    ref: HueRef,
+    target: LightTarget,
+    transitionMs: number,
+    scale: LevelScale,
+    miredRange: [number, number] | null,
+  ): Promise<Result<{ ctRejected: boolean }>> {
+    const units = levelToUnits(target.level, scale);
+    const kind: JobKind = ref.kind === 'group' ? 'group' : 'light';
+    const deviceKey = `${ref.kind}:${ref.id}`;
+    if (this.api === 'v1') {
+      const t = Math.min(65_535, Math.max(0, Math.round(transitionMs / 100)));
+      const body: Record<string, unknown> = units.on ? { on: true, bri: units.value, transitiontime: t } : { on: false, transitiontime: 0 };
+      if (units.on && miredRange) body.ct = kelvinToDeviceMired(target.kelvin, miredRange);
+      const path = ref.kind === 'group' ? `/groups/${encodeURIComponent(ref.id)}/action` : `/lights/${encodeURIComponent(ref.id)}/state`;
+      const r = this.parse(await this.call(kind, deviceKey, 'PUT', this.v1Path(path), body), V1Reply);
+      if (!r.ok) return r;
+      const errors = r.value.flatMap((e) => ('error' in e ? [e.error] : []));
+      const ctRejected = errors.some((e) => /\bct\b/.test(`${e.address ?? ''} ${e.description}`));
+      const other = errors.filter((e) => !/\bct\b/.test(`${e.address ?? ''} ${e.description}`));
+      const first = other[0];
+      if (first) return { ok: false, error: v1Error(first.type, this.clean(first.description)) };
+      return { ok: true, value: { ctRejected } };
+    }
+    const body: Record<string, unknown> = units.on
+      ? {
+          on: { on: true },
+          dimming: { brightness: units.value },
+          dynamics: { duration: Math.round(Math.min(transitionMs, TRANSITION_CAPS_MS.zigbee)) },
+        }
+      : { on: { on: false }, dynamics: { duration: 0 } };
+    if (units.on && miredRange) body.color_temperature = { mirek: kelvinToDeviceMired(target.kelvin, miredRange) };
+    const path = `/clip/v2/resource/${ref.kind === 'group' ? 'grouped_light' : 'light'}/${encodeURIComponent(ref.id)}`;
+    const r = await this.call(kind, deviceKey, 'PUT', path, body);
+    const env = this.parse(r, V2Envelope);
+    if (!env.ok) return env;
+    const ctRejected = env.value.errors.some((e) => /color_temperature|mirek/i.test(e.description));
+    const other = env.value.errors.filter((e) => !/color_temperature|mirek/i.test(e.description));
+    if (other.length && env.value.data.length === 0)
+      return { ok: false, error: `the bridge refused the command (${this.clean(other[0]?.description ?? '').slice(0, 120)})` };
+    return { ok: true, value: { ctRejected } };
+  }
+
+  /** Reads a light's state (a group reads as its `any_on`/action where the API has one). */
+  async getState(ref: HueRef, scale: LevelScale): Promise<Result<DeviceState>> {
+    const deviceKey = `${ref.kind}:${ref.id}`;
+    if (this.api === 'v1') {
+      if (ref.kind === 'group') {
+        const G = z.object({ action: V1State, state: z.object({ any_on: z.boolean().optional() }).optional() });
+        const g = this.parse(await this.call('read', deviceKey, 'GET', this.v1Path(`/groups/${encodeURIComponent(ref.id)}`)), G);
+        if (!g.ok) return g;
+        return { ok: true, value: stateOf(g.value.action.on, g.value.action.bri, g.value.action.ct, true, scale) };
+      }
+      const l = this.parse(await this.call('read', deviceKey, 'GET', this.v1Path(`/lights/${encodeURIComponent(ref.id)}`)), V1Light);
+      if (!l.ok) return l;
+      const s = l.value.state;
+      return { ok: true, value: stateOf(s.on, s.bri, s.ct, s.reachable ?? true, scale) };
+    }
+    const path = `/clip/v2/resource/${ref.kind === 'group' ? 'grouped_light' : 'light'}/${encodeURIComponent(ref.id)}`;
+    const data = this.parseV2(await this.call('read', deviceKey, 'GET', path));
+    if (!data.ok) return data;
+    const parsed = (ref.kind === 'group' ? V2Grouped : V2Light).safeParse(data.value[0]);
+    if (!parsed.success) return { ok: false, error: 'the bridge sent a reply Stillroom does not understand' };
+    const d = parsed.data as { on?: { on: boolean }; dimming?: { brightness: number }; color_temperature?: { mirek?: number | null } };
+    let reachable = true;
+    if (ref.connectivityId) {
+      const c = this.parseV2(
+        await this.call(
+          'read',
+          `${deviceKey}:zc`,
+          'GET',
+          `/clip/v2/resource/zigbee_connectivity/${encodeURIComponent(ref.connectivityId)}`,
+        ),
+      );
+      const zc = c.ok ? V2Connectivity.safeParse(c.value[0]) : null;
+      if (zc?.success) reachable = zc.data.status === 'connected';
+    }
+    return {
+      ok: true,
+      value: stateOf(d.on?.on ?? false, d.dimming?.brightness, d.color_temperature?.mirek ?? undefined, reachable, scale),
+    };
+  }
+}
+
+function stateOf(on: boolean, bri: number | undefined, ct: number | undefined, reachable: boolean, scale: LevelScale): DeviceState {
+  return { on, level: on && bri !== undefined ? unitsToLevel(bri, scale) : 0, kelvin: ct ? Math.round(1e6 / ct) : null, reachable };
+}
+
+export interface HueRef {
+  kind: 'light' | 'group';
+  id: string;
+  name: string;
+  /** Mired range the light accepts, or null for dimmable-only lights. */
+  mired: [number, number] | null;
+  connectivityId?: string;
+}
+
+/** One Hue light (or room/zone) as a driver. */
+export class HueLight implements LightDriver {
+  readonly id: string;
+  readonly name: string;
+  readonly protocol: string;
+  readonly capabilities: LightCapabilities;
+  private readonly scale: LevelScale;
+  private mired: [number, number] | null;
+
+  constructor(
+    private readonly bridge: HueBridge,
+    readonly ref: HueRef,
+  ) {
+    this.id = `hue:${bridge.bridgeId ?? bridge.host}:${ref.kind === 'group' ? 'group:' : ''}${ref.id}`;
+    this.name = ref.name;
+    this.protocol = `hue-${bridge.api}`;
+    this.scale = bridge.api === 'v1' ? SCALES.hueV1 : SCALES.hueV2;
+    this.mired = ref.mired;
+    this.capabilities = {
+      nativeTransition: true,
+      maxTransitionMs: bridge.api === 'v1' ? TRANSITION_CAPS_MS.hueV1 : TRANSITION_CAPS_MS.zigbee,
+      minIntervalMs: ref.kind === 'group' ? 1_100 : 110,
+      color: false,
+      kelvin: ref.mired !== null,
+      kelvinRange: ref.mired ? miredRangeToKelvin(ref.mired) : [2700, 2700],
+      minLevel: unitsToLevel(this.scale.min, this.scale),
+    };
+  }
+
+  async apply(target: LightTarget, transitionMs: number): Promise<DriverResult> {
+    const r = await this.bridge.setState(this.ref, target, transitionMs, this.scale, this.mired);
+    if (!r.ok) return r;
+    if (r.value.ctRejected && this.mired) {
+      // The light claimed colour temperature but refuses it: carry on dimming without it.
+      this.mired = null;
+      this.capabilities.kelvin = false;
+    }
+    return { ok: true };
+  }
+
+  async readState(): Promise<Result<DeviceState>> {
+    return this.bridge.getState(this.ref, this.scale);
+  }
+
+  async read(): Promise<LightTarget | null> {
+    const r = await this.readState();
+    return r.ok ? { level: r.value.on ? r.value.level : 0, kelvin: r.value.kelvin ?? this.capabilities.kelvinRange[0] } : null;
+  }
+}
+
+/** A service seen on mDNS. */
+export interface MdnsService {
+  name: string;
+  addresses: string[];
+  port: number;
+  txt: Record<string, string>;
+}
+
+/** Browses for a service type; returns a stop function. Injectable (tests never multicast). */
+export type MdnsBrowse = (type: string, onUp: (s: MdnsService) => void) => () => void;
+
+/** The real browser, using bonjour-service. */
+export const bonjourBrowse: MdnsBrowse = (type, onUp) => {
+  let stop = () => {};
+  import('bonjour-service')
+    .then(({ default: Bonjour }) => {
+      const b = new Bonjour();
+      const browser = b.find({ type }, (s) => {
+        const txt: Record<string, string> = {};
+        for (const [k, v] of Object.entries((s.txt ?? {}) as Record<string, unknown>)) txt[k] = String(v);
+        onUp({ name: s.name, addresses: s.addresses ?? [], port: s.port, txt });
+      });
+      stop = () => {
+        browser.stop();
+        b.destroy();
+      };
+    })
+    .catch(() => {});
+  return () => stop();
+};
+
+export interface FoundBridge {
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+}
+
+/** Finds Hue bridges with mDNS `_hue._tcp` for `timeoutMs`; only local addresses are kept. */
+export async function discoverHueBridges(opts: { browse?: MdnsBrowse; timeoutMs?: number; timers?: Timers } = {}): Promise<FoundBridge[]> {
+  const found = new Map<string, FoundBridge>();
+  const stop = (opts.browse ?? bonjourBrowse)('hue', (s) => {
+    const address = s.addresses.map((a) => checkAddress(a)).find((r) => r.ok);
+    if (!address?.ok) return;
+    const id = (s.txt.bridgeid ?? s.name).toLowerCase();
+    if (!found.has(id)) found.set(id, { id, name: s.name, address: address.value.address, port: s.port });
+  });
+  await sleep(opts.timers ?? realTimers, opts.timeoutMs ?? 3_000);
+  stop();
+  return [...found.values()];
+}

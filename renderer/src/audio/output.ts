@@ -1,0 +1,138 @@
+/**
+ * Moves the music to the output the therapist chose (speakers, the client's headphones), and
+ * away from it when it disappears: the master's route stage dips, the AudioContext moves with
+ * `setSinkId`, and the music comes back up with a fade. A vanished device means the default
+ * output until it is connected again; the panel says so quietly (`AudioStatus.notice`).
+ *
+ * Measured in Chromium on PulseAudio: when the sink goes, Pulse moves the stream to the
+ * default at once, and Chromium notices on its own only seconds later — then reports an
+ * `error` on the context and *suspends* it (dead air). Listing the devices every second while
+ * a device is chosen makes Chromium notice within about 0.1 s; an `error` on the context is
+ * handled the same way, and the context is resumed on the default output.
+ */
+import {
+  canChooseOutput,
+  chooseSink,
+  currentSinkId,
+  listOutputs,
+  movedNotice,
+  type OutputDevice,
+  setSink,
+  type WantedOutput,
+} from './devices';
+import { ROUTE_DOWN_MS, ROUTE_UP_MS, type Stage } from './master';
+import { registerOutputRefresher, setAudioStatus } from './status';
+
+/** Arriving on another output after the chosen one vanished: a gentler rise than a deliberate switch. */
+export const ROUTE_RESCUE_UP_MS = 3000;
+/** While a particular device is chosen, it is looked for this often. */
+const WATCH_MS = 1000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class OutputRouter {
+  private wanted: WantedOutput = { deviceId: '', label: '' };
+  private devices: OutputDevice[] | null = null;
+  private busy = false;
+  private again = false;
+  private disposed = false;
+  private readonly watch: ReturnType<typeof setInterval>;
+
+  constructor(
+    private readonly ctx: AudioContext,
+    private readonly route: Stage,
+    private readonly now: () => number,
+    /** True while something is audible (a switch then fades; otherwise it is instant). */
+    private readonly sounding: () => boolean,
+  ) {
+    setAudioStatus({ canChoose: canChooseOutput(ctx), sinkId: currentSinkId(ctx) });
+    navigator.mediaDevices?.addEventListener?.('devicechange', this.onDeviceChange);
+    ctx.addEventListener('error', this.onDeviceChange);
+    registerOutputRefresher(() => this.refreshDevices().then(() => this.apply()));
+    void this.refreshDevices().then(() => this.apply());
+    this.watch = setInterval(() => {
+      if (this.wanted.deviceId !== '' && !this.busy) this.onDeviceChange();
+    }, WATCH_MS);
+  }
+
+  /** The host's remembered choice (from each snapshot). */
+  want(w: WantedOutput): void {
+    if (w.deviceId === this.wanted.deviceId && w.label === this.wanted.label) return;
+    this.wanted = { deviceId: w.deviceId, label: w.label };
+    void this.apply();
+  }
+
+  /** Lists the outputs again (the picker asks after the browser allowed device names). */
+  async refreshDevices(): Promise<void> {
+    const { devices, hidden } = await listOutputs();
+    // Hidden outputs can't be checked for: trust the remembered id rather than "move" away from it.
+    this.devices = hidden && devices.length === 0 ? null : devices;
+    setAudioStatus({ devices, namesHidden: hidden });
+  }
+
+  private readonly onDeviceChange = (): void => {
+    void this.refreshDevices().then(() => this.apply());
+  };
+
+  /** Brings the context to where the music should play; one move at a time, the latest wish wins. */
+  private async apply(): Promise<void> {
+    if (!canChooseOutput(this.ctx)) return;
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
+    try {
+      do {
+        this.again = false;
+        await this.moveOnce();
+      } while (this.again && !this.disposed);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async moveOnce(): Promise<void> {
+    const choice = chooseSink(this.wanted, this.devices);
+    let notice = choice.reason === 'missing' ? movedNotice(this.wanted) : null;
+    if (choice.deviceId !== currentSinkId(this.ctx)) {
+      const rescue = choice.reason === 'missing';
+      const audible = this.sounding();
+      if (audible && this.ctx.state === 'running') {
+        // Dip before the switch (the system may already have moved the sound to the default).
+        this.route.moveTo(0, this.now(), ROUTE_DOWN_MS);
+        await sleep(ROUTE_DOWN_MS + 50);
+      } else if (audible) {
+        // Suspended by the lost device: its clock stands still, so silence the route outright.
+        this.route.moveTo(0, this.now(), 0, true);
+      }
+      try {
+        await setSink(this.ctx, choice.deviceId);
+      } catch (err) {
+        console.warn('audio: could not move to the chosen output', err);
+        notice = `${this.wanted.label || 'The chosen output'} could not be used: music plays on the default output.`;
+        await setSink(this.ctx, '').catch(() => undefined);
+      }
+      // A context that lost its device is suspended by Chromium (its clock, and any dip, stood
+      // still): start it again where it now plays, from silence.
+      if (this.ctx.state === 'suspended') await this.ctx.resume().catch(() => undefined);
+      if (audible) {
+        this.route.moveTo(0, this.now(), 0, true);
+        this.route.moveTo(1, this.now(), rescue ? ROUTE_RESCUE_UP_MS : ROUTE_UP_MS);
+      } else {
+        this.route.moveTo(1, this.now(), 0, true);
+      }
+    } else if (this.ctx.state === 'suspended' && choice.reason === 'missing') {
+      await this.ctx.resume().catch(() => undefined);
+    }
+    setAudioStatus({ sinkId: currentSinkId(this.ctx), notice });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearInterval(this.watch);
+    navigator.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
+    this.ctx.removeEventListener('error', this.onDeviceChange);
+    registerOutputRefresher(null);
+  }
+}

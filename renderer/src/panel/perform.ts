@@ -1,0 +1,231 @@
+/**
+ * What each control does, shared by its button and its key, behind the press guard: a second
+ * press of the same control within 1.5 s is ignored and the panel says so quietly. Refusals
+ * from the host are shown on the same status line. Nothing here decides anything the host
+ * must know: every session change is a host command.
+ */
+import { QUICK_TAGS } from '../../../electron/core/notes';
+import { actionable, DEFAULT_SNOOZE_MIN, reminderItems } from '../../../electron/core/reminders';
+import { phaseIndexAt } from '../../../electron/core/session';
+import type { CommandResult, PanelPrefs } from '../../../electron/host/contract';
+import { api } from '../bridge';
+import { GUARD_MS, PressGuard } from '../lib/guard';
+import { VIEWS } from '../lib/views';
+import { hostNow, useStore } from '../stores';
+import { type ActionId, shortcutFor } from './keys';
+
+const guard = new PressGuard(GUARD_MS);
+const STATUS_SHOWN_MS = 8000;
+let statusTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Says something quietly on the controls' status line (and clears it after a while). */
+export function showStatus(kind: 'ignored' | 'refused', action: string, text: string): void {
+  const { setPressStatus } = useStore.getState();
+  setPressStatus({ kind, action, text, at: Date.now() });
+  if (statusTimer) clearTimeout(statusTimer);
+  statusTimer = setTimeout(() => useStore.getState().setPressStatus(null), kind === 'ignored' ? GUARD_MS + 1500 : STATUS_SHOWN_MS);
+}
+
+export function clearStatus(): void {
+  if (statusTimer) clearTimeout(statusTimer);
+  useStore.getState().setPressStatus(null);
+}
+
+/**
+ * Runs `fn` for `control` unless the same control acted less than 1.5 s ago. Returns whether
+ * it ran and the host agreed.
+ */
+export async function guarded(
+  control: string,
+  label: string,
+  fn: () => Promise<CommandResult>,
+  opts: { guard?: boolean } = {},
+): Promise<boolean> {
+  if (opts.guard !== false && !guard.press(control, performance.now())) {
+    showStatus('ignored', control, `Second press of “${label}” ignored (within ${GUARD_MS / 1000} s).`);
+    return false;
+  }
+  const { setPending } = useStore.getState();
+  setPending(control, true);
+  let result: CommandResult;
+  try {
+    result = await fn();
+  } catch (err) {
+    result = { ok: false, error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    setPending(control, false);
+  }
+  if (!result.ok) {
+    showStatus('refused', control, `${label}: ${result.error}`);
+    return false;
+  }
+  const st = useStore.getState().pressStatus;
+  if (st && st.action === control && st.kind === 'refused') clearStatus();
+  return true;
+}
+
+function focusSoon(id: string): void {
+  // After a view change React renders first; focus on the next frame.
+  requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById(id)?.focus()));
+}
+
+const prefs = (): PanelPrefs | null => useStore.getState().snapshot?.prefs ?? null;
+
+function setPrefs(label: string, change: Partial<PanelPrefs>, guard = true): Promise<boolean> {
+  return guarded(`prefs:${Object.keys(change).join()}`, label, () => api().setPanelPrefs(change), { guard });
+}
+
+/** Brightness asked for but not yet confirmed by the host, so quick steps add up instead of repeating. */
+let brightnessInFlight: number | null = null;
+
+/** Adds a note tagged with a quick tag: with whatever is typed in the note box, else the tag's name. */
+export async function quickTag(index: number): Promise<void> {
+  const tag = QUICK_TAGS[index];
+  if (!tag) return;
+  const st = useStore.getState();
+  const typed = st.noteDraft.trim();
+  const ok = await guarded(`tag:${tag.id}`, `Quick note: ${tag.label}`, () =>
+    api().addNote({ text: typed || tag.label, tags: [tag.id], private: st.notePrivate }),
+  );
+  if (ok && typed) useStore.getState().setNoteDraft('');
+}
+
+/** Runs an action by id, from its button or its key. */
+export async function perform(action: ActionId): Promise<void> {
+  const st = useStore.getState();
+  const session = st.snapshot?.session ?? null;
+  const running = session?.status === 'running';
+  const label = shortcutFor(action)?.label ?? action;
+  const now = hostNow();
+
+  switch (action) {
+    case 'cheatSheet':
+      st.setCheatSheet(!st.cheatSheetOpen);
+      return;
+    case 'privacy':
+      st.setPrivacy(true);
+      return;
+    case 'view1':
+    case 'view2':
+    case 'view3':
+    case 'view4': {
+      const def = VIEWS[Number(action.slice(4)) - 1];
+      if (def?.available(st.snapshot ?? null)) st.setView(def.id);
+      return;
+    }
+    case 'theme': {
+      const p = prefs();
+      if (p) await setPrefs('Theme', { theme: p.theme === 'dark' ? 'night' : 'dark' });
+      return;
+    }
+    case 'dimmer':
+    case 'brighter': {
+      const p = prefs();
+      if (!p) return;
+      const from = brightnessInFlight ?? p.brightness;
+      const b = Math.min(1, Math.max(0.3, Math.round((from + (action === 'dimmer' ? -0.1 : 0.1)) * 100) / 100));
+      brightnessInFlight = b;
+      try {
+        // Steps of brightness are meant to repeat: no guard here.
+        await setPrefs('Panel brightness', { brightness: b }, false);
+      } finally {
+        if (brightnessInFlight === b) brightnessInFlight = null;
+      }
+      return;
+    }
+    case 'compact': {
+      const p = prefs();
+      if (p) await setPrefs('Compact layout', { compact: !p.compact });
+      return;
+    }
+    default:
+      break;
+  }
+
+  if (!session) return;
+  if (action === 'vitals') {
+    st.setView('record');
+    focusSoon('vitals-systolic');
+    return;
+  }
+  if (!running) return;
+
+  switch (action) {
+    case 'safe': {
+      const on = !session.safe.on;
+      // Turning safe state ON is never held back by the guard; a quick second press that would turn it off is.
+      if (on) {
+        guard.press('safe', performance.now());
+        await guarded('safe', 'Safe state', () => api().setSafeState({ on: true }), { guard: false });
+      } else {
+        await guarded('safe', 'Safe state', () => api().setSafeState({ on: false }));
+      }
+      return;
+    }
+    case 'dose':
+      await guarded('dose', 'Dose given', () => api().recordDose({ note: '' }));
+      return;
+    case 'advance':
+      await guarded('advance', 'Advance phase', () => api().advancePhase({}));
+      return;
+    case 'hold': {
+      const held = session.phases[phaseIndexAt(session, now)]?.heldSince != null;
+      await guarded('hold', held ? 'Resume phase' : 'Hold phase', () => (held ? api().resumePhase({}) : api().holdPhase({})));
+      return;
+    }
+    case 'extend1':
+    case 'extend5':
+    case 'shorten1':
+    case 'shorten5': {
+      const minutes = { extend1: 1, extend5: 5, shorten1: -1, shorten5: -5 }[action];
+      await guarded(action, label, () => api().extendPhase({ minutes }));
+      return;
+    }
+    case 'skip':
+      await guarded('skip', 'Skip track', () => api().skipTrack({}));
+      return;
+    case 'end':
+      st.setEndArmed(true);
+      return;
+    case 'duck':
+      await guarded('duck', 'Duck music', () => api().setDuck({ on: !session.record.music.ducked }));
+      return;
+    case 'volumeDown':
+    case 'volumeUp': {
+      const db = Math.min(0, Math.max(-40, session.record.music.levelDb + (action === 'volumeDown' ? -3 : 3)));
+      await guarded(action, action === 'volumeDown' ? 'Music quieter' : 'Music louder', () => api().setMusicLevel({ db }));
+      return;
+    }
+    case 'note':
+      st.setView('session');
+      focusSoon('note-input');
+      return;
+    case 'tag1':
+    case 'tag2':
+    case 'tag3':
+    case 'tag4':
+    case 'tag5':
+    case 'tag6':
+    case 'tag7':
+      await quickTag(Number(action.slice(3)) - 1);
+      return;
+    case 'reminderDone':
+    case 'reminderSnooze': {
+      const first = actionable(reminderItems(session, now))[0];
+      if (!first) {
+        showStatus('refused', action, 'No reminder is due just now.');
+        return;
+      }
+      if (action === 'reminderDone')
+        await guarded(`done:${first.key}`, `Done: ${first.label}`, () => api().completeReminder({ key: first.key }));
+      else {
+        await guarded(`snooze:${first.key}`, `Snooze: ${first.label}`, () =>
+          api().snoozeReminder({ key: first.key, minutes: DEFAULT_SNOOZE_MIN }),
+        );
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}

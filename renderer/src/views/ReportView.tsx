@@ -1,0 +1,169 @@
+/**
+ * The session report, as a draft while the session runs and final after it: for the therapist
+ * (everything) or for the client (the therapist chooses what goes in; private notes never do).
+ * A preview shows exactly what will be written; Export writes Markdown or PDF to the reports
+ * folder and offers it for download.
+ */
+import { useEffect, useId, useMemo, useState } from 'react';
+import { liveNotes } from '../../../electron/core/notes';
+import { type Audience, assembleReport, FULL_INCLUDE, type ReportInclude, toMarkdown } from '../../../electron/core/report';
+import type { Note } from '../../../electron/core/session';
+import type { SavedFile } from '../../../electron/host/contract';
+import { api } from '../bridge';
+import { AppHeader } from '../components/AppHeader';
+import { PressStatusLine } from '../components/ControlButton';
+import { noteStamp } from '../components/NotesPanel';
+import { guarded } from '../panel/perform';
+import { useStore } from '../stores';
+import { headerContext } from './LivePanel';
+
+const INCLUDE_LABELS: Array<[keyof ReportInclude, string]> = [
+  ['intention', 'Intention'],
+  ['phases', 'Phase times'],
+  ['tracks', 'Tracks played'],
+  ['light', 'Light changes'],
+  ['chart', 'Timeline chart (PDF)'],
+  ['notes', 'Chosen notes'],
+];
+
+/** Notes that go to the client: not private, not unticked. */
+function chosenNotes(notes: readonly Note[], excluded: ReadonlySet<string>): string[] {
+  return notes.filter((n) => !n.private && !excluded.has(n.id)).map((n) => n.id);
+}
+
+function toBlobUrl(file: SavedFile): string {
+  const bytes = file.encoding === 'base64' ? Uint8Array.from(atob(file.data), (c) => c.charCodeAt(0)) : new TextEncoder().encode(file.data);
+  return URL.createObjectURL(new Blob([bytes], { type: file.mediaType }));
+}
+
+export function ReportView() {
+  const snapshot = useStore((s) => s.snapshot);
+  const session = snapshot?.session ?? null;
+  const [audience, setAudience] = useState<Audience>('therapist');
+  const [include, setInclude] = useState<ReportInclude>({ ...FULL_INCLUDE });
+  const [excluded, setExcluded] = useState<ReadonlySet<string>>(new Set());
+  const [saved, setSaved] = useState<{ file: SavedFile; url: string } | null>(null);
+  const id = useId();
+
+  useEffect(() => () => (saved ? URL.revokeObjectURL(saved.url) : undefined), [saved]);
+
+  const notes = session ? liveNotes(session.notes) : [];
+  const noteIds = chosenNotes(notes, excluded);
+
+  const preview = useMemo(() => {
+    if (!session || !snapshot) return '';
+    const noteIds = chosenNotes(liveNotes(session.notes), excluded);
+    const r = assembleReport(session, snapshot.timeline, {
+      audience,
+      include,
+      noteIds: audience === 'client' ? noteIds : null,
+      now: snapshot.now,
+      vitalsRanges: snapshot.prefs.vitalsRanges,
+    });
+    return toMarkdown(r);
+  }, [session, snapshot, audience, include, excluded]);
+
+  if (!session || !snapshot) return null;
+
+  const exportAs = async (format: 'markdown' | 'pdf'): Promise<void> => {
+    let file: SavedFile | undefined;
+    const ok = await guarded(`export:${format}`, 'Export report', async () => {
+      const r = await api().exportReport({ audience, format, include, noteIds: audience === 'client' ? noteIds : null });
+      if (r.ok) file = r.file;
+      return r;
+    });
+    if (ok && file) setSaved({ file, url: toBlobUrl(file) });
+  };
+
+  return (
+    <div className="view report-view">
+      <AppHeader context={headerContext(session)} />
+      <main className="report-main">
+        <h1 className="view-title">Session report{session.status === 'running' ? ' (draft: the session is still running)' : ''}</h1>
+        <div className="report-layout">
+          <form className="report-options" onSubmit={(e) => e.preventDefault()}>
+            <fieldset className="radio-row">
+              <legend className="section-title">For</legend>
+              <label className="check">
+                <input type="radio" name={`${id}-aud`} checked={audience === 'therapist'} onChange={() => setAudience('therapist')} />{' '}
+                Therapist (full record)
+              </label>
+              <label className="check">
+                <input type="radio" name={`${id}-aud`} checked={audience === 'client'} onChange={() => setAudience('client')} /> Client (for
+                integration)
+              </label>
+            </fieldset>
+            {audience === 'client' ? (
+              <>
+                <fieldset className="stack">
+                  <legend className="section-title">Put in</legend>
+                  {INCLUDE_LABELS.map(([key, label]) => (
+                    <label key={key} className="check">
+                      <input type="checkbox" checked={include[key]} onChange={(e) => setInclude({ ...include, [key]: e.target.checked })} />{' '}
+                      {label}
+                    </label>
+                  ))}
+                </fieldset>
+                {include.notes ? (
+                  <fieldset className="stack note-choice">
+                    <legend className="section-title">Notes to share</legend>
+                    {notes.length === 0 ? <p className="quiet small">No notes.</p> : null}
+                    {notes.map((n) => (
+                      <label key={n.id} className={`check small${n.private ? ' is-private' : ''}`}>
+                        <input
+                          type="checkbox"
+                          disabled={n.private}
+                          checked={!n.private && !excluded.has(n.id)}
+                          onChange={(e) => {
+                            const next = new Set(excluded);
+                            if (e.target.checked) next.delete(n.id);
+                            else next.add(n.id);
+                            setExcluded(next);
+                          }}
+                        />{' '}
+                        <span className="tabular">{noteStamp(n, session.doseAt)}</span>{' '}
+                        {n.text.length > 80 ? `${n.text.slice(0, 80)}…` : n.text}
+                        {n.private ? ' (private: never shared)' : ''}
+                      </label>
+                    ))}
+                  </fieldset>
+                ) : null}
+              </>
+            ) : (
+              <p className="quiet small">
+                Everything: dose, vitals and ratings, adverse events, reminders, all notes (private ones marked) with their history, music,
+                light and discharge.
+              </p>
+            )}
+            <div className="row-actions">
+              <button type="button" onClick={() => void exportAs('markdown')}>
+                Export report as Markdown
+              </button>
+              <button type="button" onClick={() => void exportAs('pdf')}>
+                Export report as PDF
+              </button>
+            </div>
+            <PressStatusLine />
+            {saved ? (
+              <p className="small saved-file" role="status" data-testid="report-saved" data-path={saved.file.path}>
+                Saved to <span className="path">{saved.file.path}</span>.{' '}
+                <a href={saved.url} download={saved.file.name}>
+                  Download {saved.file.name}
+                </a>
+              </p>
+            ) : null}
+          </form>
+          <section className="report-preview" aria-labelledby={`${id}-preview`}>
+            <h2 id={`${id}-preview`} className="section-title">
+              Preview (Markdown)
+            </h2>
+            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the preview scrolls, so it must be reachable by keyboard */}
+            <pre tabIndex={0} data-testid="report-preview">
+              {preview}
+            </pre>
+          </section>
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * The panel's settings, remembered on this machine by the host: theme (dark, or red/amber for
+ * night), brightness of the whole panel, compact layout, and the vitals ranges that get flagged.
+ */
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { DEFAULT_VITALS_RANGES, type VitalsRanges, VitalsRangesSchema } from '../../../electron/core/vitals';
+import type { PanelPrefs } from '../../../electron/host/contract';
+import { api } from '../bridge';
+import { AppHeader } from '../components/AppHeader';
+import { PressStatusLine } from '../components/ControlButton';
+import { InlineError } from '../components/InlineError';
+import { numberOrNull } from '../lib/entry';
+import { guarded } from '../panel/perform';
+import { useStore } from '../stores';
+
+const set = (label: string, change: Partial<PanelPrefs>) =>
+  guarded(`prefs:${Object.keys(change).join()}`, label, () => api().setPanelPrefs(change), { guard: false });
+
+type RangeField = ['systolic' | 'diastolic' | 'heartRate', 'low' | 'high'] | ['spo2', 'low'];
+const RANGE_FIELDS: Array<[string, RangeField]> = [
+  ['Systolic below', ['systolic', 'low']],
+  ['Systolic above', ['systolic', 'high']],
+  ['Diastolic below', ['diastolic', 'low']],
+  ['Diastolic above', ['diastolic', 'high']],
+  ['Heart rate below', ['heartRate', 'low']],
+  ['Heart rate above', ['heartRate', 'high']],
+  ['SpO₂ below', ['spo2', 'low']],
+];
+
+function get(r: VitalsRanges, [a, b]: RangeField): number {
+  return (r[a] as Record<string, number>)[b] ?? 0;
+}
+
+function RangesForm({ ranges }: { ranges: VitalsRanges }) {
+  const [values, setValues] = useState<string[]>(() => RANGE_FIELDS.map(([, f]) => String(get(ranges, f))));
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+  useEffect(() => setValues(RANGE_FIELDS.map(([, f]) => String(get(ranges, f)))), [ranges]);
+
+  const save = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    const next = structuredClone(ranges) as VitalsRanges;
+    for (const [i, [label, [a, b]]] of RANGE_FIELDS.entries()) {
+      const n = numberOrNull(values[i] ?? '');
+      if (n === null || Number.isNaN(n)) return setError(`${label}: enter a number.`);
+      (next[a] as Record<string, number>)[b] = n;
+    }
+    const parsed = VitalsRangesSchema.safeParse(next);
+    if (!parsed.success) return setError(`These limits do not fit: ${parsed.error.issues[0]?.message ?? 'check them'}.`);
+    setError(null);
+    await set('Vitals flags', { vitalsRanges: parsed.data });
+  };
+
+  return (
+    <form className="form-grid ranges" onSubmit={(e) => void save(e)}>
+      {RANGE_FIELDS.map(([label], i) => (
+        <span key={label} className="contents">
+          <label htmlFor={`${id}-${i}`}>{label}</label>
+          <input
+            id={`${id}-${i}`}
+            type="text"
+            inputMode="numeric"
+            value={values[i] ?? ''}
+            onChange={(e) => setValues(values.map((v, j) => (j === i ? e.target.value : v)))}
+          />
+        </span>
+      ))}
+      <div className="span-2 row-actions">
+        <button type="submit">Save flag ranges</button>
+        <button type="button" className="quiet-button" onClick={() => void set('Vitals flags', { vitalsRanges: DEFAULT_VITALS_RANGES })}>
+          Restore defaults
+        </button>
+      </div>
+      <InlineError text={error} />
+    </form>
+  );
+}
+
+export function SettingsView() {
+  const prefs = useStore((s) => s.snapshot?.prefs ?? null);
+  const id = useId();
+  if (!prefs) return null;
+  return (
+    <div className="view settings-view">
+      <AppHeader />
+      <main className="settings-main">
+        <h1 className="view-title">Settings</h1>
+        <p className="quiet small">Remembered on this machine.</p>
+        <PressStatusLine />
+        <section className="card" aria-labelledby={`${id}-display`}>
+          <h2 id={`${id}-display`} className="card-title">
+            Display
+          </h2>
+          <fieldset className="radio-row">
+            <legend>Theme</legend>
+            <label className="check">
+              <input
+                type="radio"
+                name={`${id}-theme`}
+                checked={prefs.theme === 'dark'}
+                onChange={() => void set('Theme', { theme: 'dark' })}
+              />{' '}
+              Dark
+            </label>
+            <label className="check">
+              <input
+                type="radio"
+                name={`${id}-theme`}
+                checked={prefs.theme === 'night'}
+                onChange={() => void set('Theme', { theme: 'night' })}
+              />{' '}
+              Night (red and amber)
+            </label>
+          </fieldset>
+          <div className="slider-row">
+            <label htmlFor={`${id}-bright`}>Panel brightness</label>
+            <input
+              id={`${id}-bright`}
+              type="range"
+              min={30}
+              max={100}
+              step={5}
+              value={Math.round(prefs.brightness * 100)}
+              aria-valuetext={`${Math.round(prefs.brightness * 100)} %`}
+              onChange={(e) => void set('Panel brightness', { brightness: Number(e.target.value) / 100 })}
+            />
+            <span className="tabular">{Math.round(prefs.brightness * 100)} %</span>
+          </div>
+          <label className="check">
+            <input type="checkbox" checked={prefs.compact} onChange={(e) => void set('Compact layout', { compact: e.target.checked })} />{' '}
+            Compact layout (the essentials, for a small window)
+          </label>
+        </section>
+        <section className="card" aria-labelledby={`${id}-ranges`}>
+          <h2 id={`${id}-ranges`} className="card-title">
+            Vitals flagged outside
+          </h2>
+          <RangesForm ranges={prefs.vitalsRanges} />
+        </section>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,190 @@
+/**
+ * Facilitator panel figures (issue 5):
+ * - key press to note saved in the journal (Enter in the note box of a real Chromium against the
+ *   browser host, until the fsynced line is on disk), p50/p99 over 60 notes;
+ * - report generation for a 3-hour session with 200 notes and 30 vitals: assembly + Markdown,
+ *   and assembly + PDF (median of 7 runs each).
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PresetSchema } from '../../electron/core/preset';
+import { assembleReport, toMarkdown } from '../../electron/core/report';
+import { replay, type SessionEvent, type SessionPlan, type SessionState } from '../../electron/core/session';
+import { buildTimeline } from '../../electron/core/timeline';
+import { renderReport } from '../../electron/services/report/export';
+import { launchChromium, startHost, stopHost } from '../e2e/launcher';
+import { percentile } from './core';
+
+const MIN = 60_000;
+
+/** A finished 3-hour session: 60 tracks, 200 notes (some private, some tagged, a few edited), 30 vitals, safe state twice. */
+function threeHourSession(): SessionState {
+  const kinds = ['preparation', 'onset', 'peak', 'return', 'integration'] as const;
+  const minutes = [20, 20, 80, 30, 30];
+  const preset = PresetSchema.parse({
+    format: 'stillroom.preset/1',
+    id: 'bench',
+    name: 'Bench',
+    route: 'sublingual',
+    phases: kinds.map((kind, p) => ({
+      kind,
+      name: kind,
+      plannedMin: minutes[p],
+      untilDose: p === 0,
+      playlist: Array.from({ length: 12 }, (_, i) => ({ title: `Track ${p}-${i}`, artist: 'Artist', durationS: 180 + ((i * 37) % 300) })),
+      light: { level: 10 + p * 10, kelvin: 2700, transitionS: 300 },
+    })),
+    reminders: [
+      { id: 'v40', label: 'Vitals', anchor: 'dose', offsetMin: 40 },
+      { id: 'v120', label: 'Monitoring end', anchor: 'dose', offsetMin: 120 },
+    ],
+  });
+  const tracks: SessionPlan['tracks'] = {};
+  const phaseTracks = preset.phases.map((ph, p) =>
+    ph.playlist.map((t, i) => {
+      const id = `${p}-${i}`;
+      tracks[id] = { id, title: t.title, artist: t.artist, durationS: t.durationS, file: `/music/${id}.flac`, problem: null };
+      return id;
+    }),
+  );
+  const t0 = Date.UTC(2026, 0, 10, 9, 0, 0);
+  const plan: SessionPlan = {
+    sessionId: 'bench',
+    preset,
+    clientAlias: 'J.M.',
+    intention: 'To rest and listen.',
+    phaseTracks,
+    tracks,
+    safeScene: { level: 60, kelvin: 2700 },
+  };
+  const events: SessionEvent[] = [];
+  let seq = 0;
+  const add = (at: number, ev: Record<string, unknown>): void => {
+    events.push({ ...ev, seq: seq++, at } as SessionEvent);
+  };
+  add(t0, { type: 'SessionStarted', plan });
+  add(t0 + 20 * MIN, {
+    type: 'DoseGiven',
+    note: '',
+    details: { medicine: 'Ketamine', amount: 100, unit: 'mg', route: 'sublingual', lot: 'B1' },
+  });
+  for (let i = 0; i < 200; i++) {
+    const at = t0 + 21 * MIN + i * 47_000;
+    add(at, {
+      type: 'NoteAdded',
+      id: `n${i}`,
+      text: `Observation ${i}: breathing slow, hands relaxed, a few words about the sea and an old house by the water.`,
+      ...(i % 7 === 0 ? { private: true } : {}),
+      ...(i % 5 === 0 ? { tags: ['speaking'] } : {}),
+    });
+    if (i % 40 === 0) add(at + 5000, { type: 'NoteEdited', noteId: `n${i}`, text: `Observation ${i} (edited)`, tags: [], private: false });
+  }
+  for (let i = 0; i < 30; i++) {
+    const at = t0 + 22 * MIN + i * 5 * MIN;
+    add(at, {
+      type: 'VitalsRecorded',
+      id: `v${i}`,
+      takenAt: at,
+      values: { systolic: 120 + (i % 9) * 6, diastolic: 78 + (i % 5) * 4, heartRate: 70 + (i % 11) * 4, spo2: 95 + (i % 4), custom: [] },
+      confirmedImplausible: [],
+      note: '',
+    });
+  }
+  add(t0 + 60 * MIN, { type: 'SafeStateOn' });
+  add(t0 + 63 * MIN, { type: 'SafeStateOff' });
+  add(t0 + 180 * MIN, { type: 'SessionEnded' });
+  add(t0 + 185 * MIN, {
+    type: 'DischargeRecorded',
+    id: 'dc',
+    ready: true,
+    dischargedAt: t0 + 185 * MIN,
+    accompaniedBy: 'Partner',
+    note: '',
+  });
+  events.sort((a, b) => a.at - b.at || a.seq - b.seq);
+  const state = replay(events);
+  if (!state) throw new Error('bench session did not start');
+  return state;
+}
+
+function median(runs: number, fn: () => void): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  return percentile(times, 50);
+}
+
+function benchReport(): Record<string, number> {
+  const state = threeHourSession();
+  const now = (state.endedAt ?? 0) + 10 * MIN;
+  const timeline = buildTimeline(state, now);
+  const opts = { audience: 'therapist' as const, now };
+  let pages = 0;
+  const md = median(7, () => {
+    toMarkdown(assembleReport(state, null, opts));
+  });
+  const pdf = median(7, () => {
+    const bytes = renderReport(assembleReport(state, null, opts), 'pdf').bytes;
+    pages = (bytes.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
+  });
+  const withTimeline = median(7, () => {
+    renderReport(assembleReport(state, timeline, opts), 'pdf');
+  });
+  return {
+    report_3h_200notes_30vitals_markdown_ms: md,
+    report_3h_200notes_30vitals_pdf_ms: pdf,
+    report_3h_200notes_30vitals_pdf_prebuilt_timeline_ms: withTimeline,
+    report_3h_pdf_pages: pages,
+  };
+}
+
+async function benchNoteLatency(samples = 60): Promise<Record<string, number>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stillroom-bench-panel-'));
+  const { context, close } = await launchChromium();
+  const host = await startHost(dataDir, ['--preset', 'demo-quick']);
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(host.url);
+    await page.getByRole('button', { name: 'Start session' }).click();
+    await page.getByTestId('phase-name').waitFor();
+    const dir = join(dataDir, 'sessions');
+    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.jsonl')) ?? '');
+    const box = page.locator('#note-input');
+    const latencies: number[] = [];
+    for (let i = 0; i < samples + 5; i++) {
+      await box.fill(`Bench note ${i}`);
+      const before = statSync(file).size;
+      const t = performance.now();
+      await page.keyboard.press('Enter');
+      while (statSync(file).size === before) await new Promise<void>((r) => setImmediate(r));
+      if (i >= 5) latencies.push(performance.now() - t); // the first few warm up the page
+      await page.getByTestId('notes-list').getByText(`Bench note ${i}`, { exact: true }).waitFor();
+    }
+    return {
+      note_keypress_to_journal_p50_ms: percentile(latencies, 50),
+      note_keypress_to_journal_p99_ms: percentile(latencies, 99),
+    };
+  } finally {
+    await stopHost(host);
+    await close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** All panel figures; the browser part is skipped where Chromium is missing. */
+export async function benchPanel(): Promise<Record<string, number>> {
+  const out = benchReport();
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  let hasChromium = true;
+  try {
+    statSync(chromium);
+  } catch {
+    hasChromium = false;
+  }
+  if (hasChromium) Object.assign(out, await benchNoteLatency());
+  return out;
+}

@@ -1,0 +1,157 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { LightingDirector } from '../../../electron/services/lighting/director';
+import type { Result } from '../../../electron/services/lighting/driver';
+import { Scheduler } from '../../../electron/services/lighting/scheduler';
+import { parseDevices, Z2mBridge, type Z2mLight } from '../../../electron/services/lighting/z2m';
+import { MqttBroker, simDevice, Z2mSimulator } from '../../fixtures/peers/z2m';
+
+const cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
+
+async function setup() {
+  const broker = await new MqttBroker().start();
+  cleanup.push(() => broker.close());
+  const sim = await new Z2mSimulator(broker.url, [simDevice(1), simDevice(2), simDevice(3, null)]).start();
+  cleanup.push(() => sim.close());
+  const bridge = unwrap(
+    await Z2mBridge.connect({
+      url: broker.url,
+      scheduler: new Scheduler(),
+      confirmTimeoutMs: 400,
+      username: 'stillroom',
+      password: 'mqtt-Secret-pw-42',
+    }),
+  );
+  cleanup.push(() => bridge.close());
+  const lights = unwrap(await bridge.lights());
+  return { broker, sim, bridge, lights };
+}
+
+describe('Zigbee2MQTT through a real MQTT broker', () => {
+  it('reads lights from the retained bridge/devices with ranges from exposes (coordinator skipped)', async () => {
+    const { lights } = await setup();
+    expect(lights.map((l) => [l.id, l.name])).toEqual([
+      ['z2m:0x001788010001a1b2', 'Lamp 1'],
+      ['z2m:0x001788010002a1b2', 'Lamp 2'],
+      ['z2m:0x001788010003a1b2', 'Lamp 3'],
+    ]);
+    expect(lights[0]?.capabilities).toMatchObject({
+      nativeTransition: true,
+      maxTransitionMs: 6_553_000,
+      kelvin: true,
+      kelvinRange: [2203, 6536],
+    });
+    expect(lights[2]?.capabilities.kelvin).toBe(false);
+  });
+
+  it('publishes /set with brightness, colour temperature and transition in seconds; confirmed by the state echo', async () => {
+    const { broker, sim, lights } = await setup();
+    const l = lights[0] as Z2mLight;
+    expect(await l.apply({ level: 40, kelvin: 2700 }, 1_800_000)).toEqual({ ok: true });
+    const set = broker.seen.filter((m) => m.topic === 'zigbee2mqtt/Lamp 1/set').at(-1);
+    expect(JSON.parse(set?.payload ?? '{}')).toEqual({ state: 'ON', brightness: 29, transition: 1800, color_temp: 370 });
+    expect(sim.devices[0]).toMatchObject({ state: 'ON', brightness: 29, colorTemp: 370 });
+    expect(await l.apply({ level: 30, kelvin: 2700 }, 9_000_000)).toEqual({ ok: true });
+    expect(sim.sets.at(-1)?.body.transition).toBe(6553);
+    expect(await l.apply({ level: 0, kelvin: 2700 }, 0)).toEqual({ ok: true });
+    expect(sim.sets.at(-1)?.body).toEqual({ state: 'OFF', transition: 0 });
+    expect(unwrap(await l.readState())).toMatchObject({ on: false, reachable: true });
+    const dimmable = lights[2] as Z2mLight;
+    await dimmable.apply({ level: 50, kelvin: 2700 }, 1000);
+    expect(sim.sets.at(-1)?.body).not.toHaveProperty('color_temp');
+  });
+
+  it('follows availability: offline fails fast and reads unreachable; online is announced', async () => {
+    const { sim, lights } = await setup();
+    const l = lights[1] as Z2mLight;
+    const events: string[] = [];
+    l.subscribe((e) => events.push(e));
+    await sim.setOnline('Lamp 2', false);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await l.apply({ level: 20, kelvin: 2700 }, 1000)).toEqual({ ok: false, error: 'Zigbee2MQTT reports the light offline' });
+    expect(unwrap(await l.readState()).reachable).toBe(false);
+    await sim.setOnline('Lamp 2', true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events).toEqual(['unreachable', 'reachable']);
+    expect(await l.apply({ level: 20, kelvin: 2700 }, 1000)).toEqual({ ok: true });
+  });
+
+  it('a bulb that stops answering times out clearly; odd, duplicate and oversized messages are reported, not fatal', async () => {
+    const { sim, bridge, lights } = await setup();
+    const d = sim.devices[0];
+    if (d) d.mute = true;
+    expect(await (lights[0] as Z2mLight).apply({ level: 20, kelvin: 2700 }, 1000)).toEqual({
+      ok: false,
+      error: 'no state reply from Zigbee2MQTT for this light',
+    });
+    await sim.publishDevices([sim.definition(simDevice(1)), 'not a device']);
+    await sim.publishRaw('zigbee2mqtt/Lamp 3', Buffer.alloc(5 << 20, 32));
+    await sim.publishRaw('zigbee2mqtt/Lamp 3', '{not json');
+    for (let i = 0; i < 50 && !bridge.problems.some((p) => p.startsWith('ignored an oversized')); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const again = unwrap(await bridge.lights());
+    expect(again).toHaveLength(3);
+    expect(bridge.problems).toContain('two Zigbee devices are called "Lamp 1"; the second was left out');
+    expect(bridge.problems.some((p) => p.startsWith('ignored an oversized message'))).toBe(true);
+    expect(parseDevices({})).toEqual({ lights: [], problems: ['bridge/devices is not a list'] });
+  });
+
+  it('refuses a broker that is not on the local network or not a URL, and says when nothing answers', async () => {
+    const far = await Z2mBridge.connect({ url: 'mqtt://203.0.113.10:1883' });
+    expect(far.ok ? '' : far.error).toMatch(/not on the local network/);
+    const bad = await Z2mBridge.connect({ url: 'http://127.0.0.1' });
+    expect(bad.ok ? '' : bad.error).toMatch(/mqtt:\/\//);
+    const none = await Z2mBridge.connect({ url: 'mqtt://127.0.0.1:1', connectTimeoutMs: 500 });
+    expect(none.ok ? '' : none.error).toBe('cannot reach the MQTT broker');
+    expect(none.ok ? '' : none.error).not.toContain('Secret');
+  });
+
+  it('a light that drops off the mesh and returns is eased to the current target over 10–30 s', async () => {
+    const { sim, lights } = await setup();
+    const l = lights[0] as Z2mLight;
+    const base = { level: 50, kelvin: 2700 };
+    const d = new LightingDirector([l], base, 1000);
+    const t0 = Date.now();
+    d.setKeyframes([{ at: t0, level: 50, kelvin: 2700, durationMs: 0, cause: 'phase' }], base);
+    const tickFor = async (ms: number) => {
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        d.tick(Date.now());
+        await new Promise((r) => setTimeout(r, 40));
+      }
+    };
+    await tickFor(300);
+    const dev = sim.devices[0];
+    if (!dev) throw new Error('fixture');
+    dev.mute = true;
+    await sim.setOnline('Lamp 1', false);
+    d.setKeyframes(
+      [
+        { at: t0, level: 50, kelvin: 2700, durationMs: 0, cause: 'phase' },
+        { at: Date.now(), level: 20, kelvin: 2700, durationMs: 600_000, cause: 'phase' },
+      ],
+      base,
+    );
+    await tickFor(400);
+    expect(d.status()[0]).toMatchObject({ health: 'offline' });
+    const n = sim.sets.length;
+    dev.mute = false;
+    dev.brightness = 120; // where it was left
+    await sim.setOnline('Lamp 1', true);
+    await tickFor(500);
+    const resync = sim.sets.slice(n)[0];
+    expect(resync).toBeDefined();
+    const tr = Number(resync?.body.transition);
+    expect(tr).toBeGreaterThanOrEqual(10);
+    expect(tr).toBeLessThanOrEqual(30);
+    expect(Number(resync?.body.brightness)).toBeLessThan(120);
+    expect(d.status()[0]).toMatchObject({ health: 'online' });
+    d.close();
+  });
+});
