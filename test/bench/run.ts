@@ -7,7 +7,9 @@ import { benchAudio } from './audio';
 import { benchBrowser } from './browser';
 import { benchJournal, benchTimeline } from './core';
 import { benchLibrary } from './library';
+import { benchLighting } from './lighting';
 import { benchLoudness } from './loudness';
+import { benchPanel } from './panel';
 
 const json = process.argv.includes('--json');
 const results: Record<string, number> = {};
@@ -23,9 +25,13 @@ log('loudness analysis (about 30 s)…');
 Object.assign(results, await benchLoudness());
 log('library scan, search and resolve (about a minute)…');
 Object.assign(results, await benchLibrary());
+log('lighting drivers on loopback peers (about 75 s)…');
+Object.assign(results, await benchLighting());
 if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
   log('browser host + Chromium (about 40 s)…');
   Object.assign(results, await benchBrowser());
+  log('panel: key press to journal, report generation…');
+  Object.assign(results, await benchPanel());
   log('playback: formats, crossfade timing, failures, a long program (about 7 minutes)…');
   Object.assign(results, await benchAudio());
 } else {
