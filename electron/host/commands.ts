@@ -1,3 +1,6 @@
+import { LIBRARY_COMMANDS } from './library-commands';
+import { LIGHT_COMMANDS } from './lights-commands';
+
 /**
  * Command names and IPC channels, free of any dependency so the sandboxed preload can
  * import them. `contract.ts` checks that its schema map has exactly these names.
@@ -33,6 +36,10 @@ export const COMMAND_NAMES = [
   'setMute',
   'setOutputDevice',
   'checkPreset',
+  // the room's lights (electron/host/lights.ts)
+  ...LIGHT_COMMANDS,
+  // library and sharing (electron/host/library.ts)
+  ...LIBRARY_COMMANDS,
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];

@@ -11,6 +11,8 @@ import type { SessionState } from '../core/session';
 import type { Timeline } from '../core/timeline';
 import { DEFAULT_VITALS_RANGES, VitalsRangesSchema } from '../core/vitals';
 import { COMMAND_NAMES, type CommandName, IPC } from './commands';
+import { type LibraryReplies, type LibrarySnapshot, libraryCommandSchemas } from './library-contract';
+import { type LightsReplies, type LightsSnapshot, lightsCommandSchemas } from './lights-contract';
 
 export { COMMAND_NAMES, type CommandName, IPC };
 
@@ -201,6 +203,8 @@ export const commandSchemas = {
   setOutputDevice: z.object({ deviceId: z.string().max(500), label: z.string().max(200).default('') }).strict(),
   /** Looks for a preset's files before a session: what is missing or unplayable, and measures the rest. */
   checkPreset: z.object({ presetId: z.string().min(1).max(64) }).strict(),
+  ...lightsCommandSchemas,
+  ...libraryCommandSchemas,
 } as const satisfies Record<CommandName, z.ZodType>;
 
 // `satisfies` plus the object literal's excess-property check: exactly the listed names.
@@ -217,8 +221,20 @@ export interface SavedFile {
   data: string;
 }
 
-/** What every command answers: ok (with a file for exports), or an error a person can read. */
-export type CommandResult = { ok: true; file?: SavedFile } | { ok: false; error: string };
+/** What a command answers besides ok, by command name (commands not listed answer nothing more). */
+export type CommandReplies = LightsReplies & LibraryReplies;
+export type ReplyData<K extends CommandName> = K extends keyof CommandReplies ? CommandReplies[K] : undefined;
+
+/** What every command answers: ok (with a file for exports, data for queries), or an error a person can read. */
+export type CommandResult<K extends CommandName = CommandName> =
+  | { ok: true; file?: SavedFile; data?: ReplyData<K> }
+  | { ok: false; error: string };
+
+/** What a host module's command returns to the host (which wraps it into a CommandResult). */
+export interface ModuleReply {
+  file?: SavedFile;
+  data?: unknown;
+}
 
 export interface PresetSummary {
   id: string;
@@ -260,6 +276,10 @@ export interface HostSnapshot {
   prefs: PanelPrefs;
   /** Playback beside the timeline: track gains, mute, output device, file check (electron/host/audio.ts). */
   audio?: AudioSnapshot;
+  /** The room's light devices and their state (electron/host/lights.ts). */
+  lights?: LightsSnapshot;
+  /** Library folders, size and scan progress (electron/host/library.ts). */
+  library?: LibrarySnapshot;
 }
 
 /** Validates a command at the boundary; returns a message naming the problem when it is bad. */
@@ -281,7 +301,7 @@ export function validateCommand(
 
 /** The API a renderer sees: one named method per command, plus the state stream. */
 export type StillroomApi = {
-  [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResult>;
+  [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResult<K>>;
 } & {
   /** Calls back with every snapshot; returns an unsubscribe function. */
   onState(listener: (s: HostSnapshot) => void): () => void;
@@ -293,9 +313,9 @@ export type StillroomApi = {
 
 /** Builds the named methods from a single transport function. */
 export function commandMethods(send: (name: CommandName, args: unknown) => Promise<CommandResult>): {
-  [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResult>;
+  [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResult<K>>;
 } {
-  const out = {} as { [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResult> };
+  const out = {} as { [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResult<K>> };
   for (const name of COMMAND_NAMES) {
     (out as Record<string, (a: unknown) => Promise<CommandResult>>)[name] = (args: unknown) => send(name, args);
   }

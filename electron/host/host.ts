@@ -14,6 +14,7 @@ import { VirtualLamp } from '../services/lighting/virtual';
 import { lockDataDir } from '../services/lock';
 import { type LoadedPreset, loadPresets, type PresetCatalog, summarise } from '../services/presets';
 import type { Settings } from '../services/settings';
+import type { Vault } from '../services/vault';
 import { HostAudio } from './audio';
 import { checkedTime, isClinicalCommand, Refusal, runClinical } from './clinical';
 import {
@@ -21,10 +22,12 @@ import {
   type CommandResult,
   type HostSnapshot,
   type LampState,
+  type ModuleReply,
   type ParsedArgs,
-  type SavedFile,
   validateCommand,
 } from './contract';
+import { HostLibrary, isLibraryCommand } from './library';
+import { HostLights, isLightsCommand } from './lights';
 import { PanelPrefsStore } from './prefs';
 
 export interface HostOptions {
@@ -41,6 +44,11 @@ export interface HostOptions {
   defaultPresetId?: string | null;
   /** Extra light drivers besides the on-screen lamp. */
   drivers?: LightDriver[];
+  /**
+   * Encryption at rest (journal lines, device secrets). Both shells pass one; tests that
+   * leave it out get plain journals.
+   */
+  vault?: Vault | null;
 }
 
 export type HostMessage = { kind: 'state'; snapshot: HostSnapshot } | { kind: 'lamp'; lamp: LampState };
@@ -64,6 +72,10 @@ export class StillroomHost {
   private readonly prefs: PanelPrefsStore;
   /** Playback beside the timeline: loudness, cue points, file checks, mute, output device. */
   private audio!: HostAudio;
+  /** The room's real lights: devices from settings, pairing, test pulse, preview, status. */
+  private lights!: HostLights;
+  /** Music library and preset sharing. */
+  private library!: HostLibrary;
   private readonly clock: () => number;
   private readonly log: (line: string) => void;
 
@@ -94,6 +106,24 @@ export class StillroomHost {
         log: host.log,
         onChange: () => host.refresh(),
         onUnplayable: (trackId, reason) => void host.dispatch('reportTrackFailed', { trackId, reason }),
+      });
+      host.lights = new HostLights({
+        dataDir: opts.dataDir,
+        settings: opts.settings,
+        vault: opts.vault ?? null,
+        director: host.director,
+        clock: host.clock,
+        log: host.log,
+        onChange: () => host.refresh(),
+      });
+      host.library = await HostLibrary.open({
+        dataDir: opts.dataDir,
+        appRoot: opts.appRoot,
+        settings: opts.settings,
+        clock: host.clock,
+        log: host.log,
+        onChange: () => host.refresh(),
+        reloadPresets: () => host.reloadPresets(),
       });
       host.reloadPresets();
       host.resume();
@@ -146,7 +176,11 @@ export class StillroomHost {
     const run = this.queue.then(() => this.execute(v.name, v.args));
     this.queue = run.catch(() => undefined);
     return run.then(
-      (file): CommandResult => (file ? { ok: true, file } : { ok: true }),
+      (reply): CommandResult => ({
+        ok: true,
+        ...(reply?.file ? { file: reply.file } : {}),
+        ...(reply?.data !== undefined ? { data: reply.data as never } : {}),
+      }),
       (err: unknown): CommandResult => {
         if (!(err instanceof Refusal)) this.log(`command ${v.name} failed: ${(err as Error).stack ?? String(err)}`);
         return { ok: false, error: err instanceof Error ? err.message : String(err) };
@@ -165,8 +199,10 @@ export class StillroomHost {
     return this.state;
   }
 
-  private async execute(name: CommandName, rawArgs: ParsedArgs<CommandName>): Promise<SavedFile | undefined> {
+  private async execute(name: CommandName, rawArgs: ParsedArgs<CommandName>): Promise<ModuleReply | undefined> {
     const at = this.clock();
+    if (isLightsCommand(name)) return this.lights.execute(name, rawArgs as ParsedArgs<typeof name>);
+    if (isLibraryCommand(name)) return this.library.execute(name, rawArgs as ParsedArgs<typeof name>);
     if (isClinicalCommand(name)) {
       const file = runClinical(name, rawArgs, {
         state: this.state,
@@ -179,7 +215,7 @@ export class StillroomHost {
       });
       // An export changes nothing: no need to rebuild and resend everything.
       if (name !== 'exportReport') this.refresh();
-      return file;
+      return file ? { file } : undefined;
     }
     switch (name) {
       case 'startSession': {
@@ -342,6 +378,8 @@ export class StillroomHost {
       notices: this.notices,
       prefs: this.prefs.get(),
       audio: this.audio.snapshot(),
+      lights: this.lights?.snapshot(),
+      library: this.library?.snapshot(),
     };
   }
 
@@ -373,6 +411,8 @@ export class StillroomHost {
     this.journal = null;
     this.listeners.clear();
     void this.audio?.close();
+    this.lights?.close();
+    this.library?.close();
     this.releaseLock();
   }
 }

@@ -12,6 +12,8 @@ import { ShortcutKeys } from './components/ShortcutKeys';
 import { ThemeRoot } from './components/ThemeRoot';
 import { VIEWS } from './lib/views';
 import { useStore } from './stores';
+import { LibraryView } from './views/LibraryView';
+import { LightsView } from './views/LightsView';
 import { LivePanel } from './views/LivePanel';
 import { RecordView } from './views/RecordView';
 import { ReportView } from './views/ReportView';
@@ -46,6 +48,10 @@ function CurrentView() {
       return <RecordView />;
     case 'report':
       return <ReportView />;
+    case 'library':
+      return <LibraryView />;
+    case 'lights':
+      return <LightsView />;
     case 'settings':
       return <SettingsView />;
     default:

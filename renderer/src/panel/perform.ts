@@ -108,7 +108,9 @@ export async function perform(action: ActionId): Promise<void> {
     case 'view1':
     case 'view2':
     case 'view3':
-    case 'view4': {
+    case 'view4':
+    case 'view5':
+    case 'view6': {
       const def = VIEWS[Number(action.slice(4)) - 1];
       if (def?.available(st.snapshot ?? null)) st.setView(def.id);
       return;

@@ -1,0 +1,2 @@
+/** The lights view's command names (dependency-free: the sandboxed preload imports it). Owned by electron/host/lights.ts. */
+export const LIGHT_COMMANDS = ['refreshLights'] as const;

@@ -1,0 +1,104 @@
+/**
+ * Encryption at rest for what must not sit on disk in clear: the session journal's notes and
+ * vitals (health information) and device secrets (Hue application keys, Home Assistant tokens).
+ *
+ * AES-256-GCM with one random 32-byte data key per data folder. The data key itself is kept
+ * wrapped by a `KeyProtector`:
+ * - the desktop app wraps it with Electron `safeStorage` (the OS keychain: Keychain on macOS,
+ *   DPAPI on Windows, libsecret/kwallet on Linux) — see electron/main;
+ * - the browser host and tests keep it in a key file *outside* the data folder (mode 0600),
+ *   so a copied, synced or backed-up data folder carries no readable notes.
+ * Node's built-in crypto does the work; there is nothing to hand-roll beyond the framing.
+ *
+ * Sealed text is one line: `sr1:` + base64(iv 12 B | tag 16 B | ciphertext).
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+const PREFIX = 'sr1:';
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** Wraps and unwraps the data key (OS keychain in Electron, identity for a 0600 key file). */
+export interface KeyProtector {
+  readonly kind: 'os-keychain' | 'key-file';
+  protect(key: Buffer): Buffer;
+  unprotect(blob: Buffer): Buffer;
+}
+
+/** The key file itself is the protection (mode 0600, outside the data folder). */
+export const keyFileProtector: KeyProtector = {
+  kind: 'key-file',
+  protect: (k) => Buffer.from(k),
+  unprotect: (b) => Buffer.from(b),
+};
+
+export class VaultError extends Error {
+  override name = 'VaultError';
+}
+
+export class Vault {
+  private constructor(
+    private readonly key: Buffer,
+    readonly protection: KeyProtector['kind'],
+  ) {}
+
+  /**
+   * Opens the data key at `keyFile`, creating it (atomically, mode 0600) when there is none.
+   * A key file that cannot be unwrapped is an error, never silently replaced: replacing it
+   * would make every earlier journal unreadable.
+   */
+  static open(keyFile: string, protector: KeyProtector = keyFileProtector): Vault {
+    if (existsSync(keyFile)) {
+      let key: Buffer;
+      try {
+        key = protector.unprotect(readFileSync(keyFile));
+      } catch (err) {
+        throw new VaultError(`cannot unlock the data key at ${keyFile}: ${(err as Error).message}`);
+      }
+      if (key.length !== KEY_BYTES)
+        throw new VaultError(`the data key at ${keyFile} is damaged (${key.length} bytes, expected ${KEY_BYTES})`);
+      return new Vault(key, protector.kind);
+    }
+    const key = randomBytes(KEY_BYTES);
+    mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
+    const tmp = `${keyFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, protector.protect(key), { mode: 0o600 });
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, keyFile);
+    return new Vault(key, protector.kind);
+  }
+
+  /** A vault whose key lives only in memory (tests). */
+  static ephemeral(): Vault {
+    return new Vault(randomBytes(KEY_BYTES), 'key-file');
+  }
+
+  static isSealed(text: string): boolean {
+    return text.startsWith(PREFIX);
+  }
+
+  /** Encrypts UTF-8 text to one line of ASCII. */
+  seal(plain: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), ct]).toString('base64');
+  }
+
+  /** Decrypts a sealed line; throws VaultError when it is not ours or was altered. */
+  open(sealed: string): string {
+    if (!Vault.isSealed(sealed)) throw new VaultError('not sealed text');
+    const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64');
+    if (raw.length < IV_BYTES + TAG_BYTES) throw new VaultError('sealed text is too short');
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
+      decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+      return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    } catch {
+      throw new VaultError('sealed text does not open with this data key (altered, or written with another key)');
+    }
+  }
+}
