@@ -26,7 +26,7 @@ import type { SessionPlan, SessionState } from '../core/session';
 import type { Timeline, TrackCue, TrackCues } from '../core/timeline';
 import { identityOf, LoudnessCache, type LoudnessOutcome, LoudnessPool, type LoudnessResult } from '../services/loudness';
 import type { Settings } from '../services/settings';
-import { type ResolvedPlaylists, resolvePlaylists } from '../services/tracks';
+import { type LibraryLookup, type ResolvedPlaylists, resolvePlaylists } from '../services/tracks';
 import { Refusal } from './clinical';
 import type { ParsedArgs } from './contract';
 
@@ -64,6 +64,8 @@ function bundledWorkerUrl(): URL | undefined {
 }
 
 export interface HostAudioOptions {
+  /** Finds library files for tracks referenced by metadata (user and imported presets). */
+  fromLibrary?: LibraryLookup;
   dataDir: string;
   appRoot: string;
   settings: Settings;
@@ -119,7 +121,7 @@ export class HostAudio {
 
   /** Resolves a preset's tracks for a new session. */
   resolve(preset: Preset): Promise<ResolvedPlaylists> {
-    return resolvePlaylists(preset, this.assetDirs());
+    return resolvePlaylists(preset, this.assetDirs(), this.opts.fromLibrary);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { LIBRARY_COMMANDS } from './library-commands';
 import { LIGHT_COMMANDS } from './lights-commands';
+import { SHARING_COMMANDS } from './sharing-commands';
 
 /**
  * Command names and IPC channels, free of any dependency so the sandboxed preload can
@@ -40,6 +41,8 @@ export const COMMAND_NAMES = [
   ...LIGHT_COMMANDS,
   // library and sharing (electron/host/library.ts)
   ...LIBRARY_COMMANDS,
+  // presets: editing, sharing, signing, clinic folder (electron/host/sharing.ts)
+  ...SHARING_COMMANDS,
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];

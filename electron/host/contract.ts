@@ -13,6 +13,7 @@ import { DEFAULT_VITALS_RANGES, VitalsRangesSchema } from '../core/vitals';
 import { COMMAND_NAMES, type CommandName, IPC } from './commands';
 import { type LibraryReplies, type LibrarySnapshot, libraryCommandSchemas } from './library-contract';
 import { type LightsReplies, type LightsSnapshot, lightsCommandSchemas } from './lights-contract';
+import { type SharingReplies, type SharingSnapshot, sharingCommandSchemas } from './sharing-contract';
 
 export { COMMAND_NAMES, type CommandName, IPC };
 
@@ -205,6 +206,7 @@ export const commandSchemas = {
   checkPreset: z.object({ presetId: z.string().min(1).max(64) }).strict(),
   ...lightsCommandSchemas,
   ...libraryCommandSchemas,
+  ...sharingCommandSchemas,
 } as const satisfies Record<CommandName, z.ZodType>;
 
 // `satisfies` plus the object literal's excess-property check: exactly the listed names.
@@ -222,7 +224,7 @@ export interface SavedFile {
 }
 
 /** What a command answers besides ok, by command name (commands not listed answer nothing more). */
-export type CommandReplies = LightsReplies & LibraryReplies;
+export type CommandReplies = LightsReplies & LibraryReplies & SharingReplies;
 export type ReplyData<K extends CommandName> = K extends keyof CommandReplies ? CommandReplies[K] : undefined;
 
 /** What every command answers: ok (with a file for exports, data for queries), or an error a person can read. */
@@ -280,6 +282,8 @@ export interface HostSnapshot {
   lights?: LightsSnapshot;
   /** Library folders, size and scan progress (electron/host/library.ts). */
   library?: LibrarySnapshot;
+  /** Clinic folder, trusted keys, this machine's signing identity (electron/host/sharing.ts). */
+  sharing?: SharingSnapshot;
 }
 
 /** Validates a command at the boundary; returns a message naming the problem when it is bad. */

@@ -29,6 +29,7 @@ import {
 import { HostLibrary, isLibraryCommand } from './library';
 import { HostLights, isLightsCommand } from './lights';
 import { PanelPrefsStore } from './prefs';
+import { HostSharing, isSharingCommand } from './sharing';
 
 export interface HostOptions {
   /** Where journals, settings and the user's presets live. */
@@ -76,6 +77,8 @@ export class StillroomHost {
   private lights!: HostLights;
   /** Music library and preset sharing. */
   private library!: HostLibrary;
+  /** Presets: editing, export/import with the resolution report, signing, the clinic folder. */
+  private sharing!: HostSharing;
   private readonly clock: () => number;
   private readonly log: (line: string) => void;
 
@@ -100,8 +103,30 @@ export class StillroomHost {
   static async open(opts: HostOptions): Promise<StillroomHost> {
     const host = new StillroomHost(opts);
     try {
+      host.library = await HostLibrary.open({
+        dataDir: opts.dataDir,
+        appRoot: opts.appRoot,
+        settings: opts.settings,
+        clock: host.clock,
+        log: host.log,
+        onChange: () => host.refresh(),
+        reloadPresets: () => host.reloadPresets(),
+      });
+      host.sharing = new HostSharing({
+        dataDir: opts.dataDir,
+        appRoot: opts.appRoot,
+        settings: opts.settings,
+        vault: opts.vault ?? null,
+        library: host.library,
+        presets: () => host.catalog,
+        clock: host.clock,
+        log: host.log,
+        onChange: () => host.refresh(),
+        reloadPresets: () => host.reloadPresets(),
+      });
       host.audio = await HostAudio.open({
         ...opts,
+        fromLibrary: (ref) => host.library.lookup(ref),
         clock: host.clock,
         log: host.log,
         onChange: () => host.refresh(),
@@ -115,15 +140,6 @@ export class StillroomHost {
         clock: host.clock,
         log: host.log,
         onChange: () => host.refresh(),
-      });
-      host.library = await HostLibrary.open({
-        dataDir: opts.dataDir,
-        appRoot: opts.appRoot,
-        settings: opts.settings,
-        clock: host.clock,
-        log: host.log,
-        onChange: () => host.refresh(),
-        reloadPresets: () => host.reloadPresets(),
       });
       host.reloadPresets();
       host.resume();
@@ -203,6 +219,7 @@ export class StillroomHost {
     const at = this.clock();
     if (isLightsCommand(name)) return this.lights.execute(name, rawArgs as ParsedArgs<typeof name>);
     if (isLibraryCommand(name)) return this.library.execute(name, rawArgs as ParsedArgs<typeof name>);
+    if (isSharingCommand(name)) return this.sharing.execute(name, rawArgs as ParsedArgs<typeof name>);
     if (isClinicalCommand(name)) {
       const file = runClinical(name, rawArgs, {
         state: this.state,
@@ -380,6 +397,7 @@ export class StillroomHost {
       audio: this.audio.snapshot(),
       lights: this.lights?.snapshot(),
       library: this.library?.snapshot(),
+      sharing: this.sharing?.snapshot(),
     };
   }
 
@@ -413,6 +431,7 @@ export class StillroomHost {
     void this.audio?.close();
     this.lights?.close();
     this.library?.close();
+    this.sharing?.close();
     this.releaseLock();
   }
 }

@@ -4,6 +4,7 @@
  * clinic folder. Results too large for the snapshot (search hits, reports) come back as the
  * command's reply.
  */
+import type { TrackRef } from '../core/preset';
 import type { Settings } from '../services/settings';
 import type { CommandName, ModuleReply, ParsedArgs } from './contract';
 import { LIBRARY_COMMANDS } from './library-commands';
@@ -42,6 +43,11 @@ export class HostLibrary {
         return { data: { tracks: [], total: 0 } };
       }
     }
+  }
+
+  /** The library file for a track referenced by metadata (ISRC/MBID, then title+artist ±3 s, manual fixes), or null. */
+  lookup(_ref: TrackRef): string | null {
+    return null;
   }
 
   snapshot(): LibrarySnapshot {

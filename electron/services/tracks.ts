@@ -63,8 +63,14 @@ async function probe(file: string): Promise<Probed> {
 }
 
 /** Where a reference points on this machine: the first asset folder holding the file, or null. */
-function locate(ref: TrackRef, assetDirs: readonly string[]): { file: string | null; tried: boolean } {
-  if (!ref.asset) return { file: null, tried: false };
+/** Finds a library file for a track reference without an `asset` path (null: not in the library). */
+export type LibraryLookup = (ref: TrackRef) => string | null;
+
+function locate(ref: TrackRef, assetDirs: readonly string[], fromLibrary?: LibraryLookup): { file: string | null; tried: boolean } {
+  if (!ref.asset) {
+    const file = fromLibrary?.(ref) ?? null;
+    return { file, tried: file !== null };
+  }
   let first: string | null = null;
   for (const dir of assetDirs) {
     const root = resolve(dir);
@@ -89,7 +95,11 @@ function existsQuick(file: string): boolean {
  * Resolves every phase's playlist and fallback bed; never throws for a bad track.
  * `assetDirs`: the app's `assets/` folder first, then any extra asset folders.
  */
-export async function resolvePlaylists(preset: Preset, assetDirs: string | readonly string[]): Promise<ResolvedPlaylists> {
+export async function resolvePlaylists(
+  preset: Preset,
+  assetDirs: string | readonly string[],
+  fromLibrary?: LibraryLookup,
+): Promise<ResolvedPlaylists> {
   const dirs = typeof assetDirs === 'string' ? [assetDirs] : assetDirs;
   const tracks: Record<string, PlannedTrack> = {};
   const replayGain: Record<string, ReplayGainTag> = {};
@@ -97,7 +107,7 @@ export async function resolvePlaylists(preset: Preset, assetDirs: string | reado
   const resolveList = async (refs: readonly TrackRef[]): Promise<string[]> => {
     const ids: string[] = [];
     for (const ref of refs) {
-      const { file, tried } = locate(ref, dirs);
+      const { file, tried } = locate(ref, dirs, fromLibrary);
       const key = file ?? `${ref.artist}|${ref.title}|${ref.durationS}`;
       let id = byKey.get(key);
       if (!id) {

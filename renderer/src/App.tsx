@@ -15,6 +15,7 @@ import { useStore } from './stores';
 import { LibraryView } from './views/LibraryView';
 import { LightsView } from './views/LightsView';
 import { LivePanel } from './views/LivePanel';
+import { PresetsView } from './views/PresetsView';
 import { RecordView } from './views/RecordView';
 import { ReportView } from './views/ReportView';
 import { SettingsView } from './views/SettingsView';
@@ -48,6 +49,8 @@ function CurrentView() {
       return <RecordView />;
     case 'report':
       return <ReportView />;
+    case 'presets':
+      return <PresetsView />;
     case 'library':
       return <LibraryView />;
     case 'lights':

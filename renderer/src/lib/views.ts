@@ -4,7 +4,7 @@
  */
 import type { HostSnapshot } from '../../../electron/host/contract';
 
-export type ViewId = 'session' | 'record' | 'report' | 'library' | 'lights' | 'settings';
+export type ViewId = 'session' | 'record' | 'report' | 'presets' | 'library' | 'lights' | 'settings';
 
 export interface ViewDef {
   id: ViewId;
@@ -19,6 +19,7 @@ export const VIEWS: readonly ViewDef[] = [
   { id: 'session', label: 'Session', available: () => true },
   { id: 'record', label: 'Record', available: hasSession },
   { id: 'report', label: 'Report', available: hasSession },
+  { id: 'presets', label: 'Presets', available: () => true },
   { id: 'library', label: 'Library', available: () => true },
   { id: 'lights', label: 'Lights', available: () => true },
   { id: 'settings', label: 'Settings', available: () => true },

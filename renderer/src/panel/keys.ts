@@ -42,7 +42,8 @@ export type ActionId =
   | 'view3'
   | 'view4'
   | 'view5'
-  | 'view6';
+  | 'view6'
+  | 'view7';
 
 /** The parts of a KeyboardEvent the table looks at. */
 export interface KeyLike {
@@ -107,9 +108,10 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'view1', keys: 'Shift+1', label: 'Session view', group: 'Screen', match: code('Digit1', true) },
   { action: 'view2', keys: 'Shift+2', label: 'Record view', group: 'Screen', match: code('Digit2', true) },
   { action: 'view3', keys: 'Shift+3', label: 'Report view', group: 'Screen', match: code('Digit3', true) },
-  { action: 'view4', keys: 'Shift+4', label: 'Library view', group: 'Screen', match: code('Digit4', true) },
-  { action: 'view5', keys: 'Shift+5', label: 'Lights view', group: 'Screen', match: code('Digit5', true) },
-  { action: 'view6', keys: 'Shift+6', label: 'Settings view', group: 'Screen', match: code('Digit6', true) },
+  { action: 'view4', keys: 'Shift+4', label: 'Presets view', group: 'Screen', match: code('Digit4', true) },
+  { action: 'view5', keys: 'Shift+5', label: 'Library view', group: 'Screen', match: code('Digit5', true) },
+  { action: 'view6', keys: 'Shift+6', label: 'Lights view', group: 'Screen', match: code('Digit6', true) },
+  { action: 'view7', keys: 'Shift+7', label: 'Settings view', group: 'Screen', match: code('Digit7', true) },
 ];
 
 /** The action a key press asks for, or null. Presses with Ctrl, Alt or Meta are never ours (menus, copy, the browser). */

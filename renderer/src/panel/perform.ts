@@ -110,7 +110,8 @@ export async function perform(action: ActionId): Promise<void> {
     case 'view3':
     case 'view4':
     case 'view5':
-    case 'view6': {
+    case 'view6':
+    case 'view7': {
       const def = VIEWS[Number(action.slice(4)) - 1];
       if (def?.available(st.snapshot ?? null)) st.setView(def.id);
       return;
