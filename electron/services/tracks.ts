@@ -5,7 +5,9 @@
  *
  * Where a reference points: `asset` paths resolve inside the app's `assets/` folder, then in
  * any extra asset folders the host was given (see `assetDirs` in host/audio.ts: the end-to-end
- * tests put generated music there). Library matching arrives with the library (issue 6).
+ * tests put generated music there). A reference without an `asset` path is looked up in the
+ * therapist's music library (`fromLibrary`: HostLibrary.lookup — ISRC / MusicBrainz id, then
+ * title + artist with the duration within ±3 s, honouring hand fixes).
  */
 import { constants, statSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';

@@ -3,7 +3,9 @@
  * - scan speed over 5,000 generated tagged files (first scan, and the incremental rescan),
  *   plus the longest the event loop was held during the scan;
  * - search latency (p50/p99) on a 20,000-track index;
- * - import + resolve time for a 60-track signed preset against 20,000 tracks.
+ * - import + resolve time for a 60-track signed preset against 20,000 tracks;
+ * - the host's `lookup` (what a session start calls per track): p50/p99 per reference on a
+ *   20,000-track library opened from its index file, and the first call (tables built).
  *
  * What the scan measures, honestly: 5,000 one-second mono MP3s (ffmpeg encodes one stream;
  * each copy gets its own ID3v2.4 tag written in JS) read by music-metadata with durations
@@ -16,9 +18,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildMatchIndex, type MatchableTrack, resolvePreset } from '../../electron/core/matching';
 import { PresetSchema, type TrackRef } from '../../electron/core/preset';
+import { HostLibrary } from '../../electron/host/library';
 import type { LibraryTrack } from '../../electron/services/library/index-file';
+import { LIBRARY_FILE, LIBRARY_FORMAT } from '../../electron/services/library/index-file';
 import { MusicLibrary } from '../../electron/services/library/library';
 import { SearchIndex } from '../../electron/services/library/search';
+import { confSettings } from '../../electron/services/settings';
 import { presetFileText } from '../../electron/services/sharing/export';
 import { inspectPresetText } from '../../electron/services/sharing/import';
 import { generateClinicKey, TrustedKeys } from '../../electron/services/sharing/keys';
@@ -256,8 +261,67 @@ function benchImportResolve(tracks: LibraryTrack[]): Record<string, number> {
   };
 }
 
+/** References the way another clinic's preset carries them: a third by ISRC, the rest by tags. */
+function presetRefs(tracks: LibraryTrack[], count: number, seed: number): TrackRef[] {
+  const rand = rng(seed);
+  const refs: TrackRef[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = tracks[Math.floor(rand() * tracks.length)] as LibraryTrack;
+    const ref: TrackRef = {
+      title: i % 3 === 0 ? t.title : `${t.title.toUpperCase()} (Remastered 2011)`,
+      artist: t.artist.toLowerCase(),
+      durationS: (t.durationS ?? 100) + (rand() * 4 - 2),
+    };
+    if (i % 3 === 0 && t.isrc) ref.isrc = t.isrc;
+    refs.push(ref);
+  }
+  return refs;
+}
+
+/** The host module's lookup, as a session start uses it, on a 20,000-track library. */
+async function benchLookup(tracks: LibraryTrack[]): Promise<Record<string, number>> {
+  const root = mkdtempSync(join(tmpdir(), 'stillroom-bench-lookup-'));
+  try {
+    const dataDir = join(root, 'data');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, LIBRARY_FILE), JSON.stringify({ format: LIBRARY_FORMAT, folders: [], files: [], tracks }));
+    const host = await HostLibrary.open({
+      dataDir,
+      appRoot: root,
+      settings: confSettings(dataDir),
+      clock: Date.now,
+      log: () => undefined,
+      onChange: () => undefined,
+      reloadPresets: () => undefined,
+      watchFactory: null,
+    });
+    const refs = presetRefs(tracks, 2000, 11);
+    const t0 = performance.now();
+    const first = host.lookup(refs[0] as TrackRef);
+    const firstMs = performance.now() - t0;
+    const times: number[] = [];
+    let found = first ? 1 : 0;
+    for (const ref of refs.slice(1)) {
+      const s = performance.now();
+      if (host.lookup(ref)) found++;
+      times.push(performance.now() - s);
+    }
+    times.sort((a, b) => a - b);
+    host.close();
+    await host.whenIdle();
+    if (found < refs.length * 0.95) throw new Error(`lookup found only ${found} of ${refs.length}`);
+    return {
+      lookup_20k_first_call_ms: firstMs,
+      lookup_20k_p50_ms: percentile(times, 50),
+      lookup_20k_p99_ms: percentile(times, 99),
+    };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 /** Runs the library figures (about 15–30 s, most of it writing and scanning 5,000 files). */
 export async function benchLibrary(): Promise<Record<string, number>> {
   const tracks = syntheticLibrary();
-  return { ...(await benchScan()), ...benchSearch(tracks), ...benchImportResolve(tracks) };
+  return { ...(await benchScan()), ...benchSearch(tracks), ...benchImportResolve(tracks), ...(await benchLookup(tracks)) };
 }
