@@ -10,11 +10,18 @@ export interface SettingsShape {
   safeScene: { level: number; kelvin: number };
   /** Where music plays on this machine: a renderer audio-output device id ('' = system default) and its name. */
   outputDevice: { deviceId: string; label: string };
+  /**
+   * The room's light connections (Hue bridges, bulbs, brokers, Home Assistant) and their lights.
+   * Entries are validated one by one by electron/services/lighting/room.ts (a damaged one is
+   * dropped with a log line); secrets in them are sealed with the vault, never in clear.
+   */
+  lightDevices: unknown[];
 }
 
 export const DEFAULT_SETTINGS: SettingsShape = {
   safeScene: { level: 60, kelvin: 2700 },
   outputDevice: { deviceId: '', label: '' },
+  lightDevices: [],
 };
 
 export interface Settings {
@@ -53,6 +60,7 @@ export function settingsOver(store: KeyValueStore): Settings {
           return { deviceId: d.deviceId, label: d.label } as SettingsShape[typeof key];
         }
       }
+      if (key === 'lightDevices' && Array.isArray(v)) return v.slice(0, 100) as SettingsShape[typeof key];
       return DEFAULT_SETTINGS[key];
     },
     set(key, value) {

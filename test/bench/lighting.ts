@@ -238,6 +238,11 @@ async function hueTwentyLights(): Promise<Record<string, number>> {
   for (const l of fake.lights) l.bri = 145; // about L* 80, where the room starts
   const base = { level: 80, kelvin: 2700 };
   const d = new LightingDirector(lights, base, 1000);
+  // Safe state goes out as one group command when a bridge group holds exactly the room's lights.
+  const ids = new Set(lights.map((l) => l.id));
+  const groups = unwrap(await bridge.groupsWithMembers());
+  const room = groups.find((g) => g.members.length === ids.size && g.members.every((m) => ids.has(m)));
+  if (room) d.setGroups([{ driver: room.group, members: room.members }]);
   const t0 = Date.now();
   const frames = [kf(t0, 80, 0)];
   d.setKeyframes(frames, base);
@@ -263,7 +268,8 @@ async function hueTwentyLights(): Promise<Record<string, number>> {
   const reached = new Set<string>();
   let allAt = Number.NaN;
   for (const c of safeCmds) {
-    reached.add(c.id);
+    if (c.kind === 'group') for (const l of fake.lights) reached.add(l.id);
+    else reached.add(c.id);
     if (reached.size === 20) {
       allAt = c.at + Number(c.body.transitiontime ?? 0) * 100 - safeAt;
       break;
@@ -278,6 +284,8 @@ async function hueTwentyLights(): Promise<Record<string, number>> {
     'lighting.hue20.maxInFlight (requests)': fake.peer.maxActive,
     'lighting.hue20.rejected429 (count)': fake.rejected429,
     'lighting.hue20.safeStateAllLightsThere (ms)': allAt,
+    'lighting.hue20.safeStateCommands (count)': safeCmds.filter((c) => c.at - safeAt < 3000).length,
+    'lighting.hue20.safeStateByGroup (0/1)': safeCmds.some((c) => c.kind === 'group') ? 1 : 0,
   };
 }
 

@@ -67,6 +67,9 @@ class DevicePlayer {
   private readonly stepper: SteppedFade;
   private readonly channel: Endpoint;
   private readonly unsubscribe: () => void;
+  /** Held for a test pulse or scene preview: the timeline leaves the light alone. */
+  private held = false;
+  private resyncWanted = false;
 
   constructor(
     readonly driver: LightDriver,
@@ -108,6 +111,47 @@ class DevicePlayer {
     };
   }
 
+  /** Stops following the timeline (a test pulse or preview drives the light meanwhile). */
+  hold(): void {
+    this.held = true;
+    this.epoch++;
+    this.plan = null;
+    this.stepper.reset(null);
+  }
+
+  /** Follows the timeline again: reads the light and eases it back gently. */
+  release(): void {
+    this.held = false;
+    this.resyncWanted = true;
+  }
+
+  get isHeld(): boolean {
+    return this.held;
+  }
+
+  get online(): boolean {
+    return this.health.health === 'online';
+  }
+
+  /**
+   * A group command moves this light to `to` by `endAt`: plan as if sent, drop anything of ours
+   * still waiting, and leave the light alone until it is there.
+   */
+  coveredByGroup(now: number, to: LightTarget, endAt: number): void {
+    this.epoch++;
+    this.driver.supersede?.();
+    this.stepper.reset(null);
+    const from = this.expected(now) ?? this.director.course().at(now);
+    this.plan = { t0: now, from, t1: endAt, to: { ...to } };
+    this.planKey = this.director.key();
+    this.lastSent = to.level;
+  }
+
+  /** The group command failed: plan individually on the next tick. */
+  groupFailed(): void {
+    this.plan = null;
+  }
+
   /** Where we believe the device is now (null before first contact). */
   expected(now: number): LightTarget | null {
     return this.plan ? lerpTarget(this.plan, now) : null;
@@ -119,7 +163,12 @@ class DevicePlayer {
   }
 
   update(now: number): void {
-    if (this.busy) return;
+    if (this.busy || this.held) return;
+    if (this.resyncWanted && this.health.health === 'online') {
+      this.resyncWanted = false;
+      this.probe('first contact or return');
+      return;
+    }
     if (this.health.health !== 'online') {
       if (this.health.due(now)) this.probe('first contact or return');
       return;
@@ -153,6 +202,7 @@ class DevicePlayer {
     } else {
       const queuedAt = this.director.clockNow();
       result = this.channel.submit(this.driver.id, 'light', (ctx) => {
+        if (epoch !== this.epoch) return Promise.resolve<DriverResult>({ ok: true }); // overtaken (group, hold)
         // Time spent waiting for the budget comes off the transition, but never below gentle
         // (measured from where the light is by then, still following its previous command).
         const waited = exact ? 0 : Math.max(0, ctx.now - queuedAt);
@@ -228,7 +278,15 @@ async function readDevice(d: LightDriver): Promise<Result<DeviceState | null>> {
   return { ok: true, value: v ? { on: v.level > 0, level: v.level, kelvin: v.kelvin, reachable: true } : null };
 }
 
+/** A controller group (e.g. a Hue room) that covers exactly `members`: one command instead of many. */
+export interface LightGroup {
+  driver: LightDriver;
+  members: string[];
+}
+
 export class LightingDirector {
+  private groups: LightGroup[] = [];
+  private groupedSafeAt: number | null = null;
   private frames: readonly LightKeyframe[] = [];
   private framesKey = '';
   private base: LightTarget;
@@ -290,6 +348,61 @@ export class LightingDirector {
     this.statuses.delete(id);
   }
 
+  /**
+   * Groups to use for safe state: when every member of a group is in the room, safe state goes
+   * out as one group command (a Hue bridge takes 10 light commands but only 1 group command a
+   * second, so 20 single commands would take 2 s just to send).
+   */
+  setGroups(groups: LightGroup[]): void {
+    this.groups = groups.filter((g) => g.members.length >= 2);
+  }
+
+  /** Stops following the timeline on one light (test pulse, preview). False when not in the room. */
+  hold(id: string): boolean {
+    const p = this.players.get(id);
+    if (!p) return false;
+    p.hold();
+    return true;
+  }
+
+  /** Follows the timeline again on a held light, easing it back gently. */
+  release(id: string): void {
+    this.players.get(id)?.release();
+  }
+
+  /** The driver of a light in the room. */
+  driver(id: string): LightDriver | null {
+    return this.players.get(id)?.driver ?? this.mirrors.find((m) => m.id === id) ?? null;
+  }
+
+  /** Safe state just began: send it to whole groups at once. */
+  private safeByGroup(now: number): void {
+    let safe: LightKeyframe | null = null;
+    for (const f of this.frames) if (f.at <= now && f.cause === 'safe-on') safe = f;
+    if (!safe || safe.at === this.groupedSafeAt || now >= safe.at + safe.durationMs) return;
+    this.groupedSafeAt = safe.at;
+    const end = safe.at + safe.durationMs;
+    const target = this.course().at(end);
+    for (const g of this.groups) {
+      const members = g.members.map((id) => this.players.get(id));
+      if (members.some((p) => !p || p.isHeld)) continue;
+      const players = members.filter((p): p is DevicePlayer => p !== undefined);
+      for (const p of players) p.coveredByGroup(now, target, end);
+      const ms = Math.max(0, end - now);
+      g.driver
+        .apply(target, ms)
+        .then(
+          (r) => r,
+          (err: unknown): DriverResult => ({ ok: false, error: err instanceof Error ? err.message : String(err) }),
+        )
+        .then((r) => {
+          if (r.ok) return;
+          this.log(`light group ${g.driver.name}: ${r.error}; sending safe state light by light`);
+          for (const p of players) p.groupFailed();
+        });
+    }
+  }
+
   /** Problems with the room's set-up (e.g. duplicate ids), for the lights view. */
   problems(): string[] {
     return [...this.issues];
@@ -323,6 +436,7 @@ export class LightingDirector {
     const t = this.targetAt(now);
     this.current = t;
     for (const d of this.mirrors) this.tickMirror(d, t, now);
+    if (this.groups.length) this.safeByGroup(now);
     for (const p of this.players.values()) {
       try {
         p.update(now);

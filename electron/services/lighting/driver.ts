@@ -58,6 +58,8 @@ export interface LightDriver {
   readonly protocol?: string;
   /** Like `read`, but tells an unreachable device apart from one that cannot say. */
   readState?(): Promise<Result<DeviceState>>;
+  /** A group command now covers this light: drop its commands still waiting to be sent. */
+  supersede?(): void;
   /** Reports reachability changes the controller announces; returns an unsubscribe. */
   subscribe?(listener: (event: DriverEvent) => void): () => void;
 }

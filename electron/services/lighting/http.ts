@@ -5,12 +5,17 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { PeerCertificate } from 'node:tls';
+import tls, { type PeerCertificate } from 'node:tls';
 import type { Result } from './driver';
 
 export interface HttpTls {
   /** CA certificate(s) to trust (PEM); the system store is not used when given. */
-  ca: string | string[];
+  ca?: string | string[];
+  /**
+   * SHA-256 fingerprint of the one certificate to accept (trust on first use, e.g. a Hue bridge
+   * whose private root cannot be had). Checked before anything is sent; the CA is not consulted.
+   */
+  fingerprint256?: string;
   /** Expected certificate common name (a Hue bridge's id), checked instead of the host name. */
   commonName?: string;
 }
@@ -64,8 +69,73 @@ function describeError(err: NodeJS.ErrnoException): string {
   }
 }
 
+export const CERT_CHANGED =
+  'the device presented a different certificate than when it was paired; it may have been replaced or someone is impersonating it. Remove it and add it again if you replaced it';
+
+/** Normalises a fingerprint for comparison (colons and case do not matter). */
+export const sameFingerprint = (a: string, b: string): boolean => a.replace(/:/g, '').toLowerCase() === b.replace(/:/g, '').toLowerCase();
+
+/**
+ * Connects to `host:port` over TLS without trusting any authority and reports the certificate
+ * the peer shows (for trust on first use). Never rejects.
+ */
+export function peekCertificate(
+  host: string,
+  port: number,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<Result<{ fingerprint256: string; commonName: string }>> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (r: Result<{ fingerprint256: string; commonName: string }>) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(r);
+    };
+    const socket = tls.connect({ host: host.replace(/^\[|\]$/g, ''), port, rejectUnauthorized: false, servername: '' });
+    const timer = setTimeout(() => finish({ ok: false, error: `no answer within ${(timeoutMs / 1000).toFixed(1)} s` }), timeoutMs);
+    socket.once('secureConnect', () => {
+      const cert = socket.getPeerCertificate();
+      if (!cert?.fingerprint256) return finish({ ok: false, error: 'the device did not present a certificate' });
+      finish({ ok: true, value: { fingerprint256: cert.fingerprint256, commonName: String(cert.subject?.CN ?? '') } });
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => finish({ ok: false, error: describeError(err) }));
+  });
+}
+
+/** Opens a TLS connection and accepts it only when the certificate has the pinned fingerprint. */
+function pinnedSocket(host: string, port: number, pin: string, timeoutMs: number): Promise<Result<tls.TLSSocket>> {
+  return new Promise((resolve) => {
+    let done = false;
+    const socket = tls.connect({ host, port, rejectUnauthorized: false, servername: '' });
+    const timer = setTimeout(() => finish({ ok: false, error: `no answer within ${(timeoutMs / 1000).toFixed(1)} s` }), timeoutMs);
+    function finish(r: Result<tls.TLSSocket>) {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (!r.ok) socket.destroy();
+      resolve(r);
+    }
+    socket.once('secureConnect', () => {
+      const got = socket.getPeerCertificate()?.fingerprint256 ?? '';
+      finish(got && sameFingerprint(got, pin) ? { ok: true, value: socket } : { ok: false, error: CERT_CHANGED });
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => finish({ ok: false, error: describeError(err) }));
+  });
+}
+
 /** Sends one request. Never rejects: failures come back as `{ ok: false, error }`. */
-export function request(opts: HttpOptions): Promise<Result<HttpReply>> {
+export async function request(opts: HttpOptions): Promise<Result<HttpReply>> {
+  const pin = opts.url.protocol === 'https:' ? opts.tls?.fingerprint256 : undefined;
+  if (!pin) return send(opts, null);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const socket = await pinnedSocket(opts.url.hostname.replace(/^\[|\]$/g, ''), Number(opts.url.port || 443), pin, timeoutMs);
+  if (!socket.ok) return socket;
+  return send(opts, socket.value);
+}
+
+function send(opts: HttpOptions, pinned: tls.TLSSocket | null): Promise<Result<HttpReply>> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const body = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
@@ -89,16 +159,19 @@ export function request(opts: HttpOptions): Promise<Result<HttpReply>> {
       port: opts.url.port || (secure ? 443 : 80),
       path: `${opts.url.pathname}${opts.url.search}`,
       headers,
-      agent: opts.agent,
+      agent: pinned ? undefined : opts.agent,
+      ...(pinned ? { createConnection: () => pinned } : {}),
     };
     let req: http.ClientRequest;
     try {
-      if (secure) {
+      if (secure && pinned) {
+        req = https.request(base);
+      } else if (secure) {
         const tls = opts.tls;
         const cn = tls?.commonName?.toLowerCase();
         req = https.request({
           ...base,
-          ...(tls ? { ca: tls.ca } : {}),
+          ...(tls?.ca ? { ca: tls.ca } : {}),
           servername: '',
           checkServerIdentity: (_host: string, cert: PeerCertificate) => {
             if (!cn) return undefined;

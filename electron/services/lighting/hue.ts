@@ -38,6 +38,8 @@ export interface HueBridgeOptions {
   bridgeId?: string;
   /** v2: the CA that signs the bridge's certificate (Signify's Hue root in production). */
   ca?: string | string[];
+  /** v2: the bridge certificate's SHA-256 fingerprint, pinned at pairing (trust on first use). */
+  fingerprint256?: string;
   /** Overrides scheme/port (tests, or a v1 bridge that only answers HTTPS). */
   baseUrl?: string;
   insist?: boolean;
@@ -93,7 +95,12 @@ const V2Room = z.object({
   id: z.string(),
   metadata: z.object({ name: z.string().max(200) }),
   services: z.array(z.object({ rid: z.string(), rtype: z.string() })),
+  children: z.array(z.object({ rid: z.string(), rtype: z.string() })).optional(),
 });
+
+/** The reply of a command that was not sent because a newer group command covered it. */
+const SKIPPED: HttpReply = { status: 200, text: '', json: [], retryAfterMs: null };
+const SKIPPED_V2: HttpReply = { status: 200, text: '', json: { errors: [], data: [] }, retryAfterMs: null };
 
 /** What the bridge's error types mean to a person. */
 function v1Error(type: number, description: string): string {
@@ -125,7 +132,12 @@ export class HueBridge {
     const scheme = opts.api === 'v2' ? 'https' : 'http';
     const bracket = host.includes(':') ? `[${host}]` : host;
     this.base = new URL(opts.baseUrl ?? `${scheme}://${bracket}`);
-    this.tls = this.base.protocol === 'https:' && opts.ca ? { ca: opts.ca, commonName: opts.bridgeId } : undefined;
+    this.tls =
+      this.base.protocol === 'https:' && opts.fingerprint256
+        ? { fingerprint256: opts.fingerprint256 }
+        : this.base.protocol === 'https:' && opts.ca
+          ? { ca: opts.ca, commonName: opts.bridgeId }
+          : undefined;
     this.agent =
       this.base.protocol === 'https:'
         ? new https.Agent({ keepAlive: true, maxSockets: 3 })
@@ -138,7 +150,7 @@ export class HueBridge {
   static open(opts: HueBridgeOptions): Result<HueBridge> {
     const checked = checkAddress(opts.address, { insist: opts.insist });
     if (!checked.ok) return checked;
-    if (opts.api === 'v2' && !opts.ca && !opts.baseUrl?.startsWith('http:')) {
+    if (opts.api === 'v2' && !opts.ca && !opts.fingerprint256 && !opts.baseUrl?.startsWith('http:')) {
       return { ok: false, error: 'API v2 needs the Hue bridge certificate authority to check the bridge is genuine' };
     }
     return { ok: true, value: new HueBridge(opts, checked.value.address) };
@@ -154,10 +166,19 @@ export class HueBridge {
   }
 
   /** One HTTP exchange through the bridge's budget, retrying 429/503 with growing pauses. */
-  async call(kind: JobKind, device: string, method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown): Promise<Result<HttpReply>> {
+  async call(
+    kind: JobKind,
+    device: string,
+    method: 'GET' | 'PUT' | 'POST',
+    path: string,
+    body?: unknown,
+    skip?: () => boolean,
+  ): Promise<Result<HttpReply>> {
     const endpoint = this.scheduler.endpoint(`hue:${this.host}:${this.base.port}`, POLICIES.hueBridge);
     const retries = this.opts.busyRetries ?? 4;
     return endpoint.submit(device, kind, async (ctx) => {
+      // Overtaken while waiting for the budget (a group command covered this light): send nothing.
+      if (skip?.()) return { ok: true, value: SKIPPED };
       for (let attempt = 0; ; attempt++) {
         const headers: Record<string, string> = this.api === 'v2' && this.key ? { 'hue-application-key': this.key } : {};
         const r = await request({
@@ -322,6 +343,61 @@ export class HueBridge {
     };
   }
 
+  /**
+   * The bridge's groups with the lights each one covers (member driver ids), for sending one
+   * group command instead of many light commands (safe state). v1 includes group 0 (all lights).
+   */
+  async groupsWithMembers(): Promise<Result<Array<{ group: HueLight; members: string[] }>>> {
+    if (!this.key) return { ok: false, error: 'pair with the bridge first' };
+    const lights = await this.lights();
+    if (!lights.ok) return lights;
+    const idOf = (lightRef: string) => lights.value.find((l) => l.ref.id === lightRef)?.id;
+    const out: Array<{ group: HueLight; members: string[] }> = [];
+    if (this.api === 'v1') {
+      const r = this.parse(await this.call('read', 'groups', 'GET', this.v1Path('/groups')), z.record(z.string(), z.unknown()));
+      if (!r.ok) return r;
+      out.push({
+        group: new HueLight(this, { kind: 'group', id: '0', name: 'All lights', mired: [153, 500] }),
+        members: lights.value.map((l) => l.id),
+      });
+      for (const [id, raw] of Object.entries(r.value)) {
+        const g = V1Group.safeParse(raw);
+        if (!g.success) continue;
+        const members = g.data.lights.map(idOf).filter((x): x is string => x !== undefined);
+        out.push({ group: new HueLight(this, { kind: 'group', id, name: g.data.name, mired: [153, 500] }), members });
+      }
+      return { ok: true, value: out };
+    }
+    const grouped = this.parseV2(await this.call('read', 'groups', 'GET', '/clip/v2/resource/grouped_light'));
+    if (!grouped.ok) return grouped;
+    const rooms = [...(await this.listV2('/clip/v2/resource/room')), ...(await this.listV2('/clip/v2/resource/zone'))].flatMap((r) =>
+      V2Room.safeParse(r).success ? [V2Room.parse(r)] : [],
+    );
+    const rawLights = await this.listV2('/clip/v2/resource/light');
+    const owners = new Map<string, string>(); // light id → device id
+    for (const raw of rawLights) {
+      const l = V2Light.safeParse(raw);
+      if (l.success && l.data.owner) owners.set(l.data.id, l.data.owner.rid);
+    }
+    for (const raw of grouped.value) {
+      const g = V2Grouped.safeParse(raw);
+      if (!g.success) continue;
+      let members: string[] | null = null;
+      if (g.data.owner?.rtype === 'bridge_home') members = lights.value.map((l) => l.id);
+      const room = rooms.find((r) => r.services.some((s) => s.rid === g.data.id));
+      if (room?.children) {
+        const kids = new Set(room.children.map((c) => c.rid));
+        members = lights.value.filter((l) => kids.has(l.ref.id) || kids.has(owners.get(l.ref.id) ?? '')).map((l) => l.id);
+      }
+      if (!members) continue; // membership unknown: never use a group that might hold other lights
+      out.push({
+        group: new HueLight(this, { kind: 'group', id: g.data.id, name: room?.metadata.name ?? 'All lights', mired: [153, 500] }),
+        members,
+      });
+    }
+    return { ok: true, value: out };
+  }
+
   private async listV2(path: string): Promise<unknown[]> {
     const r = this.parseV2(await this.call('read', path, 'GET', path));
     return r.ok ? r.value : [];
@@ -334,6 +410,7 @@ export class HueBridge {
     transitionMs: number,
     scale: LevelScale,
     miredRange: [number, number] | null,
+    skip?: () => boolean,
   ): Promise<Result<{ ctRejected: boolean }>> {
     const units = levelToUnits(target.level, scale);
     const kind: JobKind = ref.kind === 'group' ? 'group' : 'light';
@@ -343,7 +420,7 @@ export class HueBridge {
       const body: Record<string, unknown> = units.on ? { on: true, bri: units.value, transitiontime: t } : { on: false, transitiontime: 0 };
       if (units.on && miredRange) body.ct = kelvinToDeviceMired(target.kelvin, miredRange);
       const path = ref.kind === 'group' ? `/groups/${encodeURIComponent(ref.id)}/action` : `/lights/${encodeURIComponent(ref.id)}/state`;
-      const r = this.parse(await this.call(kind, deviceKey, 'PUT', this.v1Path(path), body), V1Reply);
+      const r = this.parse(await this.call(kind, deviceKey, 'PUT', this.v1Path(path), body, skip), V1Reply);
       if (!r.ok) return r;
       const errors = r.value.flatMap((e) => ('error' in e ? [e.error] : []));
       const ctRejected = errors.some((e) => /\bct\b/.test(`${e.address ?? ''} ${e.description}`));
@@ -361,7 +438,8 @@ export class HueBridge {
       : { on: { on: false }, dynamics: { duration: 0 } };
     if (units.on && miredRange) body.color_temperature = { mirek: kelvinToDeviceMired(target.kelvin, miredRange) };
     const path = `/clip/v2/resource/${ref.kind === 'group' ? 'grouped_light' : 'light'}/${encodeURIComponent(ref.id)}`;
-    const r = await this.call(kind, deviceKey, 'PUT', path, body);
+    const sent = await this.call(kind, deviceKey, 'PUT', path, body, skip);
+    const r: Result<HttpReply> = sent.ok && sent.value === SKIPPED ? { ok: true, value: SKIPPED_V2 } : sent;
     const env = this.parse(r, V2Envelope);
     if (!env.ok) return env;
     const ctRejected = env.value.errors.some((e) => /color_temperature|mirek/i.test(e.description));
@@ -369,6 +447,26 @@ export class HueBridge {
     if (other.length && env.value.data.length === 0)
       return { ok: false, error: `the bridge refused the command (${this.clean(other[0]?.description ?? '').slice(0, 120)})` };
     return { ok: true, value: { ctRejected } };
+  }
+
+  /**
+   * After a power cut a Hue bulb comes back at its power-on default, usually full white: a
+   * flash. This sets the light's power-on behaviour to "as before the power cut" (v1
+   * `config.startup.mode`, v2 `powerup.preset` = powerfail). It changes the bulb itself.
+   */
+  async keepStateAfterPowerCut(ref: HueRef): Promise<DriverResult> {
+    if (ref.kind !== 'light') return { ok: false, error: 'only single lights have a power-on behaviour' };
+    const deviceKey = `${ref.kind}:${ref.id}`;
+    if (this.api === 'v1') {
+      const path = this.v1Path(`/lights/${encodeURIComponent(ref.id)}/config`);
+      const r = this.parse(await this.call('light', deviceKey, 'PUT', path, { startup: { mode: 'powerfail' } }), V1Reply);
+      if (!r.ok) return r;
+      const err = r.value.flatMap((e) => ('error' in e ? [e.error] : []))[0];
+      return err ? { ok: false, error: v1Error(err.type, this.clean(err.description)) } : { ok: true };
+    }
+    const path = `/clip/v2/resource/light/${encodeURIComponent(ref.id)}`;
+    const r = this.parseV2(await this.call('light', deviceKey, 'PUT', path, { powerup: { preset: 'powerfail' } }));
+    return r.ok ? { ok: true } : r;
   }
 
   /** Reads a light's state (a group reads as its `any_on`/action where the API has one). */
@@ -454,8 +552,21 @@ export class HueLight implements LightDriver {
     };
   }
 
+  private generation = 0;
+
+  /** Makes the bulb come back as it was after a power cut (not at full brightness). */
+  keepStateAfterPowerCut(): Promise<DriverResult> {
+    return this.bridge.keepStateAfterPowerCut(this.ref);
+  }
+
+  /** A group command now covers this light: commands still waiting for the bridge budget are dropped. */
+  supersede(): void {
+    this.generation++;
+  }
+
   async apply(target: LightTarget, transitionMs: number): Promise<DriverResult> {
-    const r = await this.bridge.setState(this.ref, target, transitionMs, this.scale, this.mired);
+    const gen = this.generation;
+    const r = await this.bridge.setState(this.ref, target, transitionMs, this.scale, this.mired, () => gen !== this.generation);
     if (!r.ok) return r;
     if (r.value.ctRejected && this.mired) {
       // The light claimed colour temperature but refuses it: carry on dimming without it.
