@@ -245,8 +245,10 @@ export interface PresetSummary {
   description: string;
   totalMin: number;
   phases: Array<{ kind: string; name: string; plannedMin: number }>;
-  /** Where it came from: bundled or the user's folder. */
-  origin: 'bundled' | 'user';
+  /** Where it came from: bundled, the user's folder, or the clinic's shared folder. */
+  origin: 'bundled' | 'user' | 'clinic';
+  /** Signed files: who signed it ("Signed by …" or a warning about an unknown key); null when unsigned. */
+  provenance?: { status: 'unsigned' | 'trusted' | 'unknown-key'; message: string } | null;
 }
 
 export interface PresetProblem {

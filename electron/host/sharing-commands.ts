@@ -1,2 +1,20 @@
 /** The presets and sharing commands' names (dependency-free: the sandboxed preload imports it). Owned by electron/host/sharing.ts. */
-export const SHARING_COMMANDS = ['exportPreset'] as const;
+export const SHARING_COMMANDS = [
+  'getPreset',
+  'duplicatePreset',
+  'savePreset',
+  'deletePreset',
+  'libraryRefs',
+  'auditionTrack',
+  'exportPreset',
+  'publishPreset',
+  'createClinicIdentity',
+  'exportPublicKey',
+  'trustKey',
+  'untrustKey',
+  'setClinicFolder',
+  'inspectImport',
+  'fixImportTrack',
+  'completeImport',
+  'cancelImport',
+] as const;

@@ -7,6 +7,7 @@
  * OS keychain (Electron safeStorage) belongs with the encryption-at-rest work.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -142,6 +143,21 @@ export class TrustedKeys {
     return store;
   }
 
+  /** Like `load`, synchronously (the preset catalog is built synchronously). */
+  static loadSync(dataDir: string): TrustedKeys {
+    const store = new TrustedKeys(dataDir);
+    let text: string;
+    try {
+      text = readFileSync(join(dataDir, TRUSTED_KEYS_FILE), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return store;
+      throw err;
+    }
+    const doc = TrustedFileSchema.parse(JSON.parse(text));
+    for (const k of doc.keys) store.keys.set(k.publicKey, { ...k, fingerprint: fingerprint(k.publicKey) });
+    return store;
+  }
+
   list(): TrustedKey[] {
     return [...this.keys.values()];
   }
@@ -180,4 +196,60 @@ export class TrustedKeys {
     };
     await writeFileAtomic(join(this.dataDir, TRUSTED_KEYS_FILE), JSON.stringify(doc, null, 2));
   }
+}
+
+/** What sealing the private key needs (electron/services/vault.ts `Vault`). */
+export interface KeySealer {
+  seal(plain: string): string;
+  open(sealed: string): string;
+}
+
+const SealedClinicKeyFileSchema = z
+  .object({
+    format: z.literal('stillroom.clinic-key/1'),
+    clinic: ClinicName,
+    publicKey: RawKey,
+    /** The PKCS#8 private key, sealed with the data folder's vault (`sr1:…`). */
+    privateKeySealed: z.string().max(1000),
+  })
+  .strict();
+
+/**
+ * Saves this clinic's key with the private half sealed by the vault (encryption at rest);
+ * without a vault it falls back to the owner-only plain file of `saveClinicKey`.
+ */
+export async function saveClinicKeySealed(dataDir: string, key: ClinicKey, vault: KeySealer | null): Promise<void> {
+  if (!vault) return saveClinicKey(dataDir, key);
+  await mkdir(dataDir, { recursive: true });
+  const pkcs8 = key.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+  const doc = { format: 'stillroom.clinic-key/1', clinic: key.clinic, publicKey: key.publicKey, privateKeySealed: vault.seal(pkcs8) };
+  await writeFileAtomic(join(dataDir, CLINIC_KEY_FILE), JSON.stringify(doc, null, 2), 0o600);
+}
+
+/** Loads this clinic's key, sealed or plain; null when none was made. Throws a readable Error when damaged. */
+export async function loadClinicKeySealed(dataDir: string, vault: KeySealer | null): Promise<ClinicKey | null> {
+  let text: string;
+  try {
+    text = await readFile(join(dataDir, CLINIC_KEY_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${CLINIC_KEY_FILE}: not valid JSON (${(err as Error).message})`);
+  }
+  const sealed = SealedClinicKeyFileSchema.safeParse(raw);
+  if (!sealed.success) return loadClinicKey(dataDir);
+  if (!vault) throw new Error(`${CLINIC_KEY_FILE}: the signing key is sealed and no vault is open to unseal it`);
+  const privateKey = createPrivateKey({
+    key: Buffer.from(vault.open(sealed.data.privateKeySealed), 'base64'),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const derived = String(createPublicKey(privateKey).export({ format: 'jwk' }).x);
+  if (derived !== sealed.data.publicKey) throw new Error(`${CLINIC_KEY_FILE}: the public key does not belong to the private key`);
+  return { clinic: sealed.data.clinic, publicKey: sealed.data.publicKey, privateKey };
 }

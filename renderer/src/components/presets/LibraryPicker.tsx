@@ -1,0 +1,123 @@
+/**
+ * Finds a track in the library as you type and offers each hit with one button ("Add",
+ * "Use this file"). Suggestions (near misses from a resolution report) are listed first.
+ */
+import { useEffect, useId, useRef, useState } from 'react';
+import type { LibraryTrackSummary } from '../../../../electron/host/library-contract';
+import { api } from '../../bridge';
+import { InlineError } from '../InlineError';
+import { formatClock } from './shared';
+
+const TYPING_MS = 150;
+const LIMIT = 12;
+
+export interface PickedTrack {
+  id: string;
+  title: string;
+  artist: string;
+}
+
+export function LibraryPicker({
+  label,
+  action,
+  onPick,
+  suggestions = [],
+  initialQuery = '',
+}: {
+  label: string;
+  /** The verb on each hit's button, e.g. "Add" or "Use". */
+  action: string;
+  onPick: (t: PickedTrack) => void | Promise<void>;
+  suggestions?: Array<PickedTrack & { why: string }>;
+  initialQuery?: string;
+}) {
+  const id = useId();
+  const [query, setQuery] = useState(initialQuery);
+  const [hits, setHits] = useState<LibraryTrackSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const asked = useRef(0);
+
+  useEffect(() => {
+    const ticket = ++asked.current;
+    if (!query.trim()) {
+      setHits(null);
+      return;
+    }
+    const timer = setTimeout(() => {
+      void api()
+        .searchLibrary({ query, limit: LIMIT })
+        .then((r) => {
+          if (ticket !== asked.current) return;
+          if (r.ok) {
+            setHits((r.data?.tracks ?? []).filter((t) => !t.missing && !t.problem));
+            setError(null);
+          } else setError(`The search did not run: ${r.error}`);
+        });
+    }, TYPING_MS);
+    return () => clearTimeout(timer);
+  }, [query]);
+
+  return (
+    <div className="picker">
+      <label htmlFor={`${id}-q`} className="field-label">
+        {label}
+      </label>
+      <input
+        id={`${id}-q`}
+        type="search"
+        value={query}
+        autoComplete="off"
+        spellCheck={false}
+        placeholder="Title, artist or album"
+        onChange={(e) => setQuery(e.target.value)}
+      />
+      {suggestions.length > 0 ? (
+        <ul className="picker-hits" aria-label="Suggested files">
+          {suggestions.map((s) => (
+            <li key={`s-${s.id}`}>
+              <span className="picker-track">
+                {s.title} <span className="quiet">— {s.artist || 'unknown artist'}</span>
+                <span className="quiet small picker-why">{s.why}</span>
+              </span>
+              <button
+                type="button"
+                className="small-button"
+                onClick={() => void onPick(s)}
+                aria-label={`${action} “${s.title}” by ${s.artist || 'unknown artist'}`}
+              >
+                {action}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {hits !== null ? (
+        hits.length === 0 ? (
+          <p className="quiet small" role="status">
+            Nothing in the library matches.
+          </p>
+        ) : (
+          <ul className="picker-hits" aria-label="Library tracks found">
+            {hits.map((t) => (
+              <li key={t.id}>
+                <span className="picker-track">
+                  {t.title} <span className="quiet">— {t.artist || 'unknown artist'}</span>
+                  <span className="quiet small tabular picker-why">{t.durationSec !== null ? formatClock(t.durationSec) : ''}</span>
+                </span>
+                <button
+                  type="button"
+                  className="small-button"
+                  onClick={() => void onPick({ id: t.id, title: t.title, artist: t.artist })}
+                  aria-label={`${action} “${t.title}” by ${t.artist || 'unknown artist'}`}
+                >
+                  {action}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )
+      ) : null}
+      <InlineError text={error} />
+    </div>
+  );
+}
