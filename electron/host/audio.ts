@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type ReplayGainTag, type TrackGain, trackGain } from '../core/gain';
-import type { AudioSnapshot, PresetCheck, TrackGainInfo, TrackProblem } from '../core/playback';
+import { type AudioSnapshot, batchProgress, Coalescer, type PresetCheck, type TrackGainInfo, type TrackProblem } from '../core/playback';
 import type { Preset } from '../core/preset';
 import type { SessionPlan, SessionState } from '../core/session';
 import type { Timeline, TrackCue, TrackCues } from '../core/timeline';
@@ -52,6 +52,8 @@ const FILE_CHECK_EVERY_MS = { soon: 1000, later: 10_000 } as const;
 /** Tracks this close to playing are measured first. */
 const URGENT_AHEAD_MS = 120_000;
 const CUES_FORMAT = 'stillroom.cues/1';
+/** Measurements of a batch republish the snapshot at most this often (progress, gains, cue points). */
+export const ANALYSIS_PUBLISH_MS = 500;
 
 /** The bundled worker sits next to the entry (`out/main/loudness-worker.js`); shared code may be one folder down in `chunks/`. */
 function bundledWorkerUrl(): URL | undefined {
@@ -98,12 +100,41 @@ export class HostAudio {
   private readonly lastFileCheck = new Map<string, number>();
   private readonly reportedUnplayable = new Set<string>();
   private closed = false;
+  /**
+   * Cue points measured but not yet published, with the session they belong to. They become
+   * known (`knownAt`) when published, so the timeline the player gets never claims a cue from
+   * before the player could have had it.
+   */
+  private pendingCues: { sessionId: string; cues: Record<string, { cueInS: number; cueOutS: number }> } | null = null;
+  /** A batch of measurements republishes about twice a second, not once per file. */
+  private readonly publisher: Coalescer<'state' | 'cues'>;
 
   private constructor(
     private readonly opts: HostAudioOptions,
     private readonly pool: LoudnessPool,
     private readonly cache: LoudnessCache,
-  ) {}
+  ) {
+    this.publisher = new Coalescer(ANALYSIS_PUBLISH_MS, () => this.publish());
+  }
+
+  private publish(): void {
+    if (this.closed) return;
+    const pending = this.pendingCues;
+    this.pendingCues = null;
+    const state = this.session;
+    if (pending && state && state.status === 'running' && state.plan.sessionId === pending.sessionId) {
+      const knownAt = this.opts.clock();
+      const fresh: Record<string, TrackCue> = {};
+      for (const [id, c] of Object.entries(pending.cues)) if (!this.lateCues[id]) fresh[id] = { ...c, knownAt };
+      if (Object.keys(fresh).length > 0) {
+        this.lateCues = { ...this.lateCues, ...fresh };
+        this.saveCues(state.plan.sessionId);
+        this.opts.onChange('cues');
+        return;
+      }
+    }
+    this.opts.onChange('state');
+  }
 
   static async open(opts: HostAudioOptions): Promise<HostAudio> {
     if (opts.pool) return new HostAudio(opts, opts.pool.pool, opts.pool.cache);
@@ -157,6 +188,7 @@ export class HostAudio {
     if (!state) return;
     if (prev?.plan.sessionId !== state.plan.sessionId) {
       this.lateCues = this.loadCues(state.plan.sessionId);
+      this.pendingCues = null;
       this.reportedUnplayable.clear();
       this.lastFileCheck.clear();
       if (prev) this.muted = false; // a new session starts audible (a restarted host does too)
@@ -252,7 +284,7 @@ export class HostAudio {
         else problems.push({ phase: phase.name, title: t.title, problem: t.problem ?? 'not found', kind: 'missing' });
       }
     });
-    this.check = { presetId: preset.id, tracks: seen.size, found: files.size, measured: 0, problems, analysing: files.size > 0 };
+    this.check = { presetId: preset.id, tracks: seen.size, found: files.size, measured: 0, done: 0, problems, analysing: files.size > 0 };
     this.checkedFiles = files;
     for (const file of files.keys()) this.measure(file, false);
     this.updateCheck();
@@ -262,30 +294,26 @@ export class HostAudio {
     const check = this.check;
     if (!check) return;
     let measured = 0;
-    let settled = 0;
     const unplayable: TrackProblem[] = [];
     for (const [file, where] of this.checkedFiles) {
       const o = this.outcomes.get(file);
       if (!o) continue;
-      settled++;
       if (o.ok) measured++;
       else if (UNPLAYABLE.has(o.error.code)) unplayable.push({ ...where, problem: o.error.message, kind: 'unplayable' });
     }
+    const { done, total } = batchProgress(this.checkedFiles.keys(), (f) => this.outcomes.has(f));
     const missing = check.problems.filter((p) => p.kind === 'missing');
-    this.check = { ...check, measured, problems: [...missing, ...unplayable], analysing: settled < this.checkedFiles.size };
+    this.check = { ...check, measured, done, problems: [...missing, ...unplayable], analysing: done < total };
   }
 
   snapshot(): AudioSnapshot {
     const state = this.session;
     const gains: Record<string, TrackGainInfo> = {};
-    let done = 0;
-    let total = 0;
+    const files: string[] = [];
     if (state && state.status === 'running') {
       for (const t of Object.values(state.plan.tracks)) {
         if (!t.file) continue;
-        total++;
-        const o = this.outcomes.get(t.file);
-        if (o) done++;
+        files.push(t.file);
         gains[t.id] = this.gainFor(t.id, t.file, t.gainDb);
       }
     }
@@ -293,7 +321,7 @@ export class HostAudio {
       muted: this.muted,
       outputDevice: this.opts.settings.get('outputDevice'),
       gains,
-      analysis: { done, total },
+      analysis: batchProgress(files, (f) => this.outcomes.has(f)),
       check: this.check,
     };
   }
@@ -342,23 +370,24 @@ export class HostAudio {
     const state = this.session;
     let cuesChanged = false;
     if (state && state.status === 'running') {
-      const now = this.opts.clock();
+      const sessionId = state.plan.sessionId;
+      if (this.pendingCues?.sessionId !== sessionId) this.pendingCues = { sessionId, cues: {} };
+      const pending = this.pendingCues.cues;
       for (const t of Object.values(state.plan.tracks)) {
         if (t.file !== file) continue;
         if (outcome.ok) {
           const r = outcome.result;
-          if (t.cueInS === undefined && !this.lateCues[t.id] && r.cueOutS - r.cueInS >= 1) {
-            this.lateCues = { ...this.lateCues, [t.id]: { cueInS: r.cueInS, cueOutS: r.cueOutS, knownAt: now } };
+          if (t.cueInS === undefined && !this.lateCues[t.id] && !pending[t.id] && r.cueOutS - r.cueInS >= 1) {
+            pending[t.id] = { cueInS: r.cueInS, cueOutS: r.cueOutS };
             cuesChanged = true;
           }
         } else if (UNPLAYABLE.has(outcome.error.code)) {
           this.unplayable(t.id, outcome.error.message);
         }
       }
-      if (cuesChanged) this.saveCues(state.plan.sessionId);
     }
     if (this.checkedFiles.has(file)) this.updateCheck();
-    this.opts.onChange(cuesChanged ? 'cues' : 'state');
+    this.publisher.request(cuesChanged ? 'cues' : 'state');
   }
 
   private unplayable(trackId: string, reason: string): void {
@@ -405,6 +434,7 @@ export class HostAudio {
   /** Stops measuring and writes the cache; never rejects (a cache that can't be written is only logged). */
   async close(): Promise<void> {
     this.closed = true;
+    this.publisher.dispose();
     for (const j of this.jobs.values()) j.abort.abort();
     this.jobs.clear();
     await this.pool.close().catch((err: unknown) => this.opts.log(`loudness cache: not saved (${(err as Error).message})`));

@@ -123,6 +123,7 @@ export class StillroomHost {
         log: host.log,
         onChange: () => host.refresh(),
         reloadPresets: () => host.reloadPresets(),
+        sessionRunning: () => host.state?.status === 'running',
       });
       host.audio = await HostAudio.open({
         ...opts,
@@ -140,6 +141,7 @@ export class StillroomHost {
         clock: host.clock,
         log: host.log,
         onChange: () => host.refresh(),
+        sessionRunning: () => host.state?.status === 'running',
       });
       host.reloadPresets();
       host.resume();
@@ -159,25 +161,39 @@ export class StillroomHost {
   }
 
   reloadPresets(): void {
-    this.catalog = loadPresets(join(this.opts.appRoot, 'playlists'), join(this.opts.dataDir, 'presets'));
+    this.catalog = this.sharing
+      ? this.sharing.loadCatalog()
+      : loadPresets(join(this.opts.appRoot, 'playlists'), join(this.opts.dataDir, 'presets'));
     for (const p of this.catalog.problems) this.log(`preset refused: ${p.source}: ${p.message}`);
   }
 
-  /** Replays the newest journal; a session that was running when the process died continues. */
+  /**
+   * Replays the newest journal. A session that was running when the process died continues;
+   * one that had ended comes back as ended, so its Summary and Report still work and the record
+   * that follows the music (discharge, late vitals) still appends to its journal.
+   */
   private resume(): void {
     const files = listJournals(this.sessionsDir);
     const file = files[files.length - 1];
     if (!file) return;
-    const { events, skipped } = readJournal(file);
+    const vault = this.opts.vault ?? null;
+    const { events, skipped } = readJournal(file, vault);
     for (const s of skipped) this.log(`journal: ${s}`);
     let state: SessionState | null = null;
     for (const ev of events) state = applyEvent(state, ev);
-    if (state && state.status === 'running') {
-      this.state = state;
-      this.journal = Journal.reopen(file, state.lastSeq);
+    if (!state) {
+      if (skipped.length > 0)
+        this.notice('The last session’s journal could not be read (written with another data key, or damaged); it was left as it is.');
+      return;
+    }
+    this.state = state;
+    this.journal = Journal.reopen(file, state.lastSeq, vault);
+    if (state.status === 'running') {
       const at = new Date(state.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
       this.notice(`Resumed the session started at ${at}.`);
       this.log(`resumed session ${state.plan.sessionId} (${events.length} events)`);
+    } else {
+      this.log(`reopened the ended session ${state.plan.sessionId} for its summary and report (${events.length} events)`);
     }
   }
 
@@ -254,7 +270,7 @@ export class StillroomHost {
         };
         await this.audio.preparePlan(plan, resolved.replayGain);
         this.journal?.close();
-        this.journal = Journal.create(this.sessionsDir, plan.sessionId);
+        this.journal = Journal.create(this.sessionsDir, plan.sessionId, this.opts.vault ?? null);
         this.notices = [];
         this.append({ type: 'SessionStarted', at: this.clock(), plan });
         const missing = Object.values(resolved.tracks).filter((t) => t.problem);
@@ -366,6 +382,8 @@ export class StillroomHost {
 
   /** Rebuilds the timeline and tells the lighting director and every listener. */
   private refresh(): void {
+    // A module may report a change while the host is still opening; open() refreshes at its end.
+    if (!this.audio || !this.lights) return;
     const now = this.clock();
     this.audio.follow(this.state);
     this.timeline = this.state ? buildTimeline(this.state, now, undefined, this.audio.cues()) : null;
@@ -417,9 +435,12 @@ export class StillroomHost {
     }
   }
 
-  /** The file behind a track of the current session, or null (nothing else is ever served). */
+  /** The file behind a track of the current session (or, with none running, the track being auditioned), or null. */
   mediaFile(trackId: string): string | null {
-    return this.state?.plan.tracks[trackId]?.file ?? null;
+    const planned = this.state?.plan.tracks[trackId]?.file;
+    if (planned) return planned;
+    // A track the therapist listens to in the presets view; never while a session runs.
+    return this.state?.status === 'running' ? null : (this.sharing?.auditionFile(trackId) ?? null);
   }
 
   close(): void {

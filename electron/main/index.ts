@@ -1,17 +1,20 @@
 /**
- * The Electron shell: one window, the app protocol, IPC and power-save blocking. It only
- * wires the host services together; everything it calls is testable in plain Node.
+ * The Electron shell: the main window and the always-on-top mini panel (a second, small window
+ * on the same host), the app menu, the app protocol, IPC and power-save blocking. It only wires
+ * the host services together; everything it calls is testable in plain Node.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, powerSaveBlocker, protocol, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, type MenuItemConstructorOptions, powerSaveBlocker, protocol, shell } from 'electron';
 import Store from 'electron-store';
 import { IPC } from '../host/commands';
 import { StillroomHost } from '../host/host';
+import { WINDOW_IPC } from '../preload/window-api';
 import { MEDIA_TYPES, parseRange } from '../services/range';
 import { settingsOver } from '../services/settings';
+import { openDataVault } from './vault';
 
 const SCHEME = 'stillroom';
 const ORIGIN = `${SCHEME}://app`;
@@ -27,6 +30,10 @@ protocol.registerSchemesAsPrivileged([
 
 let host: StillroomHost | null = null;
 let win: BrowserWindow | null = null;
+/** The mini panel: compact layout, always on top; plays no music (the main window does). */
+let mini: BrowserWindow | null = null;
+/** Painted before the page loads, so neither window ever flashes white. */
+const BACKGROUND = '#0d0f12';
 let blocker: number | null = null;
 
 function fileResponse(file: string, rangeHeader: string | null): Response {
@@ -72,6 +79,22 @@ function trustedSender(frameUrl: string | undefined): boolean {
   return !app.isPackaged && !!dev && frameUrl.startsWith(dev);
 }
 
+const webPreferences = (): Electron.WebPreferences => ({
+  preload: join(here, '..', 'preload', 'index.cjs'),
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  webSecurity: true,
+  // Timers drive the music's fades: never throttle them when the window is hidden.
+  backgroundThrottling: false,
+  autoplayPolicy: 'no-user-gesture-required',
+});
+
+function pageUrl(query = ''): string {
+  const dev = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+  return `${dev ?? `${ORIGIN}/index.html`}${query}`;
+}
+
 function createWindow(): void {
   win = new BrowserWindow({
     width: 1280,
@@ -79,26 +102,76 @@ function createWindow(): void {
     minWidth: 720,
     minHeight: 520,
     show: false,
-    backgroundColor: '#0d0f12',
+    backgroundColor: BACKGROUND,
     title: 'Stillroom',
     autoHideMenuBar: true,
-    webPreferences: {
-      preload: join(here, '..', 'preload', 'index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      // Timers drive the music's fades: never throttle them when the window is hidden.
-      backgroundThrottling: false,
-      autoplayPolicy: 'no-user-gesture-required',
-    },
+    webPreferences: webPreferences(),
   });
   win.once('ready-to-show', () => win?.show());
-  const dev = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
-  void win.loadURL(dev ?? `${ORIGIN}/index.html`);
+  void win.loadURL(pageUrl());
   win.on('closed', () => {
     win = null;
+    // The music plays in the main window: the mini panel does not outlive it.
+    mini?.close();
   });
+}
+
+/** Opens the mini panel, or closes it when it is open. */
+function toggleMini(): void {
+  if (mini) {
+    mini.close();
+    return;
+  }
+  mini = new BrowserWindow({
+    width: 380,
+    height: 500,
+    minWidth: 300,
+    minHeight: 320,
+    show: false,
+    backgroundColor: BACKGROUND,
+    title: 'Stillroom — mini panel',
+    alwaysOnTop: true,
+    fullscreenable: false,
+    autoHideMenuBar: true,
+    webPreferences: webPreferences(),
+  });
+  // Above ordinary windows (and, on macOS, over full-screen apps) without stealing focus later.
+  mini.setAlwaysOnTop(true, 'floating');
+  if (process.platform === 'darwin') mini.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
+  mini.once('ready-to-show', () => mini?.show());
+  void mini.loadURL(pageUrl('?mini=1'));
+  mini.on('closed', () => {
+    mini = null;
+    updateMenu();
+  });
+  updateMenu();
+}
+
+function updateMenu(): void {
+  const view: MenuItemConstructorOptions = {
+    label: 'View',
+    submenu: [
+      {
+        label: 'Mini panel (always on top)',
+        type: 'checkbox',
+        checked: mini !== null,
+        // The page handles the key (so typing a capital C into a note still works); shown here for reference.
+        accelerator: 'Shift+C',
+        registerAccelerator: false,
+        click: () => toggleMini(),
+      },
+      { type: 'separator' },
+      { role: 'togglefullscreen' },
+    ],
+  };
+  const template: MenuItemConstructorOptions[] = [
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []),
+    { role: 'fileMenu' },
+    { role: 'editMenu' },
+    view,
+    { role: 'windowMenu' },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
 async function start(): Promise<void> {
@@ -126,12 +199,14 @@ async function start(): Promise<void> {
   });
 
   protocol.handle(SCHEME, serveApp);
+  const log = (l: string) => console.error(`stillroom: ${l}`);
   try {
     host = await StillroomHost.open({
+      vault: openDataVault(app.getPath('userData'), log),
       dataDir: app.getPath('userData'),
       appRoot: app.getAppPath(),
       settings: settingsOver(new Store({ name: 'settings' })),
-      log: (l) => console.error(`stillroom: ${l}`),
+      log,
     });
   } catch (err) {
     dialog.showErrorBox('Stillroom cannot start', (err as Error).message);
@@ -147,8 +222,13 @@ async function start(): Promise<void> {
     if (!trustedSender(event.senderFrame?.url)) return null;
     return host?.snapshot() ?? null;
   });
+  ipcMain.on(WINDOW_IPC.toggleMini, (event) => {
+    if (trustedSender(event.senderFrame?.url)) toggleMini();
+  });
   host.subscribe((m) => {
+    // Both windows show the same host state.
     win?.webContents.send(IPC.state, m);
+    mini?.webContents.send(IPC.state, m);
     // Keep the machine and display awake while a session runs.
     const running = m.kind === 'state' && m.snapshot.session?.status === 'running';
     if (m.kind === 'state') {
@@ -160,6 +240,7 @@ async function start(): Promise<void> {
     }
   });
 
+  updateMenu();
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

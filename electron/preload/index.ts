@@ -6,6 +6,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { COMMAND_NAMES, IPC } from '../host/commands';
 import type { CommandResult, HostSnapshot, LampState } from '../host/contract';
+import { type StillroomWindowApi, WINDOW_IPC } from './window-api';
 
 type HostMessage = { kind: 'state'; snapshot: HostSnapshot } | { kind: 'lamp'; lamp: LampState };
 
@@ -43,3 +44,8 @@ contextBridge.exposeInMainWorld('stillroom', {
   mediaUrl: (trackId: string) => `/media/${encodeURIComponent(trackId)}`,
   shell: 'electron',
 });
+
+const windowApi: StillroomWindowApi = {
+  toggleMiniPanel: () => ipcRenderer.send(WINDOW_IPC.toggleMini),
+};
+contextBridge.exposeInMainWorld('stillroomWindow', windowApi);

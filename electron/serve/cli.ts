@@ -1,29 +1,38 @@
 /**
- * The browser host: `node out/main/serve.js [--port N] [--data-dir DIR] [--preset ID]`.
+ * The browser host: `node out/main/serve.js [--port N] [--data-dir DIR] [--preset ID] [--key-file FILE]`.
  * Runs the same host services as the desktop app and serves the built renderer to a browser
  * on 127.0.0.1. Prints exactly one line on stdout when ready; everything else goes to stderr.
+ *
+ * Encryption at rest: the journal is sealed with the data folder's key, kept in a 0600 key file
+ * outside the data folder (see `defaultKeyFile`; `--key-file` or `STILLROOM_KEY_FILE` choose
+ * another place). Lose the key file and the sealed journals cannot be read: back it up apart
+ * from the data folder.
  */
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StillroomHost } from '../host/host';
 import { DataDirBusyError } from '../services/lock';
 import { defaultDataDir } from '../services/paths';
 import { confSettings } from '../services/settings';
+import { defaultKeyFile, isInside, Vault } from '../services/vault';
 import { startServer } from './server';
 
 interface CliOptions {
   port: number;
   dataDir: string;
   presetId: string | null;
+  /** null: the default place for this data folder (decided once the folder exists). */
+  keyFile: string | null;
 }
 
 function usage(problem: string): never {
-  process.stderr.write(`${problem}\nusage: npm run serve -- [--port N] [--data-dir DIR] [--preset ID]\n`);
+  process.stderr.write(`${problem}\nusage: npm run serve -- [--port N] [--data-dir DIR] [--preset ID] [--key-file FILE]\n`);
   process.exit(64);
 }
 
 export function parseArgs(argv: string[]): CliOptions {
-  const opts: CliOptions = { port: 5170, dataDir: defaultDataDir(), presetId: null };
+  const opts: CliOptions = { port: 5170, dataDir: defaultDataDir(), presetId: null, keyFile: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] = arg.includes('=') ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
@@ -38,6 +47,7 @@ export function parseArgs(argv: string[]): CliOptions {
       opts.port = n;
     } else if (flag === '--data-dir') opts.dataDir = resolve(value());
     else if (flag === '--preset') opts.presetId = value();
+    else if (flag === '--key-file') opts.keyFile = resolve(value());
     else usage(`unknown option ${arg}`);
   }
   return opts;
@@ -48,8 +58,22 @@ async function main(): Promise<void> {
   const here = dirname(fileURLToPath(import.meta.url));
   const appRoot = resolve(here, '..', '..');
   let host: StillroomHost;
+  let vault: Vault;
+  try {
+    mkdirSync(opts.dataDir, { recursive: true });
+    const keyFile = opts.keyFile ?? defaultKeyFile(opts.dataDir);
+    if (isInside(keyFile, opts.dataDir)) {
+      process.stderr.write(`stillroom: the key file ${keyFile} is inside the data folder; a copy of the folder would carry its key\n`);
+    }
+    vault = Vault.open(keyFile);
+    process.stderr.write(`stillroom: journal encrypted at rest with the key in ${keyFile}\n`);
+  } catch (err) {
+    process.stderr.write(`stillroom: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
   try {
     host = await StillroomHost.open({
+      vault,
       dataDir: opts.dataDir,
       appRoot,
       settings: confSettings(opts.dataDir),

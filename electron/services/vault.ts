@@ -12,9 +12,10 @@
  *
  * Sealed text is one line: `sr1:` + base64(iv 12 B | tag 16 B | ciphertext).
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
 const PREFIX = 'sr1:';
 const KEY_BYTES = 32;
@@ -34,6 +35,30 @@ export const keyFileProtector: KeyProtector = {
   protect: (k) => Buffer.from(k),
   unprotect: (b) => Buffer.from(b),
 };
+
+/**
+ * Where the browser host keeps the data key of a data folder when not told otherwise:
+ * `${XDG_CONFIG_HOME or ~/.config}/stillroom/keys/<first 16 hex of sha256(realpath of the
+ * data folder)>.key` — outside the data folder, one key per folder. `STILLROOM_KEY_FILE`
+ * overrides it (and `--key-file` overrides both, in electron/serve/cli.ts).
+ */
+export function defaultKeyFile(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.STILLROOM_KEY_FILE) return resolve(env.STILLROOM_KEY_FILE);
+  let real = resolve(dataDir);
+  try {
+    real = realpathSync(real);
+  } catch {
+    /* not created yet: the resolved path names it */
+  }
+  const id = createHash('sha256').update(real).digest('hex').slice(0, 16);
+  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'stillroom', 'keys', `${id}.key`);
+}
+
+/** True when `file` lies inside `dir` (a key file there would travel with a copied data folder). */
+export function isInside(file: string, dir: string): boolean {
+  const rel = relative(resolve(dir), resolve(file));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
 
 export class VaultError extends Error {
   override name = 'VaultError';

@@ -24,6 +24,8 @@ test('the desktop shell opens a window with the preload API and starts a session
   const app = await electron.launch({
     executablePath: bin as string,
     args: [ROOT, `--user-data-dir=${userData}`, '--no-sandbox'],
+    // Where no OS keychain is (CI), the data key goes to a key file: keep it out of the user's ~/.config.
+    env: { ...process.env, STILLROOM_KEY_FILE: `${userData}.key` } as Record<string, string>,
   });
   try {
     const win = await app.firstWindow();
@@ -31,8 +33,20 @@ test('the desktop shell opens a window with the preload API and starts a session
     expect(await win.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
     await win.getByRole('button', { name: 'Start session' }).click();
     await expect(win.getByTestId('phase-name')).toBeVisible();
+
+    // The mini panel: a second, always-on-top window on the same host, compact, showing the same session.
+    const opened = app.waitForEvent('window');
+    await win.keyboard.press('Shift+C');
+    const mini = await opened;
+    expect(mini.url()).toContain('mini=1');
+    await expect(mini.getByTestId('phase-name')).toHaveText(await win.getByTestId('phase-name').innerText());
+    expect(await mini.evaluate(() => document.documentElement.dataset.compact)).toBe('true');
+    expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().some((w) => w.isAlwaysOnTop()))).toBe(true);
+    await mini.keyboard.press('Shift+C');
+    await expect.poll(() => app.windows().length).toBe(1);
   } finally {
     await app.close();
     rmSync(userData, { recursive: true, force: true });
+    rmSync(`${userData}.key`, { force: true });
   }
 });

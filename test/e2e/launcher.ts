@@ -29,9 +29,16 @@ export interface RunningHost {
   stderr: () => string;
 }
 
+/**
+ * The data key of a test's data folder: beside the folder (never inside it, never the user's
+ * own ~/.config), so every restart within a test reuses it and the test's clean-up removes it.
+ */
+export const keyFileFor = (dataDir: string): string => `${dataDir}.key`;
+
 /** Starts `node out/main/serve.js` and resolves once it prints its address. */
 export function startHost(dataDir: string, extra: string[] = []): Promise<RunningHost> {
-  const child = spawn(process.execPath, [join(ROOT, 'out', 'main', 'serve.js'), '--port', '0', '--data-dir', dataDir, ...extra], {
+  const key = extra.includes('--key-file') ? [] : ['--key-file', keyFileFor(dataDir)];
+  const child = spawn(process.execPath, [join(ROOT, 'out', 'main', 'serve.js'), '--port', '0', '--data-dir', dataDir, ...key, ...extra], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: process.env,
@@ -98,6 +105,7 @@ export const test = base.extend<Fixtures>({
     const dir = mkdtempSync(join(tmpdir(), 'stillroom-data-'));
     await use(dir);
     rmSync(dir, { recursive: true, force: true });
+    rmSync(keyFileFor(dir), { force: true });
   },
   host: async ({ dataDir }, use) => {
     const holder: { current: RunningHost } = { current: await startHost(dataDir, ['--preset', 'demo-quick']) };

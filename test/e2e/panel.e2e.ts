@@ -13,22 +13,29 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, test } from './launcher';
+import { readJournal } from '../../electron/services/journal';
+import { Vault } from '../../electron/services/vault';
+import { expect, keyFileFor, test } from './launcher';
 
 const SHOTS = process.env.STILLROOM_SHOTS ?? '/tmp/shots5';
 
-/** Event types in the session's journal, in order. */
-function journal(dataDir: string): Array<{ type: string } & Record<string, unknown>> {
+/** The newest journal file of a data folder ('' when there is none). */
+function journalFile(dataDir: string): string {
   const dir = join(dataDir, 'sessions');
   const file = readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
     .sort()
     .at(-1);
+  return file ? join(dir, file) : '';
+}
+
+/** The session's journal events, in order (opened with the test's data key: the file is encrypted). */
+function journal(dataDir: string): Array<{ type: string } & Record<string, unknown>> {
+  const file = journalFile(dataDir);
   if (!file) return [];
-  return readFileSync(join(dir, file), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l));
+  const { events, skipped } = readJournal(file, Vault.open(keyFileFor(dataDir)));
+  expect(skipped).toEqual([]);
+  return events as unknown as Array<{ type: string } & Record<string, unknown>>;
 }
 const count = (dataDir: string, type: string): number => journal(dataDir).filter((e) => e.type === type).length;
 
@@ -313,7 +320,7 @@ test('every view in each theme meets WCAG AA (axe) and is photographed', async (
   for (const theme of ['dark', 'night'] as const) {
     await setTheme(theme);
     await check(`${theme}-start`);
-    await view(4);
+    await view(7);
     await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
     await check(`${theme}-settings`);
     await view(1);
@@ -343,7 +350,7 @@ test('every view in each theme meets WCAG AA (axe) and is photographed', async (
     await check(`${theme}-record`);
     await view(3);
     await check(`${theme}-report`);
-    await view(4);
+    await view(7);
     await check(`${theme}-settings-live`);
     await view(1);
     await shortcut(page, '?');
@@ -358,6 +365,38 @@ test('every view in each theme meets WCAG AA (axe) and is photographed', async (
     await shortcut(page, 'c');
     await expect(page.locator('html')).toHaveAttribute('data-compact', 'false');
   }
+
+  // The mini panel's page (the Electron mini window loads it with ?mini=1): always compact, same session.
+  const mini = await page.context().newPage();
+  await mini.setViewportSize({ width: 380, height: 500 });
+  await mini.goto(`${page.url().split('?')[0]}?mini=1`);
+  await expect(mini.locator('html')).toHaveAttribute('data-compact', 'true');
+  await expect(mini.getByTestId('phase-name')).toHaveText((await page.getByTestId('phase-name').textContent()) ?? '');
+  for (const theme of ['night', 'dark'] as const) {
+    if ((await mini.evaluate(() => document.documentElement.dataset.theme)) !== theme) {
+      await mini.waitForTimeout(GUARD_WAIT_MS);
+      await mini.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
+      await mini.keyboard.press('t');
+      await expect(mini.locator('html')).toHaveAttribute('data-theme', theme);
+    }
+    await mini.waitForTimeout(700);
+    await mini.screenshot({ path: join(SHOTS, `${theme}-mini.png`) });
+    const miniAxe = await new AxeBuilder({ page: mini }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    for (const v of miniAxe.violations) problems.push(`${theme}-mini: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+  }
+  // The mini page leaves out its own (silent) music indicator and the view tabs.
+  await expect(mini.getByRole('navigation', { name: 'Views' })).toBeHidden();
+  // No second player: the mini panel's page plays no music.
+  expect(await page.evaluate(() => typeof (window as unknown as { __stillroomAudio?: unknown }).__stillroomAudio)).toBe('object');
+  expect(await mini.evaluate(() => typeof (window as unknown as { __stillroomAudio?: unknown }).__stillroomAudio)).toBe('undefined');
+  await mini.close();
+  await expect(page.locator('html')).toHaveAttribute('data-compact', 'false');
+  // In a browser the mini-panel key (Shift+C) toggles the compact layout instead.
+  await shortcut(page, 'Shift+C');
+  await expect(page.locator('html')).toHaveAttribute('data-compact', 'true');
+  await page.waitForTimeout(GUARD_WAIT_MS);
+  await shortcut(page, 'Shift+C');
+  await expect(page.locator('html')).toHaveAttribute('data-compact', 'false');
 
   // The whole panel dimmed, then the privacy screen (black).
   await shortcut(page, 'Shift+,');
@@ -383,4 +422,42 @@ test('every view in each theme meets WCAG AA (axe) and is photographed', async (
     await check(`${theme}-summary`);
   }
   expect(problems, problems.join('\n')).toEqual([]);
+});
+
+test('the journal is encrypted on disk; an ended session’s report still exports after a host restart', async ({
+  app,
+  host,
+  restartHost,
+}) => {
+  const page = app;
+  const NOTE = 'Remembered the garden behind her grandmother’s house';
+  await page.getByRole('button', { name: 'Start session' }).click();
+  await expect(page.getByTestId('phase-name')).toBeVisible();
+  await page.getByLabel('Note', { exact: true }).fill(NOTE);
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.getByTestId('notes-list')).toContainText(NOTE);
+
+  const bytes = (): string => readFileSync(journalFile(host.dataDir), 'utf8');
+  expect(bytes()).not.toContain('grandmother');
+  expect(bytes()).not.toContain('NoteAdded');
+  expect(journal(host.dataDir).some((e) => e.type === 'NoteAdded' && e.text === NOTE)).toBe(true);
+
+  await page.getByRole('button', { name: 'End session', exact: true }).click();
+  await page.getByRole('button', { name: 'Confirm end session' }).click();
+  await expect(page.getByRole('heading', { name: 'Session ended' })).toBeVisible();
+
+  // A restart (same data folder, same data key): the ended session is back, with its note.
+  const second = await restartHost('SIGTERM');
+  await page.goto(second.url);
+  await expect(page.getByRole('heading', { name: 'Session ended' })).toBeVisible();
+  await page.getByRole('button', { name: 'Report', exact: true }).click();
+  await expect(page.getByTestId('report-preview')).toContainText(NOTE);
+  await page.getByRole('radio', { name: /Client \(for integration\)/ }).check();
+  await page.getByRole('button', { name: 'Export report as Markdown' }).click();
+  const saved = page.getByTestId('report-saved');
+  await expect(saved).toHaveAttribute('data-path', /-client\.md$/);
+  const md = readFileSync((await saved.getAttribute('data-path')) ?? '', 'utf8');
+  expect(md).toContain(NOTE);
+  expect(bytes()).not.toContain('grandmother');
+  expect(second.stderr()).toMatch(/reopened the ended session/);
 });

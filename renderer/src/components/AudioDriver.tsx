@@ -5,10 +5,13 @@
 import { useEffect } from 'react';
 import { AudioEngine } from '../audio/engine';
 import { api } from '../bridge';
+import { isMiniWindow } from '../panel/mini';
 import { hostNow, useStore } from '../stores';
 
 export function AudioDriver(): null {
   useEffect(() => {
+    // One window plays the music: the mini panel window only shows and controls.
+    if (isMiniWindow()) return;
     const engine = new AudioEngine({ api: api(), now: hostNow, onMeter: (m) => useStore.getState().setMeter(m) });
     engine.start();
     const feed = (): void => {

@@ -5,6 +5,7 @@
  * measured before the start play levelled from their first second).
  */
 import { useEffect } from 'react';
+import { progressLine } from '../../../electron/core/playback';
 import { api } from '../bridge';
 import { useStore } from '../stores';
 
@@ -19,12 +20,13 @@ export function PresetCheck({ presetId }: { presetId: string }) {
 
   if (!check) {
     return (
-      <p className="quiet small" data-testid="preset-check">
+      <p className="preset-check quiet small" data-testid="preset-check">
         Looking for the music…
       </p>
     );
   }
   const { problems, tracks, measured, found, analysing } = check;
+  const measuring = analysing ? progressLine({ done: check.done, total: found }) : null;
   return (
     <section className="preset-check small" aria-label="Music check" data-testid="preset-check">
       {problems.length > 0 ? (
@@ -45,12 +47,8 @@ export function PresetCheck({ presetId }: { presetId: string }) {
           All {tracks} track{tracks === 1 ? '' : 's'} found.
         </p>
       )}
-      <p className="quiet" data-testid="preset-check-progress">
-        {analysing
-          ? `Measuring loudness: ${measured} of ${found} done.`
-          : found > 0
-            ? `Loudness measured for ${measured} of ${found}.`
-            : ''}
+      <p className="quiet analysis-progress" data-testid="preset-check-progress">
+        {measuring ? `${measuring}.` : found > 0 && !analysing ? `Loudness measured for ${measured} of ${found}.` : ''}
       </p>
     </section>
   );

@@ -6,6 +6,7 @@
  */
 import { type ReactNode, useEffect } from 'react';
 import { DEFAULT_PANEL_PREFS, type PanelPrefs } from '../../../electron/host/contract';
+import { isMiniWindow } from '../panel/mini';
 import { useStore } from '../stores';
 
 const CACHE_KEY = 'stillroom.look';
@@ -26,7 +27,7 @@ function cachedLook(): Look {
 const first = typeof window !== 'undefined' ? cachedLook() : DEFAULT_PANEL_PREFS;
 if (typeof document !== 'undefined') {
   document.documentElement.dataset.theme = first.theme;
-  document.documentElement.dataset.compact = String(first.compact);
+  document.documentElement.dataset.compact = String(first.compact || isMiniWindow());
 }
 
 /** The brightness filter, also for overlays that sit outside the shell. */
@@ -37,7 +38,8 @@ export function useDimStyle(): { filter: string } | undefined {
 
 export function ThemeRoot({ children }: { children: ReactNode }) {
   const theme = useStore((s) => s.snapshot?.prefs.theme ?? first.theme);
-  const compact = useStore((s) => s.snapshot?.prefs.compact ?? first.compact);
+  // The mini panel window is always compact, whatever the main window's layout.
+  const compact = useStore((s) => s.snapshot?.prefs.compact ?? first.compact) || isMiniWindow();
   const brightness = useStore((s) => s.snapshot?.prefs.brightness ?? first.brightness);
   const dim = useDimStyle();
 

@@ -36,6 +36,7 @@ export type ActionId =
   | 'dimmer'
   | 'brighter'
   | 'compact'
+  | 'miniPanel'
   | 'cheatSheet'
   | 'view1'
   | 'view2'
@@ -104,6 +105,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'dimmer', keys: 'Shift+,', label: 'Panel dimmer', group: 'Screen', match: code('Comma', true) },
   { action: 'brighter', keys: 'Shift+.', label: 'Panel brighter', group: 'Screen', match: code('Period', true) },
   { action: 'compact', keys: 'C', label: 'Compact layout on / off', group: 'Screen', match: letter('c', false) },
+  {
+    action: 'miniPanel',
+    keys: 'Shift+C',
+    label: 'Mini panel, always on top (compact layout in a browser)',
+    group: 'Screen',
+    match: letter('c', true),
+  },
   { action: 'cheatSheet', keys: '?', label: 'Keyboard shortcuts', group: 'Screen', match: (k) => k.key === '?' },
   { action: 'view1', keys: 'Shift+1', label: 'Session view', group: 'Screen', match: code('Digit1', true) },
   { action: 'view2', keys: 'Shift+2', label: 'Record view', group: 'Screen', match: code('Digit2', true) },

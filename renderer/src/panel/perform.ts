@@ -13,6 +13,7 @@ import { GUARD_MS, PressGuard } from '../lib/guard';
 import { VIEWS } from '../lib/views';
 import { hostNow, useStore } from '../stores';
 import { type ActionId, shortcutFor } from './keys';
+import { toggleMiniWindow } from './mini';
 
 const guard = new PressGuard(GUARD_MS);
 const STATUS_SHOWN_MS = 8000;
@@ -137,6 +138,13 @@ export async function perform(action: ActionId): Promise<void> {
       return;
     }
     case 'compact': {
+      const p = prefs();
+      if (p) await setPrefs('Compact layout', { compact: !p.compact });
+      return;
+    }
+    case 'miniPanel': {
+      // The desktop app opens or closes its always-on-top window; a browser has none, so the compact layout stands in.
+      if (toggleMiniWindow()) return;
       const p = prefs();
       if (p) await setPrefs('Compact layout', { compact: !p.compact });
       return;

@@ -1,9 +1,11 @@
 /** A session is running: where we are, what comes next, the timeline, the controls, reminders and notes. */
 
+import { progressLine } from '../../../electron/core/playback';
 import type { SessionState } from '../../../electron/core/session';
 import type { HostSnapshot } from '../../../electron/host/contract';
 import { AppHeader } from '../components/AppHeader';
 import { Controls } from '../components/Controls';
+import { lightsStatusText } from '../components/lights/status';
 import { MusicControls } from '../components/MusicControls';
 import { NotesPanel } from '../components/NotesPanel';
 import { PhaseStrip } from '../components/PhaseStrip';
@@ -19,6 +21,8 @@ export function headerContext(session: SessionState): string {
 export function LivePanel({ snapshot, session }: { snapshot: HostSnapshot; session: SessionState }) {
   const timeline = snapshot.timeline;
   const intention = session.plan.intention.trim();
+  // Unmeasured tracks already play at the conservative gain; this only says the levelling is still coming.
+  const measuring = progressLine(snapshot.audio?.analysis);
   return (
     <div className={`view live-view${session.safe.on ? ' is-safe' : ''}`}>
       <AppHeader context={headerContext(session)} />
@@ -37,6 +41,16 @@ export function LivePanel({ snapshot, session }: { snapshot: HostSnapshot; sessi
           </div>
           <NextChange session={session} timeline={timeline} />
           <CurrentTrack session={session} timeline={timeline} />
+          {measuring ? (
+            <p className="quiet small analysis-progress" data-testid="analysis-progress">
+              {measuring}
+            </p>
+          ) : null}
+          {lightsStatusText(snapshot.lights?.summary) ? (
+            <p className="quiet small" data-testid="lights-status">
+              {lightsStatusText(snapshot.lights?.summary)}
+            </p>
+          ) : null}
           {intention ? <p className="intention">Intention: {intention}</p> : null}
           {snapshot.notices.length > 0 ? (
             <ul className="notices" aria-label="Notices">

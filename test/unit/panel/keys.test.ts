@@ -32,6 +32,11 @@ describe('shortcuts', () => {
     expect(matchShortcut(key({ key: 's', code: 'KeyS', metaKey: true }))).toBeNull();
   });
 
+  it('C toggles the compact layout; Shift+C the mini panel (the compact layout in a browser)', () => {
+    expect(matchShortcut(key({ key: 'c', code: 'KeyC' }))).toBe('compact');
+    expect(matchShortcut(key({ key: 'C', code: 'KeyC', shiftKey: true }))).toBe('miniPanel');
+  });
+
   it('End session by key only arms the confirmation, and needs Shift', () => {
     expect(matchShortcut(key({ key: 'e', code: 'KeyE' }))).toBeNull();
     expect(matchShortcut(key({ key: 'E', code: 'KeyE', shiftKey: true }))).toBe('end');
