@@ -435,6 +435,9 @@ function skipDeclaration(src: string, from: number): number {
   return src.length;
 }
 
+/** File name endings of the playlist formats Stillroom imports. */
+export const PLAYLIST_EXTENSIONS: readonly string[] = ['.m3u', '.m3u8', '.pls', '.xspf'];
+
 /** Which parser a file needs, by extension first, then by content. */
 export function detectPlaylistFormat(fileName: string, text: string): PlaylistFormat | null {
   const lower = fileName.toLowerCase();

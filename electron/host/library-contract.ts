@@ -16,6 +16,9 @@ export function isAbsolutePath(path: string): boolean {
   return /^\//.test(path) || /^[A-Za-z]:[\\/]/.test(path) || /^\\\\[^\\]+\\[^\\]+/.test(path);
 }
 
+/** Most folders and files added in one go (a drop or a picker choice). */
+export const MAX_ADD_PATHS = 1000;
+
 const AbsolutePath = (what: string) =>
   z
     .string()
@@ -28,6 +31,20 @@ const AbsolutePath = (what: string) =>
 export const libraryCommandSchemas = {
   /** Adds a music folder and scans it in the background (the reply comes at once). */
   addLibraryFolder: z.object({ path: AbsolutePath('the folder') }).strict(),
+  /**
+   * Adds what the therapist picked or dropped: folders are scanned in the background like
+   * `addLibraryFolder`, music files are read on their own; anything else is skipped with a reason.
+   */
+  addToLibrary: z
+    .object({
+      paths: z
+        .array(AbsolutePath('a dropped or chosen item'))
+        .min(1, 'nothing to add')
+        .max(MAX_ADD_PATHS, `at most ${MAX_ADD_PATHS} items at once`),
+    })
+    .strict(),
+  /** Forgets a music file that was added on its own (the file itself is untouched). */
+  removeLibraryFile: z.object({ path: AbsolutePath('the file') }).strict(),
   /** Forgets a music folder and its tracks (the files themselves are untouched). */
   removeLibraryFolder: z.object({ path: AbsolutePath('the folder') }).strict(),
   /** Checks every folder again in the background; only files whose size or date changed are read. */
@@ -78,9 +95,21 @@ export interface ImportedPlaylistData {
   entries: ImportedPlaylistEntry[];
 }
 
+/** What `addToLibrary` did with each item. */
+export interface AddedToLibrary {
+  /** Folders now being scanned. */
+  folders: string[];
+  /** Music files now being read. */
+  files: string[];
+  /** Items left out, each with the reason in a sentence. */
+  skipped: Array<{ path: string; reason: string }>;
+}
+
 /** What a library command answers besides ok (by command name). */
 export interface LibraryReplies {
   addLibraryFolder: undefined;
+  addToLibrary: AddedToLibrary;
+  removeLibraryFile: undefined;
   removeLibraryFolder: undefined;
   rescanLibrary: undefined;
   searchLibrary: { tracks: LibraryTrackSummary[]; total: number };
@@ -90,6 +119,8 @@ export interface LibraryReplies {
 /** Small, always-current library facts (never the whole index: that is searched by command). */
 export interface LibrarySnapshot {
   folders: string[];
+  /** Music files added on their own (not inside one of the folders). */
+  files: string[];
   /** Tracks known, missing and unreadable ones included. */
   trackCount: number;
   /** Tracks whose files are gone. */

@@ -10,21 +10,22 @@
  * time). The snapshot is republished at most four times a second while a scan runs.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { basename, extname, join, resolve, sep } from 'node:path';
 import { type MatchHow, type Resolution, refKey, resolveRef } from '../core/matching';
-import { PlaylistError } from '../core/playlists';
+import { PLAYLIST_EXTENSIONS, PlaylistError } from '../core/playlists';
 import { type TrackRef, TrackRefSchema } from '../core/preset';
 import { loadManualFixes, saveManualFixes } from '../services/library/fixes';
 import { type LibraryTrack, loudnessLufs, MusicLibrary, type ScanProgress, type ScanSummary } from '../services/library/library';
 import { importPlaylistFile, trackRefFromLibrary } from '../services/library/playlist-import';
 import type { ReadTags } from '../services/library/scan';
+import { AUDIO_EXTENSIONS, isAudioFile } from '../services/library/tags';
 import { chokidarWatchFactory, type WatchFactory } from '../services/library/watch';
 import { LOUDNESS_CACHE_FILE, LoudnessCache } from '../services/loudness';
 import type { Settings } from '../services/settings';
 import { Refusal } from './clinical';
 import type { CommandName, ModuleReply, ParsedArgs } from './contract';
 import { LIBRARY_COMMANDS } from './library-commands';
-import type { ImportedPlaylistData, ImportedPlaylistEntry, LibrarySnapshot, LibraryTrackSummary } from './library-contract';
+import type { AddedToLibrary, ImportedPlaylistData, ImportedPlaylistEntry, LibrarySnapshot, LibraryTrackSummary } from './library-contract';
 
 export type LibraryCommand = (typeof LIBRARY_COMMANDS)[number];
 
@@ -172,27 +173,23 @@ export class HostLibrary {
   async execute(name: LibraryCommand, args: ParsedArgs<LibraryCommand>): Promise<ModuleReply | undefined> {
     switch (name) {
       case 'addLibraryFolder': {
-        const path = resolve((args as ParsedArgs<'addLibraryFolder'>).path);
-        const holder = this.folders().find((f) => under(path, f));
-        if (holder === path) throw new Refusal(`${path} is already in the library.`);
-        if (holder) throw new Refusal(`${path} is already part of the library, inside ${holder}.`);
-        const problem = await folderProblem(path);
-        if (problem) throw new Refusal(problem);
-        // Folders inside the new one become part of it (their tracks stay).
-        const inside = this.folders().filter((f) => under(f, path));
-        this.adding.add(path);
-        this.removing.delete(path);
-        for (const f of inside) this.removing.add(f);
-        this.background('add', async (o) => {
-          try {
-            const summary = await this.lib.addFolders([path], o);
-            for (const f of inside) await this.lib.removeFolder(f);
-            return summary;
-          } finally {
-            this.adding.delete(path);
-            for (const f of inside) this.removing.delete(f);
-          }
-        });
+        this.startAddFolder(await this.checkFolder(resolve((args as ParsedArgs<'addLibraryFolder'>).path)));
+        this.publish(true);
+        return undefined;
+      }
+      case 'addToLibrary': {
+        const added = await this.addPaths((args as ParsedArgs<'addToLibrary'>).paths);
+        this.publish(true);
+        return { data: added };
+      }
+      case 'removeLibraryFile': {
+        const path = resolve((args as ParsedArgs<'removeLibraryFile'>).path);
+        if (!this.lib.files.includes(path)) throw new Refusal(`${path} is not one of the files added on their own.`);
+        this.background('remove', () =>
+          this.lib.removeFiles([path]).then(() => {
+            this.lastScan = `Removed ${basename(path)} from the library; the file itself is untouched.`;
+          }),
+        );
         this.publish(true);
         return undefined;
       }
@@ -234,6 +231,97 @@ export class HostLibrary {
         return { data: await this.importPlaylist((args as ParsedArgs<'importPlaylistFile'>).path) };
       }
     }
+  }
+
+  /** The folder, resolved, when it can join the library; a Refusal saying why not otherwise. */
+  private async checkFolder(path: string): Promise<string> {
+    const holder = this.folders().find((f) => under(path, f));
+    if (holder === path) throw new Refusal(`${path} is already in the library.`);
+    if (holder) throw new Refusal(`${path} is already part of the library, inside ${holder}.`);
+    const problem = await folderProblem(path);
+    if (problem) throw new Refusal(problem);
+    return path;
+  }
+
+  /** Adds a checked folder and scans it in the background; folders inside it become part of it. */
+  private startAddFolder(path: string): void {
+    const inside = this.folders().filter((f) => under(f, path));
+    this.adding.add(path);
+    this.removing.delete(path);
+    for (const f of inside) this.removing.add(f);
+    this.background('add', async (o) => {
+      try {
+        const summary = await this.lib.addFolders([path], o);
+        for (const f of inside) await this.lib.removeFolder(f);
+        return summary;
+      } finally {
+        this.adding.delete(path);
+        for (const f of inside) this.removing.delete(f);
+      }
+    });
+  }
+
+  /**
+   * What was picked or dropped: folders join like `addLibraryFolder`, music files are read on
+   * their own, the rest is skipped with a reason. Refuses (saying why for each) when nothing
+   * could be added.
+   */
+  private async addPaths(raw: readonly string[]): Promise<AddedToLibrary> {
+    const result: AddedToLibrary = { folders: [], files: [], skipped: [] };
+    const seen = new Set<string>();
+    for (const p of raw) {
+      const path = resolve(p);
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const st = await stat(path).catch((err: NodeJS.ErrnoException) => err);
+      if (st instanceof Error) {
+        const code = st.code;
+        result.skipped.push({
+          path,
+          reason:
+            code === 'ENOENT' || code === 'ENOTDIR'
+              ? 'not found (moved, deleted, or the drive is not connected)'
+              : code === 'EACCES' || code === 'EPERM'
+                ? 'permission denied'
+                : `could not be read (${code ?? st.message})`,
+        });
+        continue;
+      }
+      if (st.isDirectory()) {
+        try {
+          // Folders chosen together may nest: the outer one takes the inner one in.
+          if (result.folders.some((f) => under(path, f))) continue;
+          this.startAddFolder(await this.checkFolder(path));
+          result.folders.push(path);
+        } catch (err) {
+          if (!(err instanceof Refusal)) throw err;
+          result.skipped.push({ path, reason: err.message.replace(`${path} is `, '').replace(/\.$/, '') });
+        }
+        continue;
+      }
+      const ext = extname(path).toLowerCase();
+      const holder = this.folders().find((f) => under(path, f));
+      if (PLAYLIST_EXTENSIONS.includes(ext)) {
+        result.skipped.push({ path, reason: 'a playlist: import it in Presets, in a phase of a preset (Import playlist)' });
+      } else if (!isAudioFile(path)) {
+        result.skipped.push({ path, reason: `not a music file Stillroom plays (${AUDIO_EXTENSIONS.join(' ')})` });
+      } else if (holder) {
+        result.skipped.push({ path, reason: `already in the library, inside ${holder}` });
+      } else if (this.lib.files.includes(path)) {
+        result.skipped.push({ path, reason: 'already in the library' });
+      } else {
+        result.files.push(path);
+      }
+    }
+    if (result.files.length > 0) {
+      const files = [...result.files];
+      this.background('add', (o) => this.lib.addFiles(files, o));
+    }
+    if (result.folders.length === 0 && result.files.length === 0) {
+      const why = result.skipped.map((s) => `${basename(s.path)}: ${s.reason}`);
+      throw new Refusal(`Nothing was added. ${why.slice(0, 5).join('; ')}${why.length > 5 ? `; and ${why.length - 5} more` : ''}.`);
+    }
+    return result;
   }
 
   /** Title/artist/album search; an empty query lists the whole library by title (first `limit`). */
@@ -345,6 +433,7 @@ export class HostLibrary {
   snapshot(): LibrarySnapshot {
     return {
       folders: this.folders(),
+      files: [...this.lib.files],
       trackCount: this.counts.tracks,
       missingCount: this.counts.missing,
       unreadableCount: this.counts.unreadable,

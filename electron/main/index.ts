@@ -9,9 +9,11 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, type MenuItemConstructorOptions, powerSaveBlocker, protocol, shell } from 'electron';
 import Store from 'electron-store';
+import { PLAYLIST_EXTENSIONS } from '../core/playlists';
 import { IPC } from '../host/commands';
 import { StillroomHost } from '../host/host';
-import { WINDOW_IPC } from '../preload/window-api';
+import { PICK_KINDS, WINDOW_IPC } from '../preload/window-api';
+import { AUDIO_EXTENSIONS } from '../services/library/tags';
 import { MEDIA_TYPES, parseRange } from '../services/range';
 import { settingsOver } from '../services/settings';
 import { openDataVault } from './vault';
@@ -174,6 +176,29 @@ function updateMenu(): void {
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
+/** The system's open dialog for the library and playlist import; [] when cancelled or asked for something unknown. */
+async function choosePaths(parent: BrowserWindow | null, kind: unknown): Promise<string[]> {
+  if (typeof kind !== 'string' || !(PICK_KINDS as readonly string[]).includes(kind)) return [];
+  const options: Electron.OpenDialogOptions =
+    kind === 'music-folders'
+      ? { title: 'Add music folders', buttonLabel: 'Add to library', properties: ['openDirectory', 'multiSelections'] }
+      : kind === 'music-files'
+        ? {
+            title: 'Add music files',
+            buttonLabel: 'Add to library',
+            properties: ['openFile', 'multiSelections'],
+            filters: [{ name: 'Music', extensions: AUDIO_EXTENSIONS.map((e) => e.slice(1)) }],
+          }
+        : {
+            title: 'Import a playlist',
+            buttonLabel: 'Import',
+            properties: ['openFile'],
+            filters: [{ name: 'Playlists', extensions: PLAYLIST_EXTENSIONS.map((e) => e.slice(1)) }],
+          };
+  const r = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+  return r.canceled ? [] : r.filePaths;
+}
+
 async function start(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -224,6 +249,10 @@ async function start(): Promise<void> {
   });
   ipcMain.on(WINDOW_IPC.toggleMini, (event) => {
     if (trustedSender(event.senderFrame?.url)) toggleMini();
+  });
+  ipcMain.handle(WINDOW_IPC.choosePaths, (event, kind: unknown) => {
+    if (!trustedSender(event.senderFrame?.url)) return [];
+    return choosePaths(BrowserWindow.fromWebContents(event.sender), kind);
   });
   host.subscribe((m) => {
     // Both windows show the same host state.

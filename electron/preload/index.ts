@@ -3,10 +3,10 @@
  * media URL helper as `window.stillroom`. Nothing else of Electron reaches the page.
  * Sandboxed, so it imports only the dependency-free command list.
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { COMMAND_NAMES, IPC } from '../host/commands';
 import type { CommandResult, HostSnapshot, LampState } from '../host/contract';
-import { type StillroomWindowApi, WINDOW_IPC } from './window-api';
+import { type PickKind, type StillroomWindowApi, WINDOW_IPC } from './window-api';
 
 type HostMessage = { kind: 'state'; snapshot: HostSnapshot } | { kind: 'lamp'; lamp: LampState };
 
@@ -47,5 +47,13 @@ contextBridge.exposeInMainWorld('stillroom', {
 
 const windowApi: StillroomWindowApi = {
   toggleMiniPanel: () => ipcRenderer.send(WINDOW_IPC.toggleMini),
+  choosePaths: (kind: PickKind) => ipcRenderer.invoke(WINDOW_IPC.choosePaths, kind) as Promise<string[]>,
+  pathForFile: (file: File) => {
+    try {
+      return webUtils.getPathForFile(file);
+    } catch {
+      return '';
+    }
+  },
 };
 contextBridge.exposeInMainWorld('stillroomWindow', windowApi);

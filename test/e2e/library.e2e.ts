@@ -186,3 +186,60 @@ test('a big folder scans with a quiet progress line, the panel stays usable, and
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+/** Drops onto the library card what a file manager or a terminal would: text, links, or bare files. */
+async function drop(page: Page, items: { text?: string; uris?: string[]; files?: string[] }): Promise<void> {
+  await page.getByTestId('library-drop').evaluate((el, it) => {
+    const dt = new DataTransfer();
+    if (it.uris) dt.setData('text/uri-list', it.uris.join('\r\n'));
+    if (it.text) dt.setData('text/plain', it.text);
+    for (const name of it.files ?? []) dt.items.add(new File(['not really audio'], name, { type: 'audio/mpeg' }));
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      el.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }
+  }, items);
+}
+
+test('a person drops a folder and a music file onto the library; a drop without paths is explained', async ({ app }) => {
+  const page = app;
+  mkdirSync(SHOTS, { recursive: true });
+  const root = mkdtempSync(join(tmpdir(), 'stillroom-e2e-drop-'));
+  try {
+    const [satie, gnossienne, eden] = TRACKS;
+    await generateTrack(join(root, 'Folder', satie.rel), { ...satie, format: 'flac' });
+    await generateTrack(join(root, 'Folder', gnossienne.rel), { ...gnossienne, format: 'mp3' });
+    const single = join(root, 'Loose files', 'Eden.ogg');
+    await generateTrack(single, { ...eden, seconds: 3, format: 'ogg' });
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Library' }).click();
+    await expect(page.getByText('Drop folders or music files here to add them.')).toBeVisible();
+
+    // Bare files from a browser drop carry no place on disk: said plainly, nothing added.
+    await drop(page, { files: ['Eden.ogg'] });
+    await expect(page.getByText(/cannot see where dropped files are on the computer/)).toBeVisible();
+    await expect(page.getByText('No folders yet.')).toBeVisible();
+
+    // A folder as a file:// link (spaces encoded, as a file manager writes it) and a file path as text.
+    const folderUrl = `file://${join(root, 'Folder').split('/').map(encodeURIComponent).join('/')}`;
+    await drop(page, { uris: ['# dragged from a file manager', folderUrl], text: `${single}\n${join(root, 'notes.txt')}` });
+    const added = page.getByTestId('library-added');
+    await expect(added).toContainText('Adding 1 folder and 1 music file.');
+    await expect(added).toContainText(`Not added: ${join(root, 'notes.txt')} — not found`);
+    await expect(page.getByRole('list', { name: 'Folders in the library' })).toContainText(join(root, 'Folder'));
+    await expect(page.getByRole('list', { name: 'Files in the library' })).toContainText(single);
+    await expect(page.getByTestId('library-status')).toHaveText(/^3 tracks\./);
+    const rows = page.getByRole('table').getByRole('row');
+    await expect(rows).toHaveCount(4);
+    await expect(rows.filter({ hasText: 'Eden' })).toContainText('Hania Rani');
+    await page.screenshot({ path: join(SHOTS, 'dark-library-dropped.png'), fullPage: true });
+
+    // The same file again is already there; removing it forgets it (the file stays).
+    await page.waitForTimeout(GUARD_WAIT_MS);
+    await drop(page, { text: single });
+    await expect(page.getByText(/Nothing was added\. Eden\.ogg: already in the library/)).toBeVisible();
+    await page.getByRole('button', { name: `Remove file ${single}` }).click();
+    await expect(page.getByTestId('library-status')).toHaveText(/^2 tracks\. Removed Eden\.ogg from the library/);
+    await expect(page.getByRole('list', { name: 'Files in the library' })).toHaveCount(0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

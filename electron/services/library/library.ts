@@ -189,6 +189,16 @@ export class MusicLibrary {
     });
   }
 
+  /** Forgets single files added on their own (the files are untouched); tracks inside a library folder stay. */
+  removeFiles(paths: readonly string[]): Promise<void> {
+    return this.enqueue(async () => {
+      const gone = new Set(paths.map((p) => resolve(p)));
+      this.fileList = this.fileList.filter((f) => !gone.has(f));
+      for (const p of gone) if (!this.folderList.some((f) => under(p, f))) this.byPathMap.delete(p);
+      await this.commit('edit', null);
+    });
+  }
+
   /** Forgets tracks whose files are gone; returns how many. */
   forgetMissing(): Promise<number> {
     return this.enqueue(async () => {

@@ -251,6 +251,64 @@ describe('folders and scanning', () => {
   });
 });
 
+describe('adding what was picked or dropped', () => {
+  it('adds folders and single music files together, skips the rest with reasons, and removes a single file', async () => {
+    const lib = await openLibrary({ publishMs: 0 });
+    const loose = join(root, 'Loose');
+    const single = writeSong(loose, { rel: 'Drone.wav', title: 'Drone', artist: 'Anon', seconds: 2 });
+    writeFileSync(join(loose, 'list.m3u8'), '#EXTM3U\n');
+    writeFileSync(join(loose, 'notes.txt'), 'not music');
+    const r = await lib.execute('addToLibrary', {
+      paths: [
+        join(music, 'Satie'),
+        single,
+        join(loose, 'list.m3u8'),
+        join(loose, 'notes.txt'),
+        join(root, 'nowhere'),
+        join(music, 'Satie'),
+      ],
+    });
+    const data = r?.data as { folders: string[]; files: string[]; skipped: Array<{ path: string; reason: string }> };
+    expect(data.folders).toEqual([join(music, 'Satie')]);
+    expect(data.files).toEqual([single]);
+    expect(data.skipped.map((s) => [s.path, s.reason])).toEqual([
+      [join(loose, 'list.m3u8'), expect.stringMatching(/playlist: import it in Presets/)],
+      [join(loose, 'notes.txt'), expect.stringMatching(/not a music file/)],
+      [join(root, 'nowhere'), expect.stringMatching(/not found/)],
+    ]);
+    await lib.whenIdle();
+    let snap = lib.snapshot();
+    expect(snap.folders).toEqual([join(music, 'Satie')]);
+    expect(snap.files).toEqual([single]);
+    expect(snap.trackCount).toBe(3);
+    const found = await lib.search('Drone');
+    expect(found.tracks.map((t) => t.title)).toEqual(['Drone']);
+
+    // A file inside a library folder, or added twice, is already there.
+    await expectRefusal(
+      lib.execute('addToLibrary', { paths: [join(music, 'Satie', '01 Gymnopedie.wav'), single] }),
+      /Nothing was added\. 01 Gymnopedie\.wav: already in the library, inside .*Satie; Drone\.wav: already in the library\./,
+    );
+
+    await lib.execute('removeLibraryFile', { path: single });
+    await lib.whenIdle();
+    snap = lib.snapshot();
+    expect(snap.files).toEqual([]);
+    expect(snap.trackCount).toBe(2);
+    expect(snap.lastScan).toMatch(/Removed Drone\.wav from the library; the file itself is untouched/);
+    await expectRefusal(lib.execute('removeLibraryFile', { path: single }), /is not one of the files added on their own/);
+  });
+
+  it('a folder dropped with a folder inside it is added once', async () => {
+    const lib = await openLibrary({ publishMs: 0 });
+    const r = await lib.execute('addToLibrary', { paths: [music, join(music, 'Eno')] });
+    expect((r?.data as { folders: string[] } | undefined)?.folders).toEqual([music]);
+    await lib.whenIdle();
+    expect(lib.snapshot().folders).toEqual([music]);
+    expect(lib.snapshot().trackCount).toBe(SONGS.length);
+  });
+});
+
 describe('search', () => {
   it('finds by artist with durations, loudness when known, and lists everything for an empty query', async () => {
     const lib = await openLibrary();

@@ -1,15 +1,29 @@
 /**
- * The library's folders: add one by path (the browser host has no folder picker), remove one,
- * rescan, and a quiet progress line while a scan runs. Every command answers at once; the
- * scan's progress arrives in the snapshot.
+ * The library's folders and files: add by the system picker (desktop app), by dropping folders
+ * or music files onto this card, or by typing a path (the browser host has no picker); remove;
+ * rescan; a quiet progress line while a scan runs. Every command answers at once; the scan's
+ * progress arrives in the snapshot.
  */
-import { type FormEvent, useId, useState } from 'react';
-import type { LibrarySnapshot } from '../../../../electron/host/library-contract';
+import { type DragEvent, type FormEvent, useId, useRef, useState } from 'react';
+import type { AddedToLibrary, LibrarySnapshot } from '../../../../electron/host/library-contract';
 import { api } from '../../bridge';
+import { droppedPaths } from '../../lib/dropped';
+import '../../panel/mini';
 import { InlineError } from '../InlineError';
 import { formatCount } from './format';
 
-const inBrowser = (): boolean => typeof window !== 'undefined' && !('stillroom' in window && window.stillroom);
+/** The desktop app's window glue (picker, dropped files' paths); undefined in the browser host. */
+const desktop = () => (typeof window !== 'undefined' ? window.stillroomWindow : undefined);
+
+/** Single files listed before "and N more". */
+const FILES_SHOWN = 20;
+
+function addedLine(a: AddedToLibrary): string {
+  const parts: string[] = [];
+  if (a.folders.length) parts.push(a.folders.length === 1 ? '1 folder' : `${a.folders.length} folders`);
+  if (a.files.length) parts.push(a.files.length === 1 ? '1 music file' : `${a.files.length} music files`);
+  return parts.length ? `Adding ${parts.join(' and ')}.` : '';
+}
 
 function ScanProgress({ scanning }: { scanning: NonNullable<LibrarySnapshot['scanning']> }) {
   const text =
@@ -36,7 +50,12 @@ export function LibraryFolders({ library }: { library: LibrarySnapshot | undefin
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [added, setAdded] = useState<AddedToLibrary | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const depth = useRef(0);
   const folders = library?.folders ?? [];
+  const files = library?.files ?? [];
+  const shell = desktop();
 
   const run = async (what: string, fn: () => ReturnType<ReturnType<typeof api>['rescanLibrary']>): Promise<boolean> => {
     setBusy(what);
@@ -52,18 +71,91 @@ export function LibraryFolders({ library }: { library: LibrarySnapshot | undefin
     }
   };
 
+  const addPaths = async (paths: string[]): Promise<void> => {
+    if (paths.length === 0) return;
+    setBusy('add');
+    try {
+      const r = await api().addToLibrary({ paths });
+      setError(r.ok ? null : r.error);
+      setAdded(r.ok ? (r.data ?? null) : null);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const choose = async (kind: 'music-folders' | 'music-files'): Promise<void> => {
+    if (!shell) return;
+    await addPaths(await shell.choosePaths(kind));
+  };
+
+  const onDrop = (e: DragEvent): void => {
+    e.preventDefault();
+    depth.current = 0;
+    setDragging(false);
+    const { paths, withoutPath } = droppedPaths(
+      { files: [...e.dataTransfer.files], getData: (t) => e.dataTransfer.getData(t) },
+      shell ? (f) => shell.pathForFile(f) : undefined,
+    );
+    if (paths.length > 0) return void addPaths(paths);
+    setAdded(null);
+    setError(
+      withoutPath > 0
+        ? "This browser window cannot see where dropped files are on the computer. Type or paste the folder's path instead (the desktop app takes drops and has a folder picker)."
+        : 'Nothing in that drop is a folder or a music file on this computer.',
+    );
+  };
+
+  const dragProps = {
+    onDragEnter: (e: DragEvent) => {
+      e.preventDefault();
+      depth.current++;
+      setDragging(true);
+    },
+    onDragOver: (e: DragEvent) => {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    },
+    onDragLeave: () => {
+      depth.current = Math.max(0, depth.current - 1);
+      if (depth.current === 0) setDragging(false);
+    },
+    onDrop,
+  };
+
   const add = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     const p = path.trim();
     if (!p) return setError('Type the full path of a folder first.');
+    setAdded(null);
     if (await run('add', () => api().addLibraryFolder({ path: p }))) setPath('');
   };
 
   return (
-    <section className="card" aria-labelledby={`${id}-title`}>
+    <section
+      className={`card library-drop${dragging ? ' is-dragging' : ''}`}
+      aria-labelledby={`${id}-title`}
+      aria-describedby={`${id}-drop`}
+      data-testid="library-drop"
+      {...dragProps}
+    >
       <h2 id={`${id}-title`} className="card-title">
         Music folders
       </h2>
+      <p id={`${id}-drop`} className="quiet small library-drop-hint">
+        {dragging ? 'Let go to add them to the library.' : 'Drop folders or music files here to add them.'}
+      </p>
+      {shell ? (
+        <div className="library-pick-row">
+          <button type="button" disabled={busy === 'add'} onClick={() => void choose('music-folders')}>
+            Choose folders…
+          </button>
+          <button type="button" disabled={busy === 'add'} onClick={() => void choose('music-files')}>
+            Choose music files…
+          </button>
+        </div>
+      ) : null}
       <form className="library-add" onSubmit={(e) => void add(e)}>
         <label htmlFor={`${id}-path`} className="field-label">
           Folder path
@@ -85,9 +177,24 @@ export function LibraryFolders({ library }: { library: LibrarySnapshot | undefin
         </div>
         <p id={`${id}-hint`} className="quiet small field-hint">
           Type or paste the folder's full path on the computer running Stillroom
-          {inBrowser() ? ' (a browser window cannot offer a folder picker)' : ''}. Files stay where they are; Stillroom only reads them.
+          {shell ? '' : ' (a browser window cannot offer a folder picker)'}. Files stay where they are; Stillroom only reads them.
         </p>
         <InlineError text={error} />
+        {added ? (
+          <div className="quiet small library-added" role="status" data-testid="library-added">
+            <p>{addedLine(added)}</p>
+            {added.skipped.length > 0 ? (
+              <ul aria-label="Not added">
+                {added.skipped.slice(0, 10).map((s) => (
+                  <li key={s.path}>
+                    Not added: {s.path} — {s.reason}.
+                  </li>
+                ))}
+                {added.skipped.length > 10 ? <li>and {added.skipped.length - 10} more not added.</li> : null}
+              </ul>
+            ) : null}
+          </div>
+        ) : null}
       </form>
       {folders.length === 0 ? (
         <p className="quiet small">No folders yet.</p>
@@ -109,6 +216,28 @@ export function LibraryFolders({ library }: { library: LibrarySnapshot | undefin
           ))}
         </ul>
       )}
+      {files.length > 0 ? (
+        <>
+          <h3 className="library-subtitle small">Music files added on their own</h3>
+          <ul className="library-folders" aria-label="Files in the library">
+            {files.slice(0, FILES_SHOWN).map((f) => (
+              <li key={f}>
+                <span className="library-folder-path">{f}</span>
+                <button
+                  type="button"
+                  className="small-button"
+                  aria-label={`Remove file ${f}`}
+                  disabled={busy === `remove:${f}`}
+                  onClick={() => void run(`remove:${f}`, () => api().removeLibraryFile({ path: f }))}
+                >
+                  Remove file
+                </button>
+              </li>
+            ))}
+          </ul>
+          {files.length > FILES_SHOWN ? <p className="quiet small">and {formatCount(files.length - FILES_SHOWN)} more files.</p> : null}
+        </>
+      ) : null}
       <div className="library-status">
         <p className="sr-only" role="status" aria-live="polite">
           {library?.scanning ? 'Scanning the library.' : (library?.lastScan ?? '')}

@@ -7,6 +7,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { PhaseConfig, TrackRef } from '../../../../electron/core/preset';
 import { api } from '../../bridge';
+import '../../panel/mini';
 import { InlineError } from '../InlineError';
 import { onAudition, playAudition, stopAudition } from './audition';
 import { LibraryPicker } from './LibraryPicker';
@@ -79,9 +80,14 @@ export function PhaseEditor({
     setImportNote(`Added “${ref.title}”.`);
   };
 
-  const importPlaylist = async () => {
+  const choosePlaylist = async () => {
+    const [picked] = (await window.stillroomWindow?.choosePaths('playlist')) ?? [];
+    if (picked) await importPlaylist(picked);
+  };
+
+  const importPlaylist = async (chosen?: string) => {
     setImportNote(null);
-    const path = playlistPath.trim();
+    const path = (chosen ?? playlistPath).trim();
     if (!path) return setError('Type the full path of an M3U, PLS or XSPF playlist.');
     const r = await run(() => api().importPlaylistFile({ path }));
     if (!r?.data) return;
@@ -272,6 +278,11 @@ export function PhaseEditor({
               <button type="submit" className="small-button" disabled={busy}>
                 Import playlist
               </button>
+              {window.stillroomWindow ? (
+                <button type="button" className="small-button" disabled={busy} onClick={() => void choosePlaylist()}>
+                  Choose playlist…
+                </button>
+              ) : null}
             </span>
           </form>
         </div>
