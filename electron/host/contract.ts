@@ -41,6 +41,12 @@ const DoseDetailsArgs = z
   .strict();
 
 /** The panel's look and a few clinic choices, remembered per machine (not per session). */
+/**
+ * The largest command message the browser host's WebSocket takes: a shared preset file of up to
+ * 3 MiB (4 MiB as base64), with room for the JSON envelope and escaping. Loopback only.
+ */
+export const MAX_BROWSER_MESSAGE_BYTES = 8 * 1024 * 1024;
+
 export const PanelPrefsSchema = z
   .object({
     theme: z.enum(['dark', 'night']),

@@ -9,11 +9,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { ClientMessage, ServerMessage } from '../host/contract';
+import { type ClientMessage, MAX_BROWSER_MESSAGE_BYTES, type ServerMessage } from '../host/contract';
 import type { StillroomHost } from '../host/host';
 import { MEDIA_TYPES, parseRange } from '../services/range';
-
-const MAX_MESSAGE_BYTES = 64 * 1024;
 
 export interface RunningServer {
   url: string;
@@ -86,7 +84,7 @@ export async function startServer(host: StillroomHost, rendererDir: string, port
     return serveFile(req, res, target, target.endsWith('index.html') ? 'no-store' : 'max-age=3600');
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BROWSER_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
     const okHost = req.headers.host && allowedHosts.has(req.headers.host);
     const okOrigin = !req.headers.origin || allowedHosts.has(req.headers.origin.replace(/^https?:\/\//, ''));

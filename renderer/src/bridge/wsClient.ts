@@ -17,6 +17,24 @@ import {
 import type { Bridge, ConnectionState } from './types';
 
 export const REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * Commands that read or write whole files may take longer than a panel press: a bundle with
+ * an hour of audio, an import read from a slow network drive, a long report as PDF.
+ */
+const FILE_WORK_TIMEOUT_MS = 180_000;
+const SLOW_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
+  'exportPreset',
+  'publishPreset',
+  'inspectImport',
+  'completeImport',
+  'exportReport',
+  'importPlaylistFile',
+]);
+
+/** How long the page waits for the host's answer to `command`. */
+export function timeoutFor(command: CommandName): number {
+  return SLOW_COMMANDS.has(command) ? FILE_WORK_TIMEOUT_MS : REQUEST_TIMEOUT_MS;
+}
 /** Reconnect delays; the last one repeats. Short at first: a host restart takes about a second. */
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 5000] as const;
 
@@ -162,12 +180,13 @@ export function createWsBridge(url: string): Bridge {
       }
       const id = nextId++;
       const message: ClientMessage = { id, command, args: args ?? {} };
+      const wait = timeoutFor(command);
       const timer = setTimeout(() => {
         settle(id, {
           ok: false,
-          error: `Stillroom did not answer within ${REQUEST_TIMEOUT_MS / 1000} s (${command}); check the panel before trying again.`,
+          error: `Stillroom did not answer within ${wait / 1000} s (${command}); check the panel before trying again.`,
         });
-      }, REQUEST_TIMEOUT_MS);
+      }, wait);
       pending.set(id, { command, payload: JSON.stringify(message), sent: false, timer, resolve });
       flush();
     });

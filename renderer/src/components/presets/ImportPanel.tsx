@@ -11,9 +11,8 @@ import { InlineError } from '../InlineError';
 import { LibraryPicker } from './LibraryPicker';
 import { formatClock, readChosenFile, useRun } from './shared';
 
-/** What fits through the browser host's connection (64 KiB a message, with room for JSON escaping). */
-const BROWSER_MAX_BYTES = 40 * 1024;
-const ELECTRON_MAX_BYTES = 3 * 1024 * 1024;
+/** A shared preset file or bundle chosen in the page: at most 3 MiB (the host's own limit; both shells carry it). */
+const MAX_CHOSEN_BYTES = 3 * 1024 * 1024;
 
 const HOW: Record<NonNullable<ResolutionRow['how']>, string> = {
   isrc: 'ISRC',
@@ -37,7 +36,7 @@ export function ImportPanel({ onDone }: { onDone: (presetId: string | null) => v
   const inspectChosen = async () => {
     const file = fileInput.current?.files?.[0];
     if (!file) return setError('Choose a preset file first.');
-    const read = await readChosenFile(file, api().shell === 'browser' ? BROWSER_MAX_BYTES : ELECTRON_MAX_BYTES);
+    const read = await readChosenFile(file, MAX_CHOSEN_BYTES);
     if (!read.ok) return setError(read.error);
     const r = await run(() =>
       api().inspectImport(read.text !== undefined ? { name: read.name, text: read.text } : { name: read.name, base64: read.base64 ?? '' }),

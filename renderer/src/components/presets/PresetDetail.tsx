@@ -5,6 +5,7 @@
  */
 import { useEffect, useId, useState } from 'react';
 import { formatPath, type Preset, PresetSchema } from '../../../../electron/core/preset';
+import { MAX_BROWSER_MESSAGE_BYTES } from '../../../../electron/host/contract';
 import type { LoadedPresetView } from '../../../../electron/host/sharing-contract';
 import { api } from '../../bridge';
 import { useStore } from '../../stores';
@@ -13,8 +14,8 @@ import { ExportCard } from './ExportCard';
 import { musicSeconds, PhaseEditor } from './PhaseEditor';
 import { formatMinutes, useRun } from './shared';
 
-/** The browser host takes messages up to 64 KiB; leave room for the envelope. */
-const BROWSER_MAX_CHARS = 60 * 1024;
+/** The browser host takes messages up to MAX_BROWSER_MESSAGE_BYTES; leave room for the envelope and escaping. */
+const BROWSER_MAX_CHARS = Math.floor(MAX_BROWSER_MESSAGE_BYTES / 2);
 
 const ORIGIN: Record<LoadedPresetView['origin'], string> = {
   bundled: 'Built in (read-only)',
@@ -110,7 +111,7 @@ function PresetEditor({ loaded, onSelect }: { loaded: LoadedPresetView; onSelect
     }
     if (api().shell === 'browser' && JSON.stringify(parsed.data).length > BROWSER_MAX_CHARS) {
       return setError(
-        'Not saved: this preset is larger than the browser connection carries (about 60 KB); save it in the desktop app, or split long playlists.',
+        `Not saved: this preset is larger than the browser connection carries (about ${Math.round(BROWSER_MAX_CHARS / 1024 / 1024)} MB); save it in the desktop app, or split long playlists.`,
       );
     }
     const r = await run(() => api().savePreset({ preset: parsed.data }));
