@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, startHost, stopHost } from '../e2e/launcher';
+import { keyFileFor, launchChromium, startHost, stopHost } from '../e2e/launcher';
 
 export async function benchBrowser(): Promise<Record<string, number>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stillroom-bench-data-'));
@@ -46,5 +46,6 @@ export async function benchBrowser(): Promise<Record<string, number>> {
   } finally {
     await close();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(keyFileFor(dataDir), { force: true });
   }
 }

@@ -230,7 +230,7 @@ async function fadeSteps(): Promise<Record<string, number>> {
   return r;
 }
 
-async function hueTwentyLights(): Promise<Record<string, number>> {
+async function hueTwentyLights(useGroup: boolean): Promise<Record<string, number>> {
   const fake = await new FakeHueBridge({ lights: 20 }).start();
   fake.peer.delayMs = 15;
   const bridge = unwrap(HueBridge.open({ address: '127.0.0.1', api: 'v1', baseUrl: fake.url, key: fake.key, scheduler: new Scheduler() }));
@@ -242,7 +242,7 @@ async function hueTwentyLights(): Promise<Record<string, number>> {
   const ids = new Set(lights.map((l) => l.id));
   const groups = unwrap(await bridge.groupsWithMembers());
   const room = groups.find((g) => g.members.length === ids.size && g.members.every((m) => ids.has(m)));
-  if (room) d.setGroups([{ driver: room.group, members: room.members }]);
+  if (room && useGroup) d.setGroups([{ driver: room.group, members: room.members }]);
   const t0 = Date.now();
   const frames = [kf(t0, 80, 0)];
   d.setKeyframes(frames, base);
@@ -278,14 +278,15 @@ async function hueTwentyLights(): Promise<Record<string, number>> {
   d.close();
   bridge.close();
   await fake.close();
+  const k = useGroup ? 'hue20' : 'hue20.noGroup';
   return {
-    'lighting.hue20.maxLightCommandsPerSecond (cmd/s)': fake.maxLightCommandsPerSecond(),
-    'lighting.hue20.fadeCommandsPerSecond (cmd/s)': fadeCmds.length / ((safeAt - fadeAt) / 1000),
-    'lighting.hue20.maxInFlight (requests)': fake.peer.maxActive,
-    'lighting.hue20.rejected429 (count)': fake.rejected429,
-    'lighting.hue20.safeStateAllLightsThere (ms)': allAt,
-    'lighting.hue20.safeStateCommands (count)': safeCmds.filter((c) => c.at - safeAt < 3000).length,
-    'lighting.hue20.safeStateByGroup (0/1)': safeCmds.some((c) => c.kind === 'group') ? 1 : 0,
+    [`lighting.${k}.maxLightCommandsPerSecond (cmd/s)`]: fake.maxLightCommandsPerSecond(),
+    [`lighting.${k}.fadeCommandsPerSecond (cmd/s)`]: fadeCmds.length / ((safeAt - fadeAt) / 1000),
+    [`lighting.${k}.maxInFlight (requests)`]: fake.peer.maxActive,
+    [`lighting.${k}.rejected429 (count)`]: fake.rejected429,
+    [`lighting.${k}.safeStateAllLightsThere (ms)`]: allAt,
+    [`lighting.${k}.safeStateCommands (count)`]: safeCmds.filter((c) => c.at - safeAt < 3000).length,
+    [`lighting.${k}.safeStateByGroup (0/1)`]: safeCmds.some((c) => c.kind === 'group') ? 1 : 0,
   };
 }
 
@@ -362,7 +363,13 @@ async function resync(): Promise<Record<string, number>> {
 }
 
 export async function benchLighting(): Promise<Record<string, number>> {
-  return { ...(await latencies()), ...(await fadeSteps()), ...(await hueTwentyLights()), ...(await resync()) };
+  return {
+    ...(await latencies()),
+    ...(await fadeSteps()),
+    ...(await hueTwentyLights(true)),
+    ...(await hueTwentyLights(false)),
+    ...(await resync()),
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
