@@ -1,12 +1,12 @@
 /** No session running: choose a preset, optionally name the client and the intention, start. */
-import { type FormEvent, useId } from 'react';
+import { type FormEvent, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { HostSnapshot, PresetProblem, PresetSummary } from '../../../electron/host/contract';
 import { api } from '../bridge';
 import { AppHeader } from '../components/AppHeader';
 import { InlineError } from '../components/InlineError';
 import { PresetCheck } from '../components/PresetCheck';
 import { useCommand } from '../components/useCommand';
-import { minutes } from '../lib/time';
+import { orderPresets, sessionLength } from '../lib/start-order';
 import { useStore } from '../stores';
 
 /** Presets that could not be read, said quietly: "1 preset could not be read: <source>: <message>". */
@@ -34,19 +34,72 @@ function PresetProblems({ problems }: { problems: readonly PresetProblem[] }) {
   );
 }
 
+/** Where a preset comes from, said after its route and length; a trusted signature quietly too. */
+function originWords(preset: PresetSummary): string {
+  if (preset.origin === 'user') return ' · your preset';
+  if (preset.origin !== 'clinic') return '';
+  return preset.provenance?.status === 'trusted' ? ` · clinic · ${preset.provenance.message}` : ' · clinic';
+}
+
+/**
+ * The chosen preset's description. The route templates carry a long paragraph (timings,
+ * reminders, where the music comes from): the first lines show, the rest opens on request.
+ */
+function PresetDescription({ id, text }: { id: string; text: string }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  const [open, setOpen] = useState(false);
+  const [overflows, setOverflows] = useState(false);
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el || open) return;
+    const measure = (): void => setOverflows(el.scrollHeight > el.clientHeight + 1);
+    measure();
+    const watch = new ResizeObserver(measure);
+    watch.observe(el);
+    return () => watch.disconnect();
+  }, [open]);
+
+  return (
+    <>
+      <p id={id} ref={ref} className={`preset-description${open ? '' : ' is-clamped'}`} data-testid="preset-description">
+        {text}
+      </p>
+      {overflows || open ? (
+        <button type="button" className="inline-link" aria-expanded={open} aria-controls={id} onClick={() => setOpen(!open)}>
+          {open ? 'Show less' : 'Read the whole description'}
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * One preset as a card. The chosen one opens below its label onto what the therapist needs
+ * before starting: the description and the music check.
+ */
 function PresetOption({ preset, checked, name, onSelect }: { preset: PresetSummary; checked: boolean; name: string; onSelect(): void }) {
   const id = `${name}-${preset.id}`;
+  const about = checked && preset.description.trim() ? `${id}-about` : undefined;
+  const warning = preset.origin === 'clinic' && preset.provenance?.status === 'unknown-key' ? preset.provenance.message : null;
   return (
-    <li className={`preset${checked ? ' is-selected' : ''}`}>
-      <input type="radio" id={id} name={name} value={preset.id} checked={checked} onChange={onSelect} />
+    <li className={`preset${checked ? ' is-selected' : ''}`} data-preset-id={preset.id}>
+      <input type="radio" id={id} name={name} value={preset.id} checked={checked} onChange={onSelect} aria-describedby={about} />
       <label htmlFor={id}>
         <span className="preset-name">{preset.name}</span>
         <span className="preset-meta">
-          {preset.route} · {minutes(preset.totalMin)}
-          {preset.origin === 'user' ? ' · your preset' : ''}
+          {preset.route} · {sessionLength(preset.totalMin)}
+          {originWords(preset)}
         </span>
+        {warning ? <span className="preset-warning">{warning}</span> : null}
         <span className="preset-phases">{preset.phases.map((p) => p.name).join(' · ')}</span>
       </label>
+      {checked ? (
+        <div className="preset-about">
+          {about ? <PresetDescription id={about} text={preset.description.trim()} /> : null}
+          <PresetCheck presetId={preset.id} />
+        </div>
+      ) : null}
     </li>
   );
 }
@@ -58,7 +111,7 @@ export function StartView({ snapshot }: { snapshot: HostSnapshot }) {
   const { selectPreset, setClientAlias, setIntention, clearStartForm } = useStore.getState();
   const { pending, error, run } = useCommand();
   const id = useId();
-  const presets = snapshot.presets;
+  const presets = useMemo(() => orderPresets(snapshot.presets), [snapshot.presets]);
   const chosen =
     presets.find((p) => p.id === selected)?.id ?? presets.find((p) => p.id === snapshot.defaultPresetId)?.id ?? presets[0]?.id ?? null;
 
@@ -89,7 +142,6 @@ export function StartView({ snapshot }: { snapshot: HostSnapshot }) {
               </ul>
             )}
             <PresetProblems problems={snapshot.presetProblems} />
-            {chosen ? <PresetCheck presetId={chosen} /> : null}
           </fieldset>
 
           <div className="field">
