@@ -217,7 +217,7 @@ export function LibraryFolders({ library }: { library: LibrarySnapshot | undefin
         </ul>
       )}
       {files.length > 0 ? (
-        <>
+        <div className="library-files">
           <h3 className="library-subtitle small">Music files added on their own</h3>
           <ul className="library-folders" aria-label="Files in the library">
             {files.slice(0, FILES_SHOWN).map((f) => (
@@ -236,7 +236,7 @@ export function LibraryFolders({ library }: { library: LibrarySnapshot | undefin
             ))}
           </ul>
           {files.length > FILES_SHOWN ? <p className="quiet small">and {formatCount(files.length - FILES_SHOWN)} more files.</p> : null}
-        </>
+        </div>
       ) : null}
       <div className="library-status">
         <p className="sr-only" role="status" aria-live="polite">
