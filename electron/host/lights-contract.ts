@@ -119,6 +119,8 @@ export interface LightDeviceView {
   secretHint: string | null;
   /** Hue v2: the pinned certificate's fingerprint, shortened for display. */
   certificate: string | null;
+  /** How safe state reaches this device's room lights, when it has two or more (e.g. "one command to the bridge group …"); null otherwise. */
+  safeState: string | null;
 }
 
 /** One light of a device. */

@@ -90,7 +90,19 @@ interface Live {
   drivers: Map<string, LightDriver>;
   groups: LightGroup[];
   close: () => void;
+  /** A Hue bridge: can hold a group made for the room (safe state in one command). */
+  hue?: HueBridge;
+  /** The room (sorted light ids) a group was last made or asked for; not asked again for the same room. */
+  groupFor?: string;
+  /** Why the bridge has no group for the room (it refused to make one); null when it has one. */
+  groupProblem?: string | null;
+  /** The room's lights still to be given a group, and whether a round is running. */
+  groupWanted?: string[] | undefined;
+  groupBusy?: boolean;
 }
+
+/** The group Stillroom keeps on a Hue bridge for the room's lights (a v1 LightGroup or a v2 zone). */
+export const HUE_ROOM_GROUP = 'Stillroom room';
 
 const PRETTY: Record<LightProtocol, string> = {
   'hue-v1': 'Hue bridge',
@@ -582,6 +594,7 @@ export class HostLights {
             drivers: new Map(lights.value.map((l) => [l.id, l])),
             groups: groups.ok ? groups.value.map((g) => ({ driver: g.group, members: g.members })) : [],
             close: () => bridge.value.close(),
+            hue: bridge.value,
           },
         };
       }
@@ -650,6 +663,7 @@ export class HostLights {
         const set = new Set(ids);
         const g = live.groups.find((x) => x.members.length === set.size && x.members.every((m) => set.has(m)));
         if (g) groups.push(g);
+        else if (live.hue) this.makeRoomGroup(dev, live, live.hue, ids);
       }
     }
     const director = this.opts.director;
@@ -666,6 +680,61 @@ export class HostLights {
       else if (!this.problems.includes(r.error)) this.problems.push(r.error);
     }
     director.setGroups(groups);
+  }
+
+  /**
+   * No group on this Hue bridge holds exactly the room's lights: make (or update) Stillroom's
+   * own, so safe state is one group command within 3 s instead of one command per light (the
+   * bridge takes ten light commands a second). Asked once per room; when the bridge refuses
+   * (e.g. no room for another group), safe state goes light by light and the view says so.
+   */
+  private makeRoomGroup(dev: StoredDevice, live: Live, bridge: HueBridge, ids: string[]): void {
+    const key = [...ids].sort().join(',');
+    if (live.groupFor === key) return;
+    live.groupFor = key;
+    live.groupWanted = ids;
+    if (live.groupBusy) return; // the running round picks up the newest room when it ends
+    live.groupBusy = true;
+    void (async () => {
+      // One round at a time per bridge (two at once would both make a group); the room may change meanwhile.
+      for (let want = live.groupWanted; want; want = live.groupWanted) {
+        live.groupWanted = undefined;
+        const made = await bridge.ensureRoomGroup(HUE_ROOM_GROUP, want);
+        if (this.closed || this.live.get(dev.id) !== live) return;
+        live.groupProblem = made.ok ? null : sentence(made.error);
+        if (!made.ok) {
+          this.opts.log(
+            `light device ${dev.name}: no group for the room (${redact(made.error, [this.secrets.get(dev.id)])}); safe state goes light by light`,
+          );
+          this.changed();
+          continue;
+        }
+        const groups = await bridge.groupsWithMembers();
+        if (this.closed || this.live.get(dev.id) !== live) return;
+        if (groups.ok) live.groups = groups.value.map((g) => ({ driver: g.group, members: g.members }));
+        this.opts.log(`light device ${dev.name}: safe state goes to the bridge group “${HUE_ROOM_GROUP}” (${want.length} lights)`);
+        this.syncDirector();
+        this.changed();
+      }
+    })()
+      .catch((err: unknown) => this.opts.log(`light device ${dev.name}: room group not made (${(err as Error).message})`))
+      .finally(() => {
+        live.groupBusy = false;
+      });
+  }
+
+  /** How safe state reaches a device's room lights, in words (null for fewer than two, or not connected). */
+  private safeStatePath(dev: StoredDevice, live: Live): string | null {
+    if (live.state !== 'connected') return null;
+    const ids = dev.lights.filter((l) => l.inRoom && live.drivers.has(l.id)).map((l) => l.id);
+    if (ids.length < 2) return null;
+    const set = new Set(ids);
+    const g = live.groups.find((x) => x.members.length === set.size && x.members.every((m) => set.has(m)));
+    if (g) return `Safe state: one command to the bridge group “${g.driver.name}”.`;
+    if (!live.hue) return null;
+    if (live.groupProblem)
+      return `Safe state goes light by light (about ${Math.ceil(ids.length / 10) + 2} s): the bridge would not make a group (${live.groupProblem.replace(/\.$/, '')}).`;
+    return 'Safe state: making a bridge group for the room…';
   }
 
   /** Reads every light of every connected device (health for the view); reconnects failed devices. */
@@ -915,6 +984,7 @@ export class HostLights {
         error: live?.error ?? null,
         secretHint: hint,
         certificate: dev.certSha256 ? `${dev.certSha256.slice(0, 11)}…${dev.certSha256.slice(-5)}` : null,
+        safeState: live ? this.safeStatePath(dev, live) : null,
       };
     });
     const inRoom = lights.filter((l) => l.inRoom);

@@ -398,6 +398,63 @@ export class HueBridge {
     return { ok: true, value: out };
   }
 
+  /**
+   * Makes sure the bridge has a group holding exactly `memberIds` (driver ids of this bridge's
+   * lights), named `name`: a v1 LightGroup or a v2 zone, created the first time and updated when
+   * the room changes. Safe state then goes out as one group command (the bridge takes about one
+   * group command a second but only ten light commands, so 20 lights one by one take over 2 s
+   * just to send). Only a group with this exact name is ever changed; the clinic's own rooms
+   * and zones are left alone.
+   */
+  async ensureRoomGroup(name: string, memberIds: readonly string[]): Promise<Result<string>> {
+    if (!this.key) return { ok: false, error: 'pair with the bridge first' };
+    const lights = await this.lights();
+    if (!lights.ok) return lights;
+    const refs = memberIds.map((id) => lights.value.find((l) => l.id === id)?.ref.id).filter((x): x is string => x !== undefined);
+    if (refs.length !== memberIds.length) return { ok: false, error: 'some of the room’s lights are no longer on the bridge' };
+    if (this.api === 'v1') {
+      const all = this.parse(await this.call('read', 'groups', 'GET', this.v1Path('/groups')), z.record(z.string(), z.unknown()));
+      if (!all.ok) return all;
+      const mine = Object.entries(all.value).find(([, raw]) => {
+        const g = V1Group.safeParse(raw);
+        return g.success && g.data.name === name && (g.data.type ?? 'LightGroup') === 'LightGroup';
+      });
+      const Reply = z.array(z.object({ success: z.record(z.string(), z.unknown()) })).min(1);
+      if (mine) {
+        const r = this.parse(
+          await this.call('read', 'groups', 'PUT', this.v1Path(`/groups/${encodeURIComponent(mine[0])}`), { lights: refs }),
+          Reply,
+        );
+        return r.ok ? { ok: true, value: mine[0] } : r;
+      }
+      const r = this.parse(
+        await this.call('read', 'groups', 'POST', this.v1Path('/groups'), { name, type: 'LightGroup', lights: refs }),
+        Reply,
+      );
+      if (!r.ok) return r;
+      const id = r.value[0]?.success.id;
+      return typeof id === 'string' ? { ok: true, value: id } : { ok: false, error: 'the bridge did not say which group it made' };
+    }
+    const zones = (await this.listV2('/clip/v2/resource/zone')).flatMap((raw) => {
+      const z2 = V2Room.safeParse(raw);
+      return z2.success ? [z2.data] : [];
+    });
+    const children = refs.map((rid) => ({ rid, rtype: 'light' }));
+    const mine = zones.find((zone) => zone.metadata.name === name);
+    const r = mine
+      ? this.parseV2(await this.call('read', 'groups', 'PUT', `/clip/v2/resource/zone/${encodeURIComponent(mine.id)}`, { children }))
+      : this.parseV2(
+          await this.call('read', 'groups', 'POST', '/clip/v2/resource/zone', {
+            type: 'zone',
+            metadata: { name, archetype: 'other' },
+            children,
+          }),
+        );
+    if (!r.ok) return r;
+    const made = z.object({ rid: z.string() }).safeParse(r.value[0]);
+    return made.success ? { ok: true, value: made.data.rid } : { ok: false, error: 'the bridge did not say which zone it made' };
+  }
+
   private async listV2(path: string): Promise<unknown[]> {
     const r = this.parseV2(await this.call('read', path, 'GET', path));
     return r.ok ? r.value : [];

@@ -343,6 +343,71 @@ describe('safe state with many lights on one bridge', () => {
   }, 15_000);
 });
 
+describe('a bridge group made for the room', () => {
+  const safeOn = async (director: LightingDirector, fake: FakeHueBridge) => {
+    const t0 = Date.now();
+    const frames: LightKeyframe[] = [{ at: t0, level: 30, kelvin: 2700, durationMs: 0, cause: 'phase' }];
+    director.setKeyframes(frames, { level: 60, kelvin: 2700 });
+    for (let i = 0; i < 25; i++) {
+      director.tick(Date.now());
+      await wait(100);
+    }
+    const from = fake.commands.length;
+    director.setKeyframes([...frames, { at: Date.now(), level: 60, kelvin: 2700, durationMs: 2500, cause: 'safe-on' }], {
+      level: 60,
+      kelvin: 2700,
+    });
+    for (let i = 0; i < 15; i++) {
+      director.tick(Date.now());
+      await wait(100);
+    }
+    return fake.commands.slice(from);
+  };
+
+  it('v1: when no group holds exactly the room, Stillroom makes one, uses it for safe state, and follows the room', async () => {
+    const fake = await fakeBridge(6);
+    const director = new LightingDirector([], { level: 60, kelvin: 2700 }, 1000);
+    const { lights } = open(director);
+    const deviceId = await addAndPair(lights, fake);
+    const all = lights.snapshot().lights;
+    // Four of the bridge's six lights are the therapy room; the others light the hallway.
+    for (const l of all.slice(0, 4)) await run(lights, 'setLightInRoom', { lightId: l.id, inRoom: true });
+    await until(() => fake.groups.find((g) => g.name === 'Stillroom room')?.lights.length === 4);
+    const made = fake.groups.find((g) => g.name === 'Stillroom room');
+    expect(made).toMatchObject({ type: 'LightGroup', lights: ['1', '2', '3', '4'] });
+    await until(() => /one command to the bridge group “Stillroom room”/.test(lights.snapshot().devices[0]?.safeState ?? ''));
+    const sent = await safeOn(director, fake);
+    const groupCmds = sent.filter((c) => c.kind === 'group');
+    expect(groupCmds).toHaveLength(1);
+    expect(groupCmds[0]).toMatchObject({ id: made?.id, body: { on: true } });
+    expect(Number(groupCmds[0]?.body.transitiontime) * 100).toBeLessThanOrEqual(2500);
+    // The hallway lights were not touched by safe state.
+    expect(sent.filter((c) => c.kind === 'light' && (c.id === '5' || c.id === '6'))).toEqual([]);
+
+    // The room changes: the same group follows (no second group on the bridge).
+    const fifth = all[4];
+    if (fifth) await run(lights, 'setLightInRoom', { lightId: fifth.id, inRoom: true });
+    await until(() => fake.groups.find((g) => g.name === 'Stillroom room')?.lights.length === 5);
+    expect(fake.groups.filter((g) => g.name === 'Stillroom room')).toHaveLength(1);
+    await until(() => /Stillroom room/.test(lights.snapshot().devices.find((d) => d.id === deviceId)?.safeState ?? ''));
+  }, 20_000);
+
+  it('v1: a bridge that refuses a new group is said plainly; safe state goes light by light', async () => {
+    const fake = await fakeBridge(4);
+    const director = new LightingDirector([], { level: 60, kelvin: 2700 }, 1000);
+    const { lights } = open(director);
+    await addAndPair(lights, fake);
+    // A real bridge answers error 301 when its group table is full.
+    fake.groupTableFull = true;
+    for (const l of lights.snapshot().lights.slice(0, 2)) await run(lights, 'setLightInRoom', { lightId: l.id, inRoom: true });
+    await until(() => /light by light/.test(lights.snapshot().devices[0]?.safeState ?? ''));
+    expect(lights.snapshot().devices[0]?.safeState).toMatch(/Groups table full/);
+    const sent = await safeOn(director, fake);
+    expect(sent.filter((c) => c.kind === 'group')).toEqual([]);
+    expect(new Set(sent.filter((c) => c.kind === 'light').map((c) => c.id))).toEqual(new Set(['1', '2']));
+  }, 20_000);
+});
+
 describe('Hue v2 certificate pinning', () => {
   it.skipIf(!makeBridgeCerts('001788fffe7a1b2c'))(
     'v2: safe state goes to the room’s grouped_light when its lights are the room',

@@ -169,6 +169,21 @@ describe('Hue API v1', () => {
     expect(HueBridge.open({ address: '8.8.8.8', api: 'v1', insist: true }).ok).toBe(true);
     expect(errorOf(HueBridge.open({ address: '192.168.1.2', api: 'v2', key: 'k' }))).toMatch(/certificate authority/);
   });
+
+  it('makes a LightGroup for the room (once), updates it, and never touches the clinic’s own rooms', async () => {
+    const { fake, bridge } = await v1({ lights: 4 });
+    const lights = unwrap(await bridge.lights());
+    const ids = lights.map((l) => l.id);
+    const made = unwrap(await bridge.ensureRoomGroup('Stillroom room', ids.slice(0, 2)));
+    expect(unwrap(await bridge.ensureRoomGroup('Stillroom room', ids.slice(0, 3)))).toBe(made);
+    expect(fake.groups.map((g) => [g.name, g.type, g.lights])).toEqual([
+      ['Therapy room', 'Room', ['1', '2', '3', '4']],
+      ['Stillroom room', 'LightGroup', ['1', '2', '3']],
+    ]);
+    expect(errorOf(await bridge.ensureRoomGroup('Stillroom room', ['hue:nope']))).toMatch(/no longer on the bridge/);
+    fake.groupTableFull = true;
+    expect(errorOf(await bridge.ensureRoomGroup('Another', ids))).toMatch(/refused the command \(Groups table full\)/);
+  });
 });
 
 describe('Hue API v2 (HTTPS with a test CA)', () => {
@@ -233,6 +248,24 @@ describe('Hue API v2 (HTTPS with a test CA)', () => {
     expect(errorOf(await wrongId.bridge.lights())).toMatch(/belongs to another device/);
     const wrongKey = await v2({ key: 'not-the-key-000000' });
     expect(errorOf(await wrongKey.bridge.lights())).toMatch(/pair again/);
+  });
+
+  it('makes a zone for the room (once), updates it when the room changes, and its group command reaches only its lights', async () => {
+    if (!certs) return;
+    const { fake, bridge } = await v2();
+    const lights = unwrap(await bridge.lights());
+    const zone = unwrap(await bridge.ensureRoomGroup('Stillroom room', [lights[0]?.id ?? '', lights[1]?.id ?? '']));
+    expect(fake.groups.find((g) => `zone-${g.id}` === zone)).toMatchObject({ name: 'Stillroom room', lights: ['1', '2'] });
+    expect(unwrap(await bridge.ensureRoomGroup('Stillroom room', [lights[0]?.id ?? '']))).toBe(zone);
+    expect(fake.groups.filter((g) => g.name === 'Stillroom room')).toHaveLength(1);
+    expect(fake.groups.find((g) => `zone-${g.id}` === zone)?.lights).toEqual(['1']);
+    unwrap(await bridge.ensureRoomGroup('Stillroom room', [lights[1]?.id ?? '', lights[2]?.id ?? '']));
+    const groups = unwrap(await bridge.groupsWithMembers());
+    const mine = groups.find((g) => g.group.name === 'Stillroom room');
+    expect(mine?.members).toEqual([lights[1]?.id, lights[2]?.id]);
+    for (const l of fake.lights) l.bri = 100;
+    expect((await mine?.group.apply({ level: 60, kelvin: 2700 }, 2000))?.ok).toBe(true);
+    expect(fake.lights.map((l) => l.bri === 100)).toEqual([true, false, false]);
   });
 });
 

@@ -197,6 +197,11 @@ export function DeviceCard({ device, lights, busy }: { device: LightDeviceView; 
           {device.certificate ? <span>Certificate pinned {device.certificate}</span> : null}
         </p>
       ) : null}
+      {device.safeState ? (
+        <p className="quiet small" data-testid="safe-state-path">
+          {device.safeState}
+        </p>
+      ) : null}
       {lights.length ? (
         <ul className="lights-list" aria-label={`Lights of ${device.name}`}>
           {lights.map((l) => (
