@@ -7,7 +7,18 @@ import { createReadStream, statSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, type MenuItemConstructorOptions, powerSaveBlocker, protocol, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  type MenuItemConstructorOptions,
+  powerSaveBlocker,
+  protocol,
+  session,
+  shell,
+} from 'electron';
 import Store from 'electron-store';
 import { PLAYLIST_EXTENSIONS } from '../core/playlists';
 import { IPC } from '../host/commands';
@@ -221,6 +232,15 @@ async function start(): Promise<void> {
     contents.on('will-navigate', (event, url) => {
       if (!url.startsWith(`${ORIGIN}/`)) event.preventDefault();
     });
+  });
+
+  // Permissions: the page needs only to pick the music's output and go full screen. Everything
+  // else a page could ask for (camera, location, notifications, MIDI…) is refused. Device names
+  // (permission checks) stay allowed so the output list shows "Headphones", not "Output 2".
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) => {
+    const ours = trustedSender(contents.getURL());
+    const audioOnly = permission === 'media' && 'mediaTypes' in details && (details.mediaTypes ?? []).every((t) => t === 'audio');
+    callback(ours && (permission === 'fullscreen' || permission === 'speaker-selection' || audioOnly));
   });
 
   protocol.handle(SCHEME, serveApp);
