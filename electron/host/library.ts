@@ -91,6 +91,21 @@ export function describeScan(s: ScanSummary): string {
   return `Scan finished: ${parts.join(', ')}.`;
 }
 
+/** Two scans' outcomes as one (counts added up). */
+function mergeScans(a: ScanSummary | null, b: ScanSummary): ScanSummary {
+  if (!a) return b;
+  return {
+    added: a.added + b.added,
+    updated: a.updated + b.updated,
+    unchanged: a.unchanged + b.unchanged,
+    missing: a.missing + b.missing,
+    unreadable: a.unreadable + b.unreadable,
+    offlineFolders: [...a.offlineFolders, ...b.offlineFolders],
+    aborted: a.aborted || b.aborted,
+    durationMs: a.durationMs + b.durationMs,
+  };
+}
+
 /** Why a folder can't be added, as a sentence; null when it can be read. */
 async function folderProblem(path: string): Promise<string | null> {
   try {
@@ -128,6 +143,8 @@ export class HostLibrary {
   /** Background operations still running (whenIdle waits for them). */
   private work: Promise<unknown> = Promise.resolve();
   private running = 0;
+  /** What the scans of a still-running batch found so far (their summaries add up). */
+  private batch: ScanSummary | null = null;
   /** A rescan is queued and has not started yet. */
   private rescanQueued = false;
   private readonly aborts = new Set<AbortController>();
@@ -503,7 +520,9 @@ export class HostLibrary {
     const run = op({ onProgress, signal: abort.signal }).then(
       (result) => {
         if (result && typeof result === 'object' && 'offlineFolders' in result) {
-          const s = result as ScanSummary;
+          // Scans that overlap (a folder and files dropped together) are told as one.
+          const s = mergeScans(this.batch, result as ScanSummary);
+          this.batch = this.running > 1 ? s : null;
           this.lastScan = describeScan(s);
           this.problem =
             s.offlineFolders.length > 0

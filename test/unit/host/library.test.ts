@@ -281,6 +281,8 @@ describe('adding what was picked or dropped', () => {
     expect(snap.folders).toEqual([join(music, 'Satie')]);
     expect(snap.files).toEqual([single]);
     expect(snap.trackCount).toBe(3);
+    // The folder's scan and the file's read ran together: told as one.
+    expect(snap.lastScan).toBe('Scan finished: 3 tracks added.');
     const found = await lib.search('Drone');
     expect(found.tracks.map((t) => t.title)).toEqual(['Drone']);
 
