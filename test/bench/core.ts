@@ -6,6 +6,7 @@ import { type Preset, PresetSchema } from '../../electron/core/preset';
 import { applyEvent, type SessionEvent, type SessionPlan, type SessionState } from '../../electron/core/session';
 import { buildTimeline } from '../../electron/core/timeline';
 import { Journal } from '../../electron/services/journal';
+import type { Vault } from '../../electron/services/vault';
 
 export function percentile(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
@@ -81,17 +82,23 @@ export function benchTimeline(): Record<string, number> {
   };
 }
 
+/** Times `count` note appends (each fsynced; sealed when a vault is given) into a fresh journal, ms each. */
+export function timeNoteAppends(dir: string, vault: Vault | null = null, count = 300): number[] {
+  const j = Journal.create(dir, 'bench', vault);
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    j.append({ type: 'NoteAdded', at: Date.now(), id: `n${i}`, text: `note ${i} — a typical short observation about the client` });
+    times.push(performance.now() - t);
+  }
+  j.close();
+  return times;
+}
+
 export function benchJournal(): Record<string, number> {
   const dir = mkdtempSync(join(tmpdir(), 'stillroom-bench-'));
   try {
-    const j = Journal.create(dir, 'bench');
-    const times: number[] = [];
-    for (let i = 0; i < 300; i++) {
-      const t = performance.now();
-      j.append({ type: 'NoteAdded', at: Date.now(), id: `n${i}`, text: `note ${i} — a typical short observation about the client` });
-      times.push(performance.now() - t);
-    }
-    j.close();
+    const times = timeNoteAppends(dir);
     return {
       journal_append_fsync_p50_ms: percentile(times, 50),
       journal_append_fsync_p99_ms: percentile(times, 99),

@@ -14,11 +14,10 @@ import { PresetSchema } from '../../electron/core/preset';
 import { assembleReport, toMarkdown } from '../../electron/core/report';
 import { replay, type SessionEvent, type SessionPlan, type SessionState } from '../../electron/core/session';
 import { buildTimeline } from '../../electron/core/timeline';
-import { Journal } from '../../electron/services/journal';
 import { renderReport } from '../../electron/services/report/export';
 import { Vault } from '../../electron/services/vault';
 import { keyFileFor, launchChromium, startHost, stopHost } from '../e2e/launcher';
-import { percentile } from './core';
+import { percentile, timeNoteAppends } from './core';
 
 const MIN = 60_000;
 
@@ -184,14 +183,7 @@ function benchSealedJournal(): Record<string, number> {
   const dir = mkdtempSync(join(tmpdir(), 'stillroom-bench-sealed-'));
   try {
     const vault = Vault.ephemeral();
-    const j = Journal.create(dir, 'bench', vault);
-    const times: number[] = [];
-    for (let i = 0; i < 300; i++) {
-      const t = performance.now();
-      j.append({ type: 'NoteAdded', at: Date.now(), id: `n${i}`, text: `note ${i} — a typical short observation about the client` });
-      times.push(performance.now() - t);
-    }
-    j.close();
+    const times = timeNoteAppends(dir, vault);
     const line = JSON.stringify({
       type: 'NoteAdded',
       at: Date.now(),

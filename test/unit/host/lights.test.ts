@@ -18,7 +18,7 @@ import { confSettings, type Settings } from '../../../electron/services/settings
 import { Vault } from '../../../electron/services/vault';
 import { makeBridgeCerts } from '../../fixtures/peers/certs';
 import { FakeHomeAssistant } from '../../fixtures/peers/home-assistant';
-import { FakeHueBridge } from '../../fixtures/peers/hue-bridge';
+import { FakeHueBridge, type HueCommand } from '../../fixtures/peers/hue-bridge';
 import { FakeLifxNetwork } from '../../fixtures/peers/lifx-bulbs';
 import { FakeWizBulb } from '../../fixtures/peers/wiz-bulb';
 import { simDevice, Z2mSimulator } from '../../fixtures/peers/z2m';
@@ -343,27 +343,28 @@ describe('safe state with many lights on one bridge', () => {
   }, 15_000);
 });
 
-describe('a bridge group made for the room', () => {
-  const safeOn = async (director: LightingDirector, fake: FakeHueBridge) => {
-    const t0 = Date.now();
-    const frames: LightKeyframe[] = [{ at: t0, level: 30, kelvin: 2700, durationMs: 0, cause: 'phase' }];
-    director.setKeyframes(frames, { level: 60, kelvin: 2700 });
-    for (let i = 0; i < 25; i++) {
-      director.tick(Date.now());
-      await wait(100);
-    }
-    const from = fake.commands.length;
-    director.setKeyframes([...frames, { at: Date.now(), level: 60, kelvin: 2700, durationMs: 2500, cause: 'safe-on' }], {
-      level: 60,
-      kelvin: 2700,
-    });
-    for (let i = 0; i < 15; i++) {
-      director.tick(Date.now());
-      await wait(100);
-    }
-    return fake.commands.slice(from);
-  };
+/** Settles the room at a dim phase light, presses safe state, and returns the commands the bridge got after it. */
+async function safeOn(director: LightingDirector, fake: FakeHueBridge): Promise<HueCommand[]> {
+  const t0 = Date.now();
+  const frames: LightKeyframe[] = [{ at: t0, level: 30, kelvin: 2700, durationMs: 0, cause: 'phase' }];
+  director.setKeyframes(frames, { level: 60, kelvin: 2700 });
+  for (let i = 0; i < 25; i++) {
+    director.tick(Date.now());
+    await wait(100);
+  }
+  const from = fake.commands.length;
+  director.setKeyframes([...frames, { at: Date.now(), level: 60, kelvin: 2700, durationMs: 2500, cause: 'safe-on' }], {
+    level: 60,
+    kelvin: 2700,
+  });
+  for (let i = 0; i < 15; i++) {
+    director.tick(Date.now());
+    await wait(100);
+  }
+  return fake.commands.slice(from);
+}
 
+describe('a bridge group made for the room', () => {
   it('v1: when no group holds exactly the room, Stillroom makes one, uses it for safe state, and follows the room', async () => {
     const fake = await fakeBridge(6);
     const director = new LightingDirector([], { level: 60, kelvin: 2700 }, 1000);
@@ -421,21 +422,7 @@ describe('Hue v2 certificate pinning', () => {
       fake.linkPressed = true;
       expect((await run(lights, 'pairLight', { deviceId: String(added.data?.deviceId) })).ok).toBe(true);
       for (const l of lights.snapshot().lights) await run(lights, 'setLightInRoom', { lightId: l.id, inRoom: true });
-      const t0 = Date.now();
-      const frames: LightKeyframe[] = [{ at: t0, level: 30, kelvin: 2700, durationMs: 0, cause: 'phase' }];
-      director.setKeyframes(frames, { level: 60, kelvin: 2700 });
-      for (let i = 0; i < 20; i++) {
-        director.tick(Date.now());
-        await wait(100);
-      }
-      const from = fake.commands.length;
-      director.setKeyframes([...frames, { at: Date.now(), level: 60, kelvin: 2700, durationMs: 2500, cause: 'safe-on' }], {
-        level: 60,
-        kelvin: 2700,
-      });
-      director.tick(Date.now());
-      await until(() => fake.commands.slice(from).some((c) => c.kind === 'group'));
-      const group = fake.commands.slice(from).find((c) => c.kind === 'group');
+      const group = (await safeOn(director, fake)).find((c) => c.kind === 'group');
       // Power-cut recovery: each bulb is told to come back as it was (not at full white).
       const beforePower = fake.commands.length;
       const power = await run(lights, 'keepLightsAfterPowerCut', { deviceId: String(added.data?.deviceId) });

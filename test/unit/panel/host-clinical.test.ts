@@ -12,34 +12,13 @@ import { StillroomHost } from '../../../electron/host/host';
 import { listJournals } from '../../../electron/services/journal';
 import { confSettings } from '../../../electron/services/settings';
 import { writeToneWav } from '../../fixtures/audio';
+import { twoPhasePreset } from '../../fixtures/host-preset';
 
 let root: string;
 let appRoot: string;
 let dataDir: string;
 let now: number;
 const hosts: StillroomHost[] = [];
-
-function preset() {
-  const track = (t: string) => ({ title: t, artist: 'Test', durationS: 4, asset: 'a/one.wav' });
-  return {
-    format: 'stillroom.preset/1',
-    id: 'test',
-    name: 'Test',
-    route: 'demo',
-    phases: [
-      {
-        kind: 'preparation',
-        name: 'Arriving',
-        plannedMin: 1,
-        untilDose: true,
-        playlist: [track('A')],
-        light: { level: 50, kelvin: 2700, transitionS: 5 },
-      },
-      { kind: 'integration', name: 'Talking', plannedMin: 5, playlist: [track('B')], light: { level: 55, kelvin: 2700, transitionS: 10 } },
-    ],
-    reminders: [{ id: 'bp', label: 'Blood pressure', anchor: 'session', offsetMin: 1 }],
-  };
-}
 
 async function openHost(): Promise<StillroomHost> {
   const h = await StillroomHost.open({
@@ -68,7 +47,10 @@ beforeEach(() => {
   mkdirSync(join(appRoot, 'playlists'), { recursive: true });
   mkdirSync(join(appRoot, 'assets', 'a'), { recursive: true });
   writeToneWav(join(appRoot, 'assets', 'a', 'one.wav'), 4, 330);
-  writeFileSync(join(appRoot, 'playlists', 'test.stillroom.json'), JSON.stringify(preset()));
+  writeFileSync(
+    join(appRoot, 'playlists', 'test.stillroom.json'),
+    JSON.stringify(twoPhasePreset({ reminders: [{ id: 'bp', label: 'Blood pressure', anchor: 'session', offsetMin: 1 }] })),
+  );
   now = Date.UTC(2026, 10, 22, 9, 0, 0);
 });
 

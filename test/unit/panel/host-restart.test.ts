@@ -13,6 +13,7 @@ import { listJournals } from '../../../electron/services/journal';
 import { confSettings } from '../../../electron/services/settings';
 import { Vault } from '../../../electron/services/vault';
 import { writeToneWav } from '../../fixtures/audio';
+import { twoPhasePreset } from '../../fixtures/host-preset';
 
 let root: string;
 let appRoot: string;
@@ -21,27 +22,6 @@ let keyFile: string;
 let now: number;
 let logs: string[];
 const hosts: StillroomHost[] = [];
-
-function preset() {
-  const track = (t: string) => ({ title: t, artist: 'Test', durationS: 4, asset: 'a/one.wav' });
-  return {
-    format: 'stillroom.preset/1',
-    id: 'test',
-    name: 'Test',
-    route: 'demo',
-    phases: [
-      {
-        kind: 'preparation',
-        name: 'Arriving',
-        plannedMin: 1,
-        untilDose: true,
-        playlist: [track('A')],
-        light: { level: 50, kelvin: 2700, transitionS: 5 },
-      },
-      { kind: 'integration', name: 'Talking', plannedMin: 5, playlist: [track('B')], light: { level: 55, kelvin: 2700, transitionS: 10 } },
-    ],
-  };
-}
 
 async function openHost(vault: Vault | null): Promise<StillroomHost> {
   const h = await StillroomHost.open({
@@ -72,7 +52,7 @@ beforeEach(() => {
   mkdirSync(join(appRoot, 'playlists'), { recursive: true });
   mkdirSync(join(appRoot, 'assets', 'a'), { recursive: true });
   writeToneWav(join(appRoot, 'assets', 'a', 'one.wav'), 4, 330);
-  writeFileSync(join(appRoot, 'playlists', 'test.stillroom.json'), JSON.stringify(preset()));
+  writeFileSync(join(appRoot, 'playlists', 'test.stillroom.json'), JSON.stringify(twoPhasePreset()));
   now = Date.UTC(2026, 10, 22, 9, 0, 0);
 });
 

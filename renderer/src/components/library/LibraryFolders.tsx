@@ -45,6 +45,35 @@ function ScanProgress({ scanning }: { scanning: NonNullable<LibrarySnapshot['sca
   );
 }
 
+/** Folders or single files of the library, each with its Remove button. */
+function PathList(props: {
+  label: string;
+  paths: readonly string[];
+  noun: 'folder' | 'file';
+  busy: string | null;
+  onRemove(path: string): void;
+}) {
+  const { label, paths, noun, busy, onRemove } = props;
+  return (
+    <ul className="library-folders" aria-label={label}>
+      {paths.map((p) => (
+        <li key={p}>
+          <span className="library-folder-path">{p}</span>
+          <button
+            type="button"
+            className="small-button"
+            aria-label={`Remove ${noun} ${p}`}
+            disabled={busy === `remove:${p}`}
+            onClick={() => onRemove(p)}
+          >
+            Remove {noun}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function LibraryFolders({ library }: { library: LibrarySnapshot | undefined }) {
   const id = useId();
   const [path, setPath] = useState('');
@@ -199,42 +228,24 @@ export function LibraryFolders({ library }: { library: LibrarySnapshot | undefin
       {folders.length === 0 ? (
         <p className="quiet small">No folders yet.</p>
       ) : (
-        <ul className="library-folders" aria-label="Folders in the library">
-          {folders.map((f) => (
-            <li key={f}>
-              <span className="library-folder-path">{f}</span>
-              <button
-                type="button"
-                className="small-button"
-                aria-label={`Remove folder ${f}`}
-                disabled={busy === `remove:${f}`}
-                onClick={() => void run(`remove:${f}`, () => api().removeLibraryFolder({ path: f }))}
-              >
-                Remove folder
-              </button>
-            </li>
-          ))}
-        </ul>
+        <PathList
+          label="Folders in the library"
+          paths={folders}
+          noun="folder"
+          busy={busy}
+          onRemove={(f) => void run(`remove:${f}`, () => api().removeLibraryFolder({ path: f }))}
+        />
       )}
       {files.length > 0 ? (
         <div className="library-files">
           <h3 className="library-subtitle small">Music files added on their own</h3>
-          <ul className="library-folders" aria-label="Files in the library">
-            {files.slice(0, FILES_SHOWN).map((f) => (
-              <li key={f}>
-                <span className="library-folder-path">{f}</span>
-                <button
-                  type="button"
-                  className="small-button"
-                  aria-label={`Remove file ${f}`}
-                  disabled={busy === `remove:${f}`}
-                  onClick={() => void run(`remove:${f}`, () => api().removeLibraryFile({ path: f }))}
-                >
-                  Remove file
-                </button>
-              </li>
-            ))}
-          </ul>
+          <PathList
+            label="Files in the library"
+            paths={files.slice(0, FILES_SHOWN)}
+            noun="file"
+            busy={busy}
+            onRemove={(f) => void run(`remove:${f}`, () => api().removeLibraryFile({ path: f }))}
+          />
           {files.length > FILES_SHOWN ? <p className="quiet small">and {formatCount(files.length - FILES_SHOWN)} more files.</p> : null}
         </div>
       ) : null}
