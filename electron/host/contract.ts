@@ -299,7 +299,8 @@ export function validateCommand(
   name: unknown,
   args: unknown,
 ): { ok: true; name: CommandName; args: ParsedArgs<CommandName> } | { ok: false; error: string } {
-  if (typeof name !== 'string' || !(name in commandSchemas)) {
+  // Own names only: `constructor`, `toString` or `__proto__` are not commands.
+  if (typeof name !== 'string' || !Object.hasOwn(commandSchemas, name)) {
     return { ok: false, error: `unknown command ${JSON.stringify(name)}` };
   }
   const cmd = name as CommandName;

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
-import { type ClientMessage, MAX_BROWSER_MESSAGE_BYTES, type ServerMessage } from '../host/contract';
+import { type ClientMessage, type CommandResult, MAX_BROWSER_MESSAGE_BYTES, type ServerMessage } from '../host/contract';
 import type { StillroomHost } from '../host/host';
 import { MEDIA_TYPES, parseRange } from '../services/range';
 
@@ -19,7 +19,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): undefined {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
   res.end(body);
 }
@@ -68,20 +68,37 @@ export async function startServer(host: StillroomHost, rendererDir: string, port
   let origin = '';
   const allowedHosts = new Set<string>();
 
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (!req.headers.host || !allowedHosts.has(req.headers.host)) return send(res, 421, 'wrong host');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
-    const url = new URL(req.url ?? '/', origin);
-    if (url.pathname.startsWith('/media/')) {
-      const file = host.mediaFile(decodeURIComponent(url.pathname.slice('/media/'.length)));
+    let url: URL;
+    let pathname: string;
+    try {
+      url = new URL(req.url ?? '/', origin);
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      return send(res, 400, 'bad request: the address is not valid percent-encoding');
+    }
+    if (pathname.startsWith('/media/')) {
+      const file = host.mediaFile(pathname.slice('/media/'.length));
       if (!file) return send(res, 404, 'no such track in this session');
       return serveFile(req, res, file, 'no-store');
     }
-    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    const rel = normalize(pathname).replace(/^([/\\])+/, '');
     const file = resolve(root, rel || 'index.html');
     if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'forbidden');
     const target = existsSync(file) && statSync(file).isFile() ? file : join(root, 'index.html');
     return serveFile(req, res, target, target.endsWith('index.html') ? 'no-store' : 'max-age=3600');
+  };
+  const server: Server = createServer((req, res) => {
+    // No request may take the host down: whatever a handler throws is answered and logged.
+    try {
+      handle(req, res);
+    } catch (err) {
+      process.stderr.write(`stillroom: request ${JSON.stringify(req.url ?? '').slice(0, 200)} failed: ${(err as Error).message}\n`);
+      if (!res.headersSent) send(res, 500, 'the request could not be handled');
+      else res.destroy();
+    }
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BROWSER_MESSAGE_BYTES });
@@ -103,14 +120,21 @@ export async function startServer(host: StillroomHost, rendererDir: string, port
     const unsubscribe = host.subscribe((m) => out(m));
     out({ kind: 'state', snapshot: host.snapshot() });
     ws.on('message', (data) => {
-      let msg: Partial<ClientMessage>;
+      let msg: unknown;
       try {
-        msg = JSON.parse(String(data)) as Partial<ClientMessage>;
+        msg = JSON.parse(String(data));
       } catch {
         return out({ kind: 'reply', id: -1, result: { ok: false, error: 'message is not JSON' } });
       }
-      const id = typeof msg.id === 'number' ? msg.id : -1;
-      void host.dispatch(msg.command, msg.args).then((result) => out({ kind: 'reply', id, result }));
+      if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
+        return out({ kind: 'reply', id: -1, result: { ok: false, error: 'a message must be an object with id, command and args' } });
+      }
+      const m = msg as Partial<Record<keyof ClientMessage, unknown>>;
+      const id = typeof m.id === 'number' && Number.isSafeInteger(m.id) ? m.id : -1;
+      host
+        .dispatch(m.command, m.args)
+        .catch((err: unknown): CommandResult => ({ ok: false, error: `the command failed: ${(err as Error)?.message ?? String(err)}` }))
+        .then((result) => out({ kind: 'reply', id, result }));
     });
     ws.on('close', unsubscribe);
     ws.on('error', unsubscribe);
