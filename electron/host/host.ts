@@ -1,12 +1,17 @@
 /**
- * The host: the one place that decides. It validates every command, turns it into a
- * session event, appends the event to the journal (fsync) *before* it takes effect, and
- * publishes state + timeline to whichever shell is attached (Electron IPC or WebSocket).
+ * The host: the one place that decides. It validates every command against its declaration
+ * (`contract.ts`), runs its handler one at a time, and tells whichever shell is attached
+ * (Electron IPC or WebSocket) what changed:
+ *
+ * - a session change (every command declared `replans`: they append to the journal, fsynced,
+ *   *before* they take effect) rebuilds the timeline, hands it to the lighting director and
+ *   the playback module, and publishes the whole snapshot;
+ * - anything else (a light's health, scan progress, the lamp during a fade, the panel's look,
+ *   a preset saved) publishes only its own part of the snapshot as a patch, so nothing replans.
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { applyEvent, type NewSessionEvent, phaseIndexAt, type SessionPlan, type SessionState } from '../core/session';
-import { buildTimeline, segmentsAt, type Timeline } from '../core/timeline';
+import { applyEvent, type NewSessionEvent, type SessionState } from '../core/session';
+import { buildTimeline, DEFAULT_HORIZON_MS, type Timeline } from '../core/timeline';
 import { Journal, listJournals, readJournal } from '../services/journal';
 import { LightingDirector } from '../services/lighting/director';
 import type { LightDriver } from '../services/lighting/driver';
@@ -16,20 +21,31 @@ import { type LoadedPreset, loadPresets, type PresetCatalog, summarise } from '.
 import type { Settings } from '../services/settings';
 import type { Vault } from '../services/vault';
 import { HostAudio } from './audio';
-import { checkedTime, isClinicalCommand, Refusal, runClinical } from './clinical';
+import { audioCommands } from './audio/contract';
+import { clinicalHandlers } from './clinical';
+import { PanelPrefsStore } from './clinical/prefs';
+import type { HandlerReply, Handlers } from './command';
 import {
   type CommandName,
   type CommandResult,
+  type CommandSpecs,
+  commandSpecs,
+  type HostMessage,
+  type HostPatch,
   type HostSnapshot,
   type LampState,
-  type ModuleReply,
-  type ParsedArgs,
   validateCommand,
 } from './contract';
-import { HostLibrary, isLibraryCommand } from './library';
-import { HostLights, isLightsCommand } from './lights';
-import { PanelPrefsStore } from './prefs';
-import { HostSharing, isSharingCommand } from './sharing';
+import { HostLibrary } from './library';
+import { libraryCommands } from './library/contract';
+import { HostLights } from './lights';
+import { lightsCommands } from './lights/contract';
+import { HostSharing } from './presets';
+import { presetsCommands } from './presets/contract';
+import { Refusal } from './refusal';
+import { sessionHandlers } from './session';
+
+export type { HostMessage } from './contract';
 
 export interface HostOptions {
   /** Where journals, settings and the user's presets live. */
@@ -52,10 +68,12 @@ export interface HostOptions {
   vault?: Vault | null;
 }
 
-export type HostMessage = { kind: 'state'; snapshot: HostSnapshot } | { kind: 'lamp'; lamp: LampState };
-
-/** How often the whole snapshot is re-sent while a session runs (keeps the music horizon ahead). */
-const REPUBLISH_MS = 60_000;
+/**
+ * Open-ended phases (held, waiting for the dose, the last one) are planned `DEFAULT_HORIZON_MS`
+ * ahead; the host replans when less than this is left, so the music is always planned well
+ * ahead and nothing is resent while nothing changes.
+ */
+const REPLAN_BEFORE_HORIZON_MS = DEFAULT_HORIZON_MS - 10 * 60_000;
 
 export class StillroomHost {
   private catalog: PresetCatalog = { presets: [], problems: [] };
@@ -68,17 +86,20 @@ export class StillroomHost {
   private lamp: LampState;
   private director: LightingDirector;
   private timer: ReturnType<typeof setInterval> | null = null;
-  private lastPublish = 0;
   private releaseLock: () => void;
   private readonly prefs: PanelPrefsStore;
   /** Playback beside the timeline: loudness, cue points, file checks, mute, output device. */
   private audio!: HostAudio;
   /** The room's real lights: devices from settings, pairing, test pulse, preview, status. */
   private lights!: HostLights;
-  /** Music library and preset sharing. */
+  /** Music library. */
   private library!: HostLibrary;
   /** Presets: editing, export/import with the resolution report, signing, the clinic folder. */
   private sharing!: HostSharing;
+  /** Every command's handler, by name (the compiler checks there is exactly one per declaration). */
+  private handlers!: Handlers<CommandSpecs>;
+  /** What a command that does not replan publishes: its own area's part of the snapshot. */
+  private readonly areaPatch = new Map<CommandName, () => Omit<HostPatch, 'now'>>();
   private readonly clock: () => number;
   private readonly log: (line: string) => void;
 
@@ -94,7 +115,7 @@ export class StillroomHost {
       const changed =
         Math.abs(s.level - this.lamp.level) >= 0.05 || Math.abs(s.kelvin - this.lamp.kelvin) >= 1 || moving !== this.lamp.moving;
       this.lamp = { level: s.level, kelvin: s.kelvin, moving };
-      if (changed) this.emit({ kind: 'lamp', lamp: this.lamp });
+      if (changed) this.publish({ lamp: this.lamp });
     });
     this.director = new LightingDirector([virtual, ...(opts.drivers ?? [])], safe, opts.tickMs ?? 1000);
   }
@@ -103,57 +124,95 @@ export class StillroomHost {
   static async open(opts: HostOptions): Promise<StillroomHost> {
     const host = new StillroomHost(opts);
     try {
-      host.library = await HostLibrary.open({
-        dataDir: opts.dataDir,
-        appRoot: opts.appRoot,
-        settings: opts.settings,
-        clock: host.clock,
-        log: host.log,
-        onChange: () => host.refresh(),
-        reloadPresets: () => host.reloadPresets(),
-      });
-      host.sharing = new HostSharing({
-        dataDir: opts.dataDir,
-        appRoot: opts.appRoot,
-        settings: opts.settings,
-        vault: opts.vault ?? null,
-        library: host.library,
-        presets: () => host.catalog,
-        clock: host.clock,
-        log: host.log,
-        onChange: () => host.refresh(),
-        reloadPresets: () => host.reloadPresets(),
-        sessionRunning: () => host.state?.status === 'running',
-      });
-      host.audio = await HostAudio.open({
-        ...opts,
-        fromLibrary: (ref) => host.library.lookup(ref),
-        clock: host.clock,
-        log: host.log,
-        onChange: () => host.refresh(),
-        onUnplayable: (trackId, reason) => void host.dispatch('reportTrackFailed', { trackId, reason }),
-      });
-      host.lights = new HostLights({
-        dataDir: opts.dataDir,
-        settings: opts.settings,
-        vault: opts.vault ?? null,
-        director: host.director,
-        clock: host.clock,
-        log: host.log,
-        onChange: () => host.refresh(),
-        sessionRunning: () => host.state?.status === 'running',
-      });
-      host.reloadPresets();
-      host.resume();
-      host.refresh();
-      host.timer = setInterval(() => host.tick(), opts.tickMs ?? 1000);
-      host.timer.unref?.();
-      host.tick();
+      await host.setup();
     } catch (err) {
       host.close();
       throw err;
     }
     return host;
+  }
+
+  private async setup(): Promise<void> {
+    const opts = this.opts;
+    const base = { dataDir: opts.dataDir, appRoot: opts.appRoot, settings: opts.settings, clock: this.clock, log: this.log };
+    this.library = await HostLibrary.open({
+      ...base,
+      onChange: () => this.publish({ library: this.library.snapshot() }),
+      reloadPresets: () => this.reloadPresets(),
+    });
+    this.sharing = new HostSharing({
+      ...base,
+      vault: opts.vault ?? null,
+      library: this.library,
+      presets: () => this.catalog,
+      onChange: () => this.publish(this.presetsPatch()),
+      reloadPresets: () => this.reloadPresets(),
+      sessionRunning: () => this.state?.status === 'running',
+    });
+    this.audio = await HostAudio.open({
+      ...opts,
+      fromLibrary: (ref) => this.library.lookup(ref),
+      clock: this.clock,
+      log: this.log,
+      // A cue point moves segments: replan. Gains, progress and the file check are playback's own part.
+      onChange: (what) => (what === 'cues' ? this.replan() : this.publish({ audio: this.audio.snapshot() })),
+      onUnplayable: (trackId, reason) => void this.dispatch('reportTrackFailed', { trackId, reason }),
+    });
+    this.lights = new HostLights({
+      ...base,
+      vault: opts.vault ?? null,
+      director: this.director,
+      onChange: () => this.publish({ lights: this.lights.snapshot() }),
+      sessionRunning: () => this.state?.status === 'running',
+    });
+    this.handlers = {
+      ...sessionHandlers({
+        now: this.clock,
+        state: () => this.state,
+        timeline: () => this.timeline,
+        preset: (id) => this.findPreset(id),
+        resolve: (preset) => this.audio.resolve(preset),
+        preparePlan: (plan, replayGain) => this.audio.preparePlan(plan, replayGain),
+        safeScene: () => opts.settings.get('safeScene'),
+        beginJournal: (plan) => {
+          this.journal?.close();
+          this.journal = Journal.create(this.sessionsDir, plan.sessionId, opts.vault ?? null);
+          this.notices = [];
+        },
+        append: (ev) => this.append(ev),
+        notice: (text) => this.notice(text),
+        log: this.log,
+      }),
+      ...clinicalHandlers({
+        state: () => this.state,
+        journalOpen: () => this.journal !== null,
+        now: this.clock,
+        timeline: () => this.timeline,
+        append: (ev) => this.append(ev),
+        prefs: this.prefs,
+        dataDir: opts.dataDir,
+      }),
+      ...this.audio.handlers((id) => this.findPreset(id)),
+      ...this.lights.commands,
+      ...this.library.commands,
+      ...this.sharing.commands,
+    };
+    const areas: Array<[Record<string, unknown>, () => Omit<HostPatch, 'now'>]> = [
+      [audioCommands, () => ({ audio: this.audio.snapshot() })],
+      [lightsCommands, () => ({ lights: this.lights.snapshot() })],
+      [libraryCommands, () => ({ library: this.library.snapshot() })],
+      [presetsCommands, () => this.presetsPatch()],
+    ];
+    for (const [commands, patch] of areas) for (const name of Object.keys(commands)) this.areaPatch.set(name as CommandName, patch);
+    this.areaPatch.set('setPanelPrefs', () => ({ prefs: this.prefs.get() }));
+    this.areaPatch.set('exportReport', () => ({}));
+
+    this.reloadPresets();
+    this.resume();
+    this.replan();
+    this.timer = setInterval(() => this.tick(), opts.tickMs ?? 1000);
+    this.timer.unref?.();
+    this.tick();
   }
 
   private get sessionsDir(): string {
@@ -165,6 +224,14 @@ export class StillroomHost {
       ? this.sharing.loadCatalog()
       : loadPresets(join(this.opts.appRoot, 'playlists'), join(this.opts.dataDir, 'presets'));
     for (const p of this.catalog.problems) this.log(`preset refused: ${p.source}: ${p.message}`);
+  }
+
+  private findPreset(id: string) {
+    return this.catalog.presets.find((p) => p.preset.id === id)?.preset ?? null;
+  }
+
+  private presetsPatch(): Omit<HostPatch, 'now'> {
+    return { presets: this.catalog.presets.map(summarise), presetProblems: this.catalog.problems, sharing: this.sharing?.snapshot() };
   }
 
   /**
@@ -201,23 +268,43 @@ export class StillroomHost {
     return this.catalog.presets;
   }
 
-  /** Validates and runs one command. Commands run one at a time, in order. */
+  /** Validates and runs one command. Commands run one at a time, in order; none can throw out of here. */
   dispatch(name: unknown, args: unknown): Promise<CommandResult> {
-    const v = validateCommand(name, args);
+    let v: ReturnType<typeof validateCommand>;
+    try {
+      v = validateCommand(name, args);
+    } catch (err) {
+      this.log(`command validation failed: ${(err as Error).stack ?? String(err)}`);
+      return Promise.resolve({ ok: false, error: 'the command could not be read' });
+    }
     if (!v.ok) return Promise.resolve({ ok: false, error: v.error });
-    const run = this.queue.then(() => this.execute(v.name, v.args));
+    const valid = v;
+    const run = this.queue.then(() => this.execute(valid.name, valid.args));
     this.queue = run.catch(() => undefined);
     return run.then(
       (reply): CommandResult => ({
         ok: true,
         ...(reply?.file ? { file: reply.file } : {}),
-        ...(reply?.data !== undefined ? { data: reply.data as never } : {}),
+        ...(reply && 'data' in reply && reply.data !== undefined ? { data: reply.data as never } : {}),
       }),
       (err: unknown): CommandResult => {
-        if (!(err instanceof Refusal)) this.log(`command ${v.name} failed: ${(err as Error).stack ?? String(err)}`);
+        if (!(err instanceof Refusal)) this.log(`command ${valid.name} failed: ${(err as Error)?.stack ?? String(err)}`);
         return { ok: false, error: err instanceof Error ? err.message : String(err) };
       },
     );
+  }
+
+  private async execute(name: CommandName, args: unknown): Promise<HandlerReply<unknown> | undefined> {
+    // `args` passed this command's own schema in validateCommand: the one place name and
+    // arguments are joined without the compiler's help.
+    const handler = this.handlers[name] as (a: unknown) => HandlerReply<unknown> | Promise<HandlerReply<unknown>>;
+    const reply = await handler(args);
+    if (commandSpecs[name].replans) this.replan();
+    else {
+      const patch = this.areaPatch.get(name)?.();
+      if (patch && Object.keys(patch).length > 0) this.publish(patch);
+    }
+    return reply;
   }
 
   private append(ev: NewSessionEvent): void {
@@ -226,177 +313,33 @@ export class StillroomHost {
     this.state = applyEvent(this.state, full);
   }
 
-  private requireRunning(): SessionState {
-    if (this.state?.status !== 'running' || !this.journal) throw new Refusal('no session is running');
-    return this.state;
-  }
-
-  private async execute(name: CommandName, rawArgs: ParsedArgs<CommandName>): Promise<ModuleReply | undefined> {
-    const at = this.clock();
-    if (isLightsCommand(name)) return this.lights.execute(name, rawArgs as ParsedArgs<typeof name>);
-    if (isLibraryCommand(name)) return this.library.execute(name, rawArgs as ParsedArgs<typeof name>);
-    if (isSharingCommand(name)) return this.sharing.execute(name, rawArgs as ParsedArgs<typeof name>);
-    if (isClinicalCommand(name)) {
-      const file = runClinical(name, rawArgs, {
-        state: this.state,
-        journalOpen: this.journal !== null,
-        at,
-        timeline: this.timeline,
-        append: (ev) => this.append(ev),
-        prefs: this.prefs,
-        dataDir: this.opts.dataDir,
-      });
-      // An export changes nothing: no need to rebuild and resend everything.
-      if (name !== 'exportReport') this.refresh();
-      return file ? { file } : undefined;
-    }
-    switch (name) {
-      case 'startSession': {
-        const args = rawArgs as ParsedArgs<'startSession'>;
-        if (this.state?.status === 'running') throw new Refusal('a session is already running; end it before starting another');
-        const loaded = this.catalog.presets.find((p) => p.preset.id === args.presetId);
-        if (!loaded) throw new Refusal(`no preset with id "${args.presetId}"`);
-        const resolved = await this.audio.resolve(loaded.preset);
-        const stamp = new Date(at).toISOString().replace(/[:.]/g, '-').replace('Z', '');
-        const plan: SessionPlan = {
-          sessionId: `${stamp}-${randomBytes(3).toString('hex')}`,
-          preset: loaded.preset,
-          clientAlias: args.clientAlias,
-          intention: args.intention,
-          tracks: resolved.tracks,
-          phaseTracks: resolved.phaseTracks,
-          fallbackTracks: resolved.fallbackTracks,
-          safeScene: this.opts.settings.get('safeScene'),
-        };
-        await this.audio.preparePlan(plan, resolved.replayGain);
-        this.journal?.close();
-        this.journal = Journal.create(this.sessionsDir, plan.sessionId, this.opts.vault ?? null);
-        this.notices = [];
-        this.append({ type: 'SessionStarted', at: this.clock(), plan });
-        const missing = Object.values(resolved.tracks).filter((t) => t.problem);
-        if (missing.length > 0) {
-          this.notice(
-            `${missing.length} track${missing.length > 1 ? 's' : ''} will be skipped: ${missing
-              .slice(0, 3)
-              .map((t) => `${t.title} (${t.problem})`)
-              .join(', ')}${missing.length > 3 ? '…' : ''}`,
-          );
-        }
-        break;
-      }
-      case 'recordDose': {
-        const s = this.requireRunning();
-        const args = rawArgs as ParsedArgs<'recordDose'>;
-        if (s.doseAt !== null) throw new Refusal('the dose is already recorded; use Record repeat dose for another');
-        if (args.details) {
-          const givenAt = checkedTime(s, at, args.details.givenAt, 'the dose time');
-          this.append({ type: 'DoseGiven', at, note: args.note, details: { ...args.details, givenAt } });
-        } else {
-          this.append({ type: 'DoseGiven', at, note: args.note });
-        }
-        break;
-      }
-      case 'advancePhase': {
-        const s = this.requireRunning();
-        if (phaseIndexAt(s, at) >= s.phases.length - 1) throw new Refusal('this is the last phase; use End session to finish');
-        this.append({ type: 'PhaseAdvanced', at });
-        break;
-      }
-      case 'extendPhase': {
-        this.requireRunning();
-        this.append({ type: 'PhaseExtended', at, minutes: (rawArgs as ParsedArgs<'extendPhase'>).minutes });
-        break;
-      }
-      case 'holdPhase': {
-        const s = this.requireRunning();
-        if (s.phases[phaseIndexAt(s, at)]?.heldSince !== null) throw new Refusal('the phase is already on hold');
-        this.append({ type: 'PhaseHeld', at });
-        break;
-      }
-      case 'resumePhase': {
-        const s = this.requireRunning();
-        if (s.phases[phaseIndexAt(s, at)]?.heldSince === null) throw new Refusal('the phase is not on hold');
-        this.append({ type: 'PhaseResumed', at });
-        break;
-      }
-      case 'setSafeState': {
-        const s = this.requireRunning();
-        const on = (rawArgs as ParsedArgs<'setSafeState'>).on;
-        if (s.safe.on !== on) this.append({ type: on ? 'SafeStateOn' : 'SafeStateOff', at });
-        break;
-      }
-      case 'skipTrack': {
-        this.requireRunning();
-        if (!this.timeline || segmentsAt(this.timeline, at).length === 0) throw new Refusal('no music is playing');
-        this.append({ type: 'TrackSkipped', at });
-        break;
-      }
-      case 'reportTrackFailed': {
-        const s = this.requireRunning();
-        const args = rawArgs as ParsedArgs<'reportTrackFailed'>;
-        const track = s.plan.tracks[args.trackId];
-        if (!track) throw new Refusal(`no track "${args.trackId}" in this session`);
-        if (s.failures.some((f) => f.trackId === args.trackId)) break;
-        this.append({ type: 'TrackFailed', at, trackId: args.trackId, reason: args.reason });
-        this.notice(`Skipped “${track.title}”: ${args.reason}`);
-        this.log(`track failed: ${args.trackId}: ${args.reason}`);
-        break;
-      }
-      case 'setMute':
-      case 'setOutputDevice':
-      case 'checkPreset':
-        await this.audio.execute(
-          name,
-          rawArgs as ParsedArgs<typeof name>,
-          (id) => this.catalog.presets.find((p) => p.preset.id === id)?.preset ?? null,
-        );
-        break;
-      case 'endSession': {
-        this.requireRunning();
-        this.append({ type: 'SessionEnded', at });
-        // The journal stays open for the record that follows the music (discharge, late vitals);
-        // it closes when the next session starts or the host closes.
-        break;
-      }
-      case 'addNote': {
-        const s = this.requireRunning();
-        const args = rawArgs as ParsedArgs<'addNote'>;
-        this.append({
-          type: 'NoteAdded',
-          at,
-          id: `n${s.lastSeq + 1}`,
-          text: args.text,
-          ...(args.tags.length > 0 ? { tags: args.tags } : {}),
-          ...(args.private ? { private: true } : {}),
-        });
-        break;
-      }
-    }
-    this.refresh();
-    return undefined;
-  }
-
   private notice(text: string): void {
     this.notices = [...this.notices.slice(-4), text];
   }
 
-  /** Rebuilds the timeline and tells the lighting director and every listener. */
-  private refresh(): void {
-    // A module may report a change while the host is still opening; open() refreshes at its end.
-    if (!this.audio || !this.lights) return;
+  /** A session change: rebuilds the timeline, tells playback and the lighting director, publishes everything. */
+  private replan(): void {
+    // A module may report a change while the host is still opening; setup() replans at its end.
+    if (!this.handlers) return;
     const now = this.clock();
     this.audio.follow(this.state);
     this.timeline = this.state ? buildTimeline(this.state, now, undefined, this.audio.cues()) : null;
     const safe = this.state?.plan.safeScene ?? this.opts.settings.get('safeScene');
     this.director.setKeyframes(this.timeline?.light ?? null, safe);
-    this.lastPublish = now;
     this.director.tick(now);
     this.emit({ kind: 'state', snapshot: this.snapshot() });
   }
 
+  /** One area's change: only its part of the snapshot goes out. */
+  private publish(patch: Omit<HostPatch, 'now'>): void {
+    if (!this.handlers) return;
+    this.emit({ kind: 'patch', patch: { ...patch, now: this.clock() } });
+  }
+
   private tick(): void {
     const now = this.clock();
-    if (this.state?.status === 'running' && now - this.lastPublish >= REPUBLISH_MS) this.refresh();
+    const horizon = this.timeline?.horizonEnd;
+    if (this.state?.status === 'running' && horizon !== undefined && horizon - now < REPLAN_BEFORE_HORIZON_MS) this.replan();
     else this.director.tick(now);
     this.audio.tick(this.timeline, now);
   }
@@ -412,14 +355,14 @@ export class StillroomHost {
       lamp: this.lamp,
       notices: this.notices,
       prefs: this.prefs.get(),
-      audio: this.audio.snapshot(),
+      audio: this.audio?.snapshot(),
       lights: this.lights?.snapshot(),
       library: this.library?.snapshot(),
       sharing: this.sharing?.snapshot(),
     };
   }
 
-  /** Listens to state and lamp messages; returns an unsubscribe function. */
+  /** Listens to state messages; returns an unsubscribe function. */
   subscribe(listener: (m: HostMessage) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

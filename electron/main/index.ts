@@ -21,8 +21,9 @@ import {
 } from 'electron';
 import Store from 'electron-store';
 import { PLAYLIST_EXTENSIONS } from '../core/playlists';
-import { IPC } from '../host/commands';
+import { COMMAND_NAMES } from '../host/contract';
 import { StillroomHost } from '../host/host';
+import { IPC } from '../host/ipc';
 import { PICK_KINDS, WINDOW_IPC } from '../preload/window-api';
 import { AUDIO_EXTENSIONS } from '../services/library/tags';
 import { MEDIA_TYPES, parseRange } from '../services/range';
@@ -262,6 +263,10 @@ async function start(): Promise<void> {
   ipcMain.handle(IPC.command, (event, name: unknown, args: unknown) => {
     if (!trustedSender(event.senderFrame?.url)) return { ok: false, error: 'refused: untrusted sender' };
     return host?.dispatch(name, args) ?? { ok: false, error: 'not ready' };
+  });
+  // The preload asks once, synchronously, which commands exist (derived from the host's declarations).
+  ipcMain.on(IPC.commands, (event) => {
+    event.returnValue = trustedSender(event.senderFrame?.url) ? COMMAND_NAMES : [];
   });
   ipcMain.handle(IPC.ready, (event) => {
     if (!trustedSender(event.senderFrame?.url)) return null;

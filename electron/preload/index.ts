@@ -1,14 +1,14 @@
 /**
  * The preload: exposes exactly the named commands of the contract, the state stream and the
  * media URL helper as `window.stillroom`. Nothing else of Electron reaches the page.
- * Sandboxed, so it imports only the dependency-free command list.
+ * Sandboxed, so it imports nothing but `electron` and dependency-free files: the command names
+ * come from the main process once, derived there from the host's command declarations.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { COMMAND_NAMES, IPC } from '../host/commands';
-import type { CommandResult, HostSnapshot, LampState } from '../host/contract';
+import type { CommandResult, HostSnapshot } from '../host/contract';
+import { IPC } from '../host/ipc';
+import { applyHostMessage, type HostMessage } from '../host/messages';
 import { type PickKind, type StillroomWindowApi, WINDOW_IPC } from './window-api';
-
-type HostMessage = { kind: 'state'; snapshot: HostSnapshot } | { kind: 'lamp'; lamp: LampState };
 
 let last: HostSnapshot | null = null;
 const listeners = new Set<(s: HostSnapshot) => void>();
@@ -20,12 +20,13 @@ function deliver(s: HostSnapshot): void {
 }
 
 ipcRenderer.on(IPC.state, (_event, m: HostMessage) => {
-  if (m.kind === 'state') deliver(m.snapshot);
-  else if (last) deliver({ ...last, lamp: m.lamp });
+  const next = applyHostMessage(last, m);
+  if (next) deliver(next);
 });
 
+const names: unknown = ipcRenderer.sendSync(IPC.commands);
 const methods: Record<string, (args: unknown) => Promise<CommandResult>> = {};
-for (const name of COMMAND_NAMES) {
+for (const name of Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : []) {
   methods[name] = (args: unknown) => ipcRenderer.invoke(IPC.command, name, args ?? {}) as Promise<CommandResult>;
 }
 

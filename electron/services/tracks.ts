@@ -4,7 +4,7 @@
  * the reason, left out of the playlist, and reported before the music starts.
  *
  * Where a reference points: `asset` paths resolve inside the app's `assets/` folder, then in
- * any extra asset folders the host was given (see `assetDirs` in host/audio.ts: the end-to-end
+ * any extra asset folders the host was given (see `assetDirs` in host/audio/: the end-to-end
  * tests put generated music there). A reference without an `asset` path is looked up in the
  * therapist's music library (`fromLibrary`: HostLibrary.lookup — ISRC / MusicBrainz id, then
  * title + artist with the duration within ±3 s, honouring hand fixes).

@@ -5,7 +5,7 @@
  * log line, never a crash. Secrets are stored only sealed with the vault (`sr1:` text).
  */
 import { z } from 'zod';
-import { LIGHT_PROTOCOLS } from '../../host/lights-contract';
+import { LIGHT_PROTOCOLS } from '../../host/lights/contract';
 
 export const StoredLight = z.object({
   /** The driver id (e.g. `hue:001788fffe7a1b2c:3`). */

@@ -5,12 +5,13 @@
  * replayed here. Every request answers within 10 s, with a readable error if the host did not.
  */
 import {
+  applyHostMessage,
   type ClientMessage,
   type CommandName,
   type CommandResult,
   commandMethods,
   type HostSnapshot,
-  type LampState,
+  isSlowCommand,
   type ServerMessage,
   type StillroomApi,
 } from '../../../electron/host/contract';
@@ -18,22 +19,14 @@ import type { Bridge, ConnectionState } from './types';
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 /**
- * Commands that read or write whole files may take longer than a panel press: a bundle with
- * an hour of audio, an import read from a slow network drive, a long report as PDF.
+ * Commands that read or write whole files (declared `slow`) may take longer than a panel press:
+ * a bundle with an hour of audio, an import read from a slow network drive, a long report as PDF.
  */
 const FILE_WORK_TIMEOUT_MS = 180_000;
-const SLOW_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
-  'exportPreset',
-  'publishPreset',
-  'inspectImport',
-  'completeImport',
-  'exportReport',
-  'importPlaylistFile',
-]);
 
 /** How long the page waits for the host's answer to `command`. */
 export function timeoutFor(command: CommandName): number {
-  return SLOW_COMMANDS.has(command) ? FILE_WORK_TIMEOUT_MS : REQUEST_TIMEOUT_MS;
+  return isSlowCommand(command) ? FILE_WORK_TIMEOUT_MS : REQUEST_TIMEOUT_MS;
 }
 /** Reconnect delays; the last one repeats. Short at first: a host restart takes about a second. */
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 5000] as const;
@@ -62,7 +55,7 @@ function parseServerMessage(raw: unknown): ServerMessage | null {
     return msg as ServerMessage;
   }
   if (msg.kind === 'state' && isObject(msg.snapshot) && typeof msg.snapshot.now === 'number') return msg as ServerMessage;
-  if (msg.kind === 'lamp' && isObject(msg.lamp) && typeof msg.lamp.level === 'number') return msg as ServerMessage;
+  if (msg.kind === 'patch' && isObject(msg.patch) && typeof msg.patch.now === 'number') return msg as ServerMessage;
   return null;
 }
 
@@ -119,9 +112,12 @@ export function createWsBridge(url: string): Bridge {
       console.warn('bridge: ignored a message that is not a Stillroom server message');
       return;
     }
-    if (msg.kind === 'reply') settle(msg.id, msg.result);
-    else if (msg.kind === 'state') publish(msg.snapshot);
-    else if (last) publish({ ...last, lamp: msg.lamp satisfies LampState });
+    if (msg.kind === 'reply') {
+      settle(msg.id, msg.result);
+      return;
+    }
+    const next = applyHostMessage(last, msg);
+    if (next) publish(next);
   };
 
   const scheduleReconnect = (): void => {

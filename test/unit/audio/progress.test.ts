@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchProgress, Coalescer, progressLine } from '../../../electron/core/playback';
 import { ANALYSIS_PUBLISH_MS, EXTRA_ASSET_DIR_ENV } from '../../../electron/host/audio';
+import { applyHostMessage, type HostSnapshot } from '../../../electron/host/contract';
 import { StillroomHost } from '../../../electron/host/host';
 import { confSettings } from '../../../electron/services/settings';
 import { sine, writeWav } from '../../fixtures/audio-gen';
@@ -131,9 +132,12 @@ describe('through the host', () => {
     const host = await StillroomHost.open({ dataDir, appRoot, settings: confSettings(dataDir), log: () => undefined, tickMs: 60_000 });
     hosts.push(host);
     const seen: Array<{ t: number; done: number }> = [];
+    let mirror: HostSnapshot | null = host.snapshot();
     host.subscribe((m) => {
-      if (m.kind === 'state' && m.snapshot.audio?.check?.presetId === 'big')
-        seen.push({ t: performance.now(), done: m.snapshot.audio.check.done });
+      mirror = applyHostMessage(mirror, m);
+      // Progress arrives as patches of the `audio` part only.
+      if (m.kind === 'patch' && m.patch.audio && mirror?.audio?.check?.presetId === 'big')
+        seen.push({ t: performance.now(), done: mirror.audio.check.done });
     });
     const t0 = performance.now();
     expect(await host.dispatch('checkPreset', { presetId: 'big' })).toEqual({ ok: true });

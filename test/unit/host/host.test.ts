@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HostSnapshot } from '../../../electron/host/contract';
+import { applyHostMessage, type HostMessage, type HostSnapshot } from '../../../electron/host/contract';
 import { StillroomHost } from '../../../electron/host/host';
 import { listJournals } from '../../../electron/services/journal';
 import { DataDirBusyError } from '../../../electron/services/lock';
@@ -189,6 +189,29 @@ describe('host commands', () => {
     expect((await host.dispatch('setSafeState', { on: true })).ok).toBe(true); // idempotent
     await host.dispatch('setSafeState', { on: false });
     expect(host.snapshot().session?.safe.intervals).toHaveLength(1);
+  });
+
+  it('a session change replans and sends everything; the panel look sends only its own part, keeping the same timeline', async () => {
+    const host = await openHost();
+    const messages: HostMessage[] = [];
+    host.subscribe((m) => messages.push(m));
+    await host.dispatch('startSession', { presetId: 'test' });
+    const started = messages.at(-1);
+    expect(started?.kind).toBe('state');
+    const timeline = host.snapshot().timeline;
+    messages.length = 0;
+    await host.dispatch('setPanelPrefs', { theme: 'night' });
+    expect(messages).toHaveLength(1);
+    const m = messages[0];
+    expect(m?.kind).toBe('patch');
+    if (m?.kind !== 'patch') return;
+    expect(Object.keys(m.patch).sort()).toEqual(['now', 'prefs']);
+    expect(m.patch.prefs?.theme).toBe('night');
+    // Nothing was rebuilt: the renderer keeps the same timeline object and the player does not re-plan.
+    expect(host.snapshot().timeline).toBe(timeline);
+    const mirrored = applyHostMessage(started?.kind === 'state' ? started.snapshot : null, m);
+    expect(mirrored?.timeline).toBe(started?.kind === 'state' ? started.snapshot.timeline : undefined);
+    expect(mirrored?.prefs.theme).toBe('night');
   });
 
   it('ends a session and refuses further commands', async () => {

@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runHandler } from '../../../electron/host/command';
 import type { HostSnapshot } from '../../../electron/host/contract';
 import { StillroomHost } from '../../../electron/host/host';
 import { HostLibrary, type HostLibraryOptions } from '../../../electron/host/library';
-import type { LibrarySnapshot } from '../../../electron/host/library-contract';
+import type { LibrarySnapshot } from '../../../electron/host/library/contract';
 import { readTrackTags } from '../../../electron/services/library/tags';
 import { LoudnessCache } from '../../../electron/services/loudness';
 import { confSettings } from '../../../electron/services/settings';
@@ -100,7 +101,7 @@ describe('folders and scanning', () => {
         return readTrackTags(p);
       },
     });
-    await lib.execute('addLibraryFolder', { path: `${music}/` });
+    await runHandler(lib.commands, 'addLibraryFolder', { path: `${music}/` });
     // The command answered while every file is still waiting to be read.
     expect(lib.snapshot().folders).toEqual([music]);
     expect(lib.snapshot().trackCount).toBe(0);
@@ -140,7 +141,7 @@ describe('folders and scanning', () => {
         return readTrackTags(p);
       },
     });
-    await lib.execute('addLibraryFolder', { path: many });
+    await runHandler(lib.commands, 'addLibraryFolder', { path: many });
     await lib.whenIdle();
     expect(lib.snapshot().trackCount).toBe(64);
     // Progress was shown while reading, and counts went up…
@@ -155,17 +156,17 @@ describe('folders and scanning', () => {
     const other = join(root, 'Other');
     writeSong(other, { rel: 'x.wav', title: 'Elsewhere', artist: 'Someone', seconds: 2 });
     const lib = await openLibrary();
-    await lib.execute('addLibraryFolder', { path: music });
-    await lib.execute('addLibraryFolder', { path: other });
+    await runHandler(lib.commands, 'addLibraryFolder', { path: music });
+    await runHandler(lib.commands, 'addLibraryFolder', { path: other });
     await lib.whenIdle();
     expect(lib.snapshot().trackCount).toBe(5);
-    await lib.execute('removeLibraryFolder', { path: music });
+    await runHandler(lib.commands, 'removeLibraryFolder', { path: music });
     expect(lib.snapshot().folders).toEqual([other]);
     await lib.whenIdle();
     expect(lib.snapshot().trackCount).toBe(1);
     expect(lib.snapshot().lastScan).toBe(`Removed ${music} from the library; the files themselves are untouched.`);
     expect((await lib.search('satie')).total).toBe(0);
-    await expectRefusal(lib.execute('removeLibraryFolder', { path: music }), /is not one of the library's folders/);
+    await expectRefusal(runHandler(lib.commands, 'removeLibraryFolder', { path: music }), /is not one of the library's folders/);
   });
 
   it('removing a folder during a scan does not wait for the scan, and the rest is still scanned', async () => {
@@ -178,11 +179,11 @@ describe('folders and scanning', () => {
         return readTrackTags(p);
       },
     });
-    await lib.execute('addLibraryFolder', { path: music });
-    await lib.execute('addLibraryFolder', { path: other });
+    await runHandler(lib.commands, 'addLibraryFolder', { path: music });
+    await runHandler(lib.commands, 'addLibraryFolder', { path: other });
     await new Promise((r) => setTimeout(r, 50));
     const t0 = performance.now();
-    await lib.execute('removeLibraryFolder', { path: music });
+    await runHandler(lib.commands, 'removeLibraryFolder', { path: music });
     expect(performance.now() - t0).toBeLessThan(100);
     expect(lib.snapshot().folders).toEqual([other]);
     slow = false;
@@ -195,11 +196,11 @@ describe('folders and scanning', () => {
 
   it('adding a folder that holds library folders takes them in, keeping their tracks', async () => {
     const lib = await openLibrary();
-    await lib.execute('addLibraryFolder', { path: join(music, 'Satie') });
-    await lib.execute('addLibraryFolder', { path: join(music, 'Eno') });
+    await runHandler(lib.commands, 'addLibraryFolder', { path: join(music, 'Satie') });
+    await runHandler(lib.commands, 'addLibraryFolder', { path: join(music, 'Eno') });
     await lib.whenIdle();
     expect(lib.snapshot().trackCount).toBe(3);
-    await lib.execute('addLibraryFolder', { path: music });
+    await runHandler(lib.commands, 'addLibraryFolder', { path: music });
     expect(lib.snapshot().folders).toEqual([music]);
     await lib.whenIdle();
     expect(lib.snapshot().folders).toEqual([music]);
@@ -209,10 +210,10 @@ describe('folders and scanning', () => {
 
   it('marks a deleted file missing after a rescan instead of dropping it', async () => {
     const lib = await openLibrary();
-    await lib.execute('addLibraryFolder', { path: music });
+    await runHandler(lib.commands, 'addLibraryFolder', { path: music });
     await lib.whenIdle();
     unlinkSync(join(music, SONGS[3]?.rel ?? ''));
-    await lib.execute('rescanLibrary', {});
+    await runHandler(lib.commands, 'rescanLibrary', {});
     await lib.whenIdle();
     expect(lib.snapshot().missingCount).toBe(1);
     expect(lib.snapshot().lastScan).toMatch(/1 now missing/);
@@ -223,14 +224,20 @@ describe('folders and scanning', () => {
 
   it('says clearly when a folder does not exist, is a file, is already there, or went offline', async () => {
     const lib = await openLibrary();
-    await expectRefusal(lib.execute('addLibraryFolder', { path: join(root, 'nope') }), /There is no folder at .*nope/);
-    await expectRefusal(lib.execute('addLibraryFolder', { path: join(music, SONGS[0]?.rel ?? '') }), /is a file, not a folder/);
-    await lib.execute('addLibraryFolder', { path: music });
-    await expectRefusal(lib.execute('addLibraryFolder', { path: music }), /already in the library/);
-    await expectRefusal(lib.execute('addLibraryFolder', { path: join(music, 'Satie') }), /already part of the library, inside/);
+    await expectRefusal(runHandler(lib.commands, 'addLibraryFolder', { path: join(root, 'nope') }), /There is no folder at .*nope/);
+    await expectRefusal(
+      runHandler(lib.commands, 'addLibraryFolder', { path: join(music, SONGS[0]?.rel ?? '') }),
+      /is a file, not a folder/,
+    );
+    await runHandler(lib.commands, 'addLibraryFolder', { path: music });
+    await expectRefusal(runHandler(lib.commands, 'addLibraryFolder', { path: music }), /already in the library/);
+    await expectRefusal(
+      runHandler(lib.commands, 'addLibraryFolder', { path: join(music, 'Satie') }),
+      /already part of the library, inside/,
+    );
     await lib.whenIdle();
     rmSync(music, { recursive: true, force: true });
-    await lib.execute('rescanLibrary', {});
+    await runHandler(lib.commands, 'rescanLibrary', {});
     await lib.whenIdle();
     expect(lib.snapshot().problem).toMatch(/could not be read .*tracks are marked missing/);
     expect(lib.snapshot().missingCount).toBe(SONGS.length);
@@ -241,13 +248,13 @@ describe('folders and scanning', () => {
     mkdirSync(locked);
     chmodSync(locked, 0o000);
     const lib = await openLibrary();
-    await expectRefusal(lib.execute('addLibraryFolder', { path: locked }), /could not be read: permission denied/);
+    await expectRefusal(runHandler(lib.commands, 'addLibraryFolder', { path: locked }), /could not be read: permission denied/);
     chmodSync(locked, 0o700);
   });
 
   it('refuses a rescan with no folders, in words', async () => {
     const lib = await openLibrary();
-    await expectRefusal(lib.execute('rescanLibrary', {}), /no folders to scan yet/);
+    await expectRefusal(runHandler(lib.commands, 'rescanLibrary', {}), /no folders to scan yet/);
   });
 });
 
@@ -258,7 +265,7 @@ describe('adding what was picked or dropped', () => {
     const single = writeSong(loose, { rel: 'Drone.wav', title: 'Drone', artist: 'Anon', seconds: 2 });
     writeFileSync(join(loose, 'list.m3u8'), '#EXTM3U\n');
     writeFileSync(join(loose, 'notes.txt'), 'not music');
-    const r = await lib.execute('addToLibrary', {
+    const r = await runHandler(lib.commands, 'addToLibrary', {
       paths: [
         join(music, 'Satie'),
         single,
@@ -288,22 +295,22 @@ describe('adding what was picked or dropped', () => {
 
     // A file inside a library folder, or added twice, is already there.
     await expectRefusal(
-      lib.execute('addToLibrary', { paths: [join(music, 'Satie', '01 Gymnopedie.wav'), single] }),
+      runHandler(lib.commands, 'addToLibrary', { paths: [join(music, 'Satie', '01 Gymnopedie.wav'), single] }),
       /Nothing was added\. 01 Gymnopedie\.wav: already in the library, inside .*Satie; Drone\.wav: already in the library\./,
     );
 
-    await lib.execute('removeLibraryFile', { path: single });
+    await runHandler(lib.commands, 'removeLibraryFile', { path: single });
     await lib.whenIdle();
     snap = lib.snapshot();
     expect(snap.files).toEqual([]);
     expect(snap.trackCount).toBe(2);
     expect(snap.lastScan).toMatch(/Removed Drone\.wav from the library; the file itself is untouched/);
-    await expectRefusal(lib.execute('removeLibraryFile', { path: single }), /is not one of the files added on their own/);
+    await expectRefusal(runHandler(lib.commands, 'removeLibraryFile', { path: single }), /is not one of the files added on their own/);
   });
 
   it('a folder dropped with a folder inside it is added once', async () => {
     const lib = await openLibrary({ publishMs: 0 });
-    const r = await lib.execute('addToLibrary', { paths: [music, join(music, 'Eno')] });
+    const r = await runHandler(lib.commands, 'addToLibrary', { paths: [music, join(music, 'Eno')] });
     expect((r?.data as { folders: string[] } | undefined)?.folders).toEqual([music]);
     await lib.whenIdle();
     expect(lib.snapshot().folders).toEqual([music]);
@@ -314,7 +321,7 @@ describe('adding what was picked or dropped', () => {
 describe('search', () => {
   it('finds by artist with durations, loudness when known, and lists everything for an empty query', async () => {
     const lib = await openLibrary();
-    await lib.execute('addLibraryFolder', { path: music });
+    await runHandler(lib.commands, 'addLibraryFolder', { path: music });
     await lib.whenIdle();
     const satie = await lib.search('satie', 10);
     expect(satie.total).toBe(2);
@@ -365,7 +372,7 @@ describe('search', () => {
 describe('lookup for presets', () => {
   it('finds by ISRC, then title + artist within ±3 s, and honours a hand fix', async () => {
     const lib = await openLibrary();
-    await lib.execute('addLibraryFolder', { path: music });
+    await runHandler(lib.commands, 'addLibraryFolder', { path: music });
     await lib.whenIdle();
     const gym = join(music, SONGS[0]?.rel ?? '');
     const gno = join(music, SONGS[1]?.rel ?? '');
@@ -397,7 +404,7 @@ describe('lookup for presets', () => {
 describe('playlist import', () => {
   it('resolves relative paths, file URLs, absolute paths and tags; reports what it could not find', async () => {
     const lib = await openLibrary();
-    await lib.execute('addLibraryFolder', { path: music });
+    await runHandler(lib.commands, 'addLibraryFolder', { path: music });
     await lib.whenIdle();
     const lists = join(music, 'Playlists');
     mkdirSync(lists);

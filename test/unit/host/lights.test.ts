@@ -10,9 +10,12 @@ import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LightKeyframe } from '../../../electron/core/timeline';
-import type { ParsedArgs } from '../../../electron/host/contract';
-import { HostLights, type HostLightsOptions, type LightCommand } from '../../../electron/host/lights';
-import { lightsCommandSchemas } from '../../../electron/host/lights-contract';
+import { type ArgsOut, runHandler } from '../../../electron/host/command';
+import { HostLights, type HostLightsOptions } from '../../../electron/host/lights';
+import { lightsCommands } from '../../../electron/host/lights/contract';
+
+type LightCommand = keyof typeof lightsCommands;
+
 import { LightingDirector } from '../../../electron/services/lighting/director';
 import { confSettings, type Settings } from '../../../electron/services/settings';
 import { Vault } from '../../../electron/services/vault';
@@ -54,11 +57,11 @@ function open(director = new LightingDirector([], { level: 60, kelvin: 2700 }, 1
 
 /** Runs a command the way the host does: zod first, then the module. */
 async function run<K extends LightCommand>(lights: HostLights, name: K, args: unknown) {
-  const parsed = lightsCommandSchemas[name].safeParse(args);
+  const parsed = lightsCommands[name].schema.safeParse(args);
   if (!parsed.success) return { ok: false as const, error: parsed.error.issues[0]?.message ?? 'invalid' };
   try {
-    const r = await lights.execute(name, parsed.data as ParsedArgs<K>);
-    return { ok: true as const, data: r?.data as Record<string, unknown> | undefined };
+    const r = await runHandler(lights.commands, name, parsed.data as ArgsOut<(typeof lightsCommands)[K]>);
+    return { ok: true as const, data: (r && 'data' in r ? r.data : undefined) as Record<string, unknown> | undefined };
   } catch (err) {
     return { ok: false as const, error: (err as Error).message };
   }

@@ -9,9 +9,14 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildMatchIndex } from '../../../electron/core/matching';
 import type { Preset } from '../../../electron/core/preset';
-import { Refusal } from '../../../electron/host/clinical';
+import { runHandler } from '../../../electron/host/command';
 import { validateCommand } from '../../../electron/host/contract';
-import { HostSharing, type SharingCommand } from '../../../electron/host/sharing';
+import { HostSharing } from '../../../electron/host/presets';
+import type { presetsCommands } from '../../../electron/host/presets/contract';
+import { Refusal } from '../../../electron/host/refusal';
+
+type SharingCommand = keyof typeof presetsCommands;
+
 import type { LibraryTrack } from '../../../electron/services/library/index-file';
 import { manualWatch } from '../../../electron/services/library/watch';
 import type { PresetCatalog } from '../../../electron/services/presets';
@@ -68,7 +73,7 @@ async function machine(
     dataDir?: string;
     vault?: Vault | null;
     watch?: ReturnType<typeof manualWatch>;
-    execute?: (name: 'addLibraryFolder', args: { path: string }) => Promise<unknown>;
+    addMusicFolder?: (path: string) => Promise<unknown>;
     sessionRunning?: () => boolean;
   } = {},
 ): Promise<Machine> {
@@ -87,7 +92,7 @@ async function machine(
     appRoot,
     settings: confSettings(dataDir),
     vault: opts.vault === undefined ? Vault.ephemeral() : opts.vault,
-    library: { ...fakeLibrary(opts.tracks ?? []), ...(opts.execute ? { execute: opts.execute } : {}) },
+    library: { ...fakeLibrary(opts.tracks ?? []), ...(opts.addMusicFolder ? { addMusicFolder: opts.addMusicFolder } : {}) },
     presets: () => catalog,
     clock: Date.now,
     log: () => undefined,
@@ -107,7 +112,7 @@ async function machine(
   const run = async <K extends SharingCommand>(name: K, args: unknown) => {
     const v = validateCommand(name, args);
     if (!v.ok) throw new Error(v.error);
-    return ((await sharing.execute(name, v.args as never)) ?? {}) as Awaited<ReturnType<Machine['run']>>;
+    return ((await runHandler(sharing.commands, name, v.args as never)) ?? {}) as Awaited<ReturnType<Machine['run']>>;
   };
   return { sharing, dataDir, catalog: () => catalog, run, changes: () => changes };
 }
@@ -195,7 +200,7 @@ describe('export, signing and import on another machine', () => {
 
     const b = await machine({ tracks: CLINIC_B });
     const view = (await b.run('inspectImport', { name: 'bundled-one.stillroom.json', text }))
-      .data as import('../../../electron/host/sharing-contract').ImportView;
+      .data as import('../../../electron/host/presets/contract').ImportView;
     expect(view.provenance.status).toBe('unsigned');
     expect(view.report).toMatchObject({ matched: 3, missing: 0, ambiguous: 0 });
     expect(view.report.rows.map((r) => [r.title, r.how, r.matched?.fileName])).toEqual([
@@ -271,8 +276,8 @@ describe('export, signing and import on another machine', () => {
     expect(out.file?.name).toBe('bundled-one-copy.stillroom.zip');
     const added: string[] = [];
     const b = await machine({
-      execute: async (_n, a) => {
-        added.push(a.path);
+      addMusicFolder: async (path) => {
+        added.push(path);
       },
     });
     const view = (await b.run('inspectImport', { name: 'bundled-one-copy.stillroom.zip', base64: out.file?.data })).data as {
@@ -300,14 +305,14 @@ describe('export, signing and import on another machine', () => {
     const text = (await a.run('exportPreset', { presetId: await own(a) })).file?.data ?? '';
     const b = await machine({ tracks });
     const first = (await b.run('inspectImport', { name: 'p.stillroom.json', text }))
-      .data as import('../../../electron/host/sharing-contract').ImportView;
+      .data as import('../../../electron/host/presets/contract').ImportView;
     expect(first.report.missing).toBe(1);
     const row = first.report.rows.find((r) => r.status === 'missing');
     expect(row?.note).toMatch(/no file with this title, artist and a duration within ±3 s/);
     expect(row?.candidates.map((c) => c.trackId)).toEqual(['b9']);
     const fixed = (
       await b.run('fixImportTrack', { importId: first.importId, phaseIndex: row?.phaseIndex, trackIndex: row?.trackIndex, trackId: 'b9' })
-    ).data as import('../../../electron/host/sharing-contract').ImportView;
+    ).data as import('../../../electron/host/presets/contract').ImportView;
     expect(fixed.report).toMatchObject({ matched: 3, missing: 0 });
     expect(fixed.report.rows.find((r) => r.title === 'Says')).toMatchObject({
       how: 'manual',
@@ -320,7 +325,7 @@ describe('export, signing and import on another machine', () => {
     const b2 = await machine({ tracks, dataDir: b.dataDir });
     b.sharing.close();
     const second = (await b2.run('inspectImport', { name: 'p.stillroom.json', text }))
-      .data as import('../../../electron/host/sharing-contract').ImportView;
+      .data as import('../../../electron/host/presets/contract').ImportView;
     expect(second.report.rows.find((r) => r.title === 'Says')?.how).toBe('manual');
   });
 });
@@ -438,7 +443,8 @@ describe('hand fixes shared with the library', () => {
     await b.whenReady();
     const v = validateCommand('inspectImport', { name: 'p.stillroom.json', text });
     if (!v.ok) throw new Error(v.error);
-    const first = (await b.execute('inspectImport', v.args as never))?.data as import('../../../electron/host/sharing-contract').ImportView;
+    const first = (await runHandler(b.commands, 'inspectImport', v.args as never))
+      ?.data as import('../../../electron/host/presets/contract').ImportView;
     const row = first.report.rows.find((r) => r.status === 'missing');
     const f = validateCommand('fixImportTrack', {
       importId: first.importId,
@@ -447,8 +453,8 @@ describe('hand fixes shared with the library', () => {
       trackId: 'b9',
     });
     if (!f.ok) throw new Error(f.error);
-    const fixed = (await b.execute('fixImportTrack', f.args as never))
-      ?.data as import('../../../electron/host/sharing-contract').ImportView;
+    const fixed = (await runHandler(b.commands, 'fixImportTrack', f.args as never))
+      ?.data as import('../../../electron/host/presets/contract').ImportView;
     expect(calls).toEqual([['Says', 'b9']]);
     expect(fixed.report.missing).toBe(0);
     // Nothing written beside the library's own file.

@@ -5,7 +5,7 @@
  * progress arrives in the snapshot.
  */
 import { type DragEvent, type FormEvent, useId, useRef, useState } from 'react';
-import type { AddedToLibrary, LibrarySnapshot } from '../../../../electron/host/library-contract';
+import type { AddedToLibrary, LibrarySnapshot } from '../../../../electron/host/library/contract';
 import { api } from '../../bridge';
 import { droppedPaths } from '../../lib/dropped';
 import '../../panel/mini';

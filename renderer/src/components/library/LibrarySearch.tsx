@@ -4,7 +4,7 @@
  * drawn, so it stays quick with 20,000 tracks. The search runs again when the library changes.
  */
 import { useEffect, useId, useRef, useState } from 'react';
-import type { LibraryTrackSummary } from '../../../../electron/host/library-contract';
+import type { LibraryTrackSummary } from '../../../../electron/host/library/contract';
 import { api } from '../../bridge';
 import { InlineError } from '../InlineError';
 import { formatCount, formatDuration, formatLoudness, trackState } from './format';

@@ -1,5 +1,5 @@
 /** How the library view writes numbers: durations as m:ss, loudness in LUFS, counts with separators. */
-import type { LibraryTrackSummary } from '../../../../electron/host/library-contract';
+import type { LibraryTrackSummary } from '../../../../electron/host/library/contract';
 
 /** 95.4 → "1:35"; an hour or more → "1:02:03"; unknown → "unknown". */
 export function formatDuration(sec: number | null): string {

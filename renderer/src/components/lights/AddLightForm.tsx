@@ -4,7 +4,7 @@
  */
 import { type FormEvent, useId, useState } from 'react';
 import type { CommandArgs } from '../../../../electron/host/contract';
-import type { FoundLightView, LightProtocol, LightsSnapshot } from '../../../../electron/host/lights-contract';
+import type { FoundLightView, LightProtocol, LightsSnapshot } from '../../../../electron/host/lights/contract';
 import { api } from '../../bridge';
 import { InlineError } from '../InlineError';
 import { PROTOCOL_NAMES } from './DeviceCard';

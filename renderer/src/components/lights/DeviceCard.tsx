@@ -4,7 +4,7 @@
  * never takes the focus (a stray key cannot give it).
  */
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import type { LightDeviceView, LightView } from '../../../../electron/host/lights-contract';
+import type { LightDeviceView, LightView } from '../../../../electron/host/lights/contract';
 import { api } from '../../bridge';
 import { guarded } from '../../panel/perform';
 import { InlineError } from '../InlineError';

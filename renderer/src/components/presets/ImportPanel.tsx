@@ -5,7 +5,7 @@
  * your presets. Nothing is saved until "Save as my preset".
  */
 import { useId, useRef, useState } from 'react';
-import type { ImportView, ResolutionRow } from '../../../../electron/host/sharing-contract';
+import type { ImportView, ResolutionRow } from '../../../../electron/host/presets/contract';
 import { api } from '../../bridge';
 import { InlineError } from '../InlineError';
 import { LibraryPicker } from './LibraryPicker';

@@ -3,7 +3,7 @@
  * "Use this file"). Suggestions (near misses from a resolution report) are listed first.
  */
 import { useEffect, useId, useRef, useState } from 'react';
-import type { LibraryTrackSummary } from '../../../../electron/host/library-contract';
+import type { LibraryTrackSummary } from '../../../../electron/host/library/contract';
 import { api } from '../../bridge';
 import { InlineError } from '../InlineError';
 import { formatClock } from './shared';

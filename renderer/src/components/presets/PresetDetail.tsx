@@ -6,7 +6,7 @@
 import { useEffect, useId, useState } from 'react';
 import { formatPath, type Preset, PresetSchema } from '../../../../electron/core/preset';
 import { MAX_BROWSER_MESSAGE_BYTES } from '../../../../electron/host/contract';
-import type { LoadedPresetView } from '../../../../electron/host/sharing-contract';
+import type { LoadedPresetView } from '../../../../electron/host/presets/contract';
 import { api } from '../../bridge';
 import { useStore } from '../../stores';
 import { InlineError } from '../InlineError';

@@ -19,20 +19,20 @@ import {
   type ResolutionReport,
   resolvePreset,
   resolveRef,
-} from '../core/matching';
-import { formatPath, type Preset, PresetError, PresetSchema, type TrackRef } from '../core/preset';
-import { writeFileAtomic } from '../services/library/atomic';
-import { loadManualFixes, saveManualFixes } from '../services/library/fixes';
-import type { LibraryTrack } from '../services/library/index-file';
-import { trackRefFromLibrary } from '../services/library/playlist-import';
-import { chokidarWatchFactory, type WatchFactory } from '../services/library/watch';
-import { type LoadedPreset, loadPresets, type PresetCatalog } from '../services/presets';
-import type { Settings } from '../services/settings';
-import { type BundleAudioChoice, exportBundle, importBundle } from '../services/sharing/bundle';
-import { ClinicFolder } from '../services/sharing/clinic-folder';
-import { ImportError } from '../services/sharing/errors';
-import { presetFileText } from '../services/sharing/export';
-import { type InspectedPreset, inspectPresetFile, inspectPresetText, savePreset } from '../services/sharing/import';
+} from '../../core/matching';
+import { formatPath, type Preset, PresetError, PresetSchema, type TrackRef } from '../../core/preset';
+import { writeFileAtomic } from '../../services/library/atomic';
+import { loadManualFixes, saveManualFixes } from '../../services/library/fixes';
+import type { LibraryTrack } from '../../services/library/index-file';
+import { trackRefFromLibrary } from '../../services/library/playlist-import';
+import { chokidarWatchFactory, type WatchFactory } from '../../services/library/watch';
+import { type LoadedPreset, loadPresets, type PresetCatalog } from '../../services/presets';
+import type { Settings } from '../../services/settings';
+import { type BundleAudioChoice, exportBundle, importBundle } from '../../services/sharing/bundle';
+import { ClinicFolder } from '../../services/sharing/clinic-folder';
+import { ImportError } from '../../services/sharing/errors';
+import { presetFileText } from '../../services/sharing/export';
+import { type InspectedPreset, inspectPresetFile, inspectPresetText, savePreset } from '../../services/sharing/import';
 import {
   type ClinicKey,
   fingerprint,
@@ -42,21 +42,14 @@ import {
   publicKeyFileText,
   saveClinicKeySealed,
   TrustedKeys,
-} from '../services/sharing/keys';
-import type { Provenance } from '../services/sharing/sign';
-import type { Vault } from '../services/vault';
-import { Refusal } from './clinical';
-import type { CommandName, ModuleReply, ParsedArgs, SavedFile } from './contract';
-import { SHARING_COMMANDS } from './sharing-commands';
-import type { ImportView, ProvenanceView, ResolutionRow, SharingSnapshot } from './sharing-contract';
+} from '../../services/sharing/keys';
+import type { Provenance } from '../../services/sharing/sign';
+import type { Vault } from '../../services/vault';
+import type { ArgsOut, HandlerReply, Handlers, ReplyOf, SavedFile } from '../command';
+import { Refusal } from '../refusal';
+import type { ImportView, ProvenanceView, presetsCommands, ResolutionRow, SharingSnapshot } from './contract';
 
-export type SharingCommand = (typeof SHARING_COMMANDS)[number];
-
-export function isSharingCommand(name: CommandName): name is SharingCommand {
-  return (SHARING_COMMANDS as readonly string[]).includes(name);
-}
-
-/** What this module needs of the music library (electron/host/library.ts `HostLibrary`). */
+/** What this module needs of the music library (electron/host/library `HostLibrary`). */
 export interface SharingLibrary {
   /** The scanned library: match tables for resolving, tracks by id. */
   music?(): { matchIndex(): MatchIndex; get(id: string): LibraryTrack | undefined } | null;
@@ -66,8 +59,8 @@ export interface SharingLibrary {
   manualFixes?(): ReadonlyMap<string, string>;
   /** Remembers a hand fix (`<data>/track-fixes.json`) where session start will see it too. */
   setManualFix?(ref: TrackRef, trackId: string | null): Promise<void>;
-  /** Library commands; an imported bundle's audio folder is added as a music folder so sessions find it. */
-  execute?(name: 'addLibraryFolder', args: { path: string }): Promise<unknown>;
+  /** Adds a music folder (an imported bundle's audio folder, so sessions find it). */
+  addMusicFolder?(path: string): Promise<unknown>;
 }
 
 export interface HostSharingOptions {
@@ -215,88 +208,112 @@ export class HostSharing {
     return loadPresets(join(this.opts.appRoot, 'playlists'), this.userDir, { trusted: this.trusted, clinic });
   }
 
-  async execute(name: SharingCommand, args: ParsedArgs<SharingCommand>): Promise<ModuleReply | undefined> {
-    await this.ready;
-    switch (name) {
-      case 'getPreset': {
-        const p = this.find((args as ParsedArgs<'getPreset'>).presetId);
-        return {
-          data: { preset: p.preset, origin: p.origin, editable: p.origin === 'user', provenance: provenanceView(p.provenance) },
-        };
+  /** The presets' and sharing's command handlers (see `presets/contract.ts`); each waits until the signing key and clinic folder are loaded. */
+  readonly commands: Handlers<typeof presetsCommands> = {
+    getPreset: async (a) => {
+      await this.ready;
+      const p = this.find(a.presetId);
+      return {
+        data: { preset: p.preset, origin: p.origin, editable: p.origin === 'user', provenance: provenanceView(p.provenance) },
+      };
+    },
+    duplicatePreset: async (a) => {
+      await this.ready;
+      return { data: await this.duplicate(a.presetId) };
+    },
+    savePreset: async (a) => {
+      await this.ready;
+      return { data: await this.save(a.preset) };
+    },
+    deletePreset: async (a) => {
+      await this.ready;
+      await this.remove(a.presetId);
+      return undefined;
+    },
+    libraryRefs: async (a) => {
+      await this.ready;
+      const music = this.music();
+      const refs = a.trackIds.map((id) => {
+        const t = music?.get(id);
+        return t && !t.missing && t.problem === null ? trackRefFromLibrary(t) : null;
+      });
+      return { data: { refs } };
+    },
+    auditionTrack: async (a) => {
+      await this.ready;
+      return { data: await this.auditionTrack(a.ref) };
+    },
+    exportPreset: async (a) => {
+      await this.ready;
+      return this.exportPreset(a);
+    },
+    publishPreset: async (a) => {
+      await this.ready;
+      const loaded = this.find(a.presetId);
+      const key = this.signingKey(a.sign);
+      if (!this.clinic) throw new Refusal('Choose the clinic folder first.');
+      if (loaded.origin === 'clinic') throw new Refusal(`“${loaded.preset.name}” is already in the clinic folder.`);
+      let path: string;
+      try {
+        path = await this.clinic.publish(loaded.preset, key ? { signWith: key } : {});
+      } catch (err) {
+        throw refusalFrom(err, `“${loaded.preset.name}” was not published to ${this.clinic.folder}`);
       }
-      case 'duplicatePreset':
-        return { data: await this.duplicate((args as ParsedArgs<'duplicatePreset'>).presetId) };
-      case 'savePreset':
-        return { data: await this.save((args as ParsedArgs<'savePreset'>).preset) };
-      case 'deletePreset':
-        await this.remove((args as ParsedArgs<'deletePreset'>).presetId);
-        return undefined;
-      case 'libraryRefs': {
-        const music = this.music();
-        const refs = (args as ParsedArgs<'libraryRefs'>).trackIds.map((id) => {
-          const t = music?.get(id);
-          return t && !t.missing && t.problem === null ? trackRefFromLibrary(t) : null;
-        });
-        return { data: { refs } };
+      this.changed();
+      return { data: { path, signed: Boolean(key) } };
+    },
+    createClinicIdentity: async (a) => {
+      await this.ready;
+      return { data: await this.createIdentity(a.clinic) };
+    },
+    exportPublicKey: async () => {
+      await this.ready;
+      return { file: await this.exportPublicKey() };
+    },
+    trustKey: async (a) => {
+      await this.ready;
+      let parsed: { clinic: string; publicKey: string };
+      try {
+        parsed = parsePublicKeyFile(a.text, 'The key file');
+      } catch (err) {
+        throw new Refusal(`Not trusted: ${(err as Error).message}`);
       }
-      case 'auditionTrack':
-        return { data: await this.auditionTrack((args as ParsedArgs<'auditionTrack'>).ref) };
-      case 'exportPreset':
-        return this.exportPreset(args as ParsedArgs<'exportPreset'>);
-      case 'publishPreset': {
-        const a = args as ParsedArgs<'publishPreset'>;
-        const loaded = this.find(a.presetId);
-        const key = this.signingKey(a.sign);
-        if (!this.clinic) throw new Refusal('Choose the clinic folder first.');
-        if (loaded.origin === 'clinic') throw new Refusal(`“${loaded.preset.name}” is already in the clinic folder.`);
-        let path: string;
-        try {
-          path = await this.clinic.publish(loaded.preset, key ? { signWith: key } : {});
-        } catch (err) {
-          throw refusalFrom(err, `“${loaded.preset.name}” was not published to ${this.clinic.folder}`);
-        }
-        this.changed();
-        return { data: { path, signed: Boolean(key) } };
-      }
-      case 'createClinicIdentity':
-        return { data: await this.createIdentity((args as ParsedArgs<'createClinicIdentity'>).clinic) };
-      case 'exportPublicKey':
-        return { file: await this.exportPublicKey() };
-      case 'trustKey': {
-        const a = args as ParsedArgs<'trustKey'>;
-        let parsed: { clinic: string; publicKey: string };
-        try {
-          parsed = parsePublicKeyFile(a.text, 'The key file');
-        } catch (err) {
-          throw new Refusal(`Not trusted: ${(err as Error).message}`);
-        }
-        if (this.identity && parsed.publicKey === this.identity.publicKey) throw new Refusal('That is this machine’s own key.');
-        const entry = await this.trusted.trust(parsed.publicKey, a.clinic || parsed.clinic);
-        await this.trustChanged();
-        return { data: { clinic: entry.clinic, fingerprint: entry.fingerprint } };
-      }
-      case 'untrustKey': {
-        const had = await this.trusted.revoke((args as ParsedArgs<'untrustKey'>).publicKey);
-        if (!had) throw new Refusal('That key is not in the trusted list.');
-        await this.trustChanged();
-        return undefined;
-      }
-      case 'setClinicFolder':
-        await this.setClinicFolder((args as ParsedArgs<'setClinicFolder'>).path);
-        return undefined;
-      case 'inspectImport':
-        return { data: await this.inspect(args as ParsedArgs<'inspectImport'>) };
-      case 'fixImportTrack':
-        return { data: await this.fixTrack(args as ParsedArgs<'fixImportTrack'>) };
-      case 'completeImport':
-        return { data: await this.complete(args as ParsedArgs<'completeImport'>) };
-      case 'cancelImport': {
-        const p = this.pending.get((args as ParsedArgs<'cancelImport'>).importId);
-        if (p) await this.dropPending(p);
-        return undefined;
-      }
-    }
-  }
+      if (this.identity && parsed.publicKey === this.identity.publicKey) throw new Refusal('That is this machine’s own key.');
+      const entry = await this.trusted.trust(parsed.publicKey, a.clinic || parsed.clinic);
+      await this.trustChanged();
+      return { data: { clinic: entry.clinic, fingerprint: entry.fingerprint } };
+    },
+    untrustKey: async (a) => {
+      await this.ready;
+      const had = await this.trusted.revoke(a.publicKey);
+      if (!had) throw new Refusal('That key is not in the trusted list.');
+      await this.trustChanged();
+      return undefined;
+    },
+    setClinicFolder: async (a) => {
+      await this.ready;
+      await this.setClinicFolder(a.path);
+      return undefined;
+    },
+    inspectImport: async (a) => {
+      await this.ready;
+      return { data: await this.inspect(a) };
+    },
+    fixImportTrack: async (a) => {
+      await this.ready;
+      return { data: await this.fixTrack(a) };
+    },
+    completeImport: async (a) => {
+      await this.ready;
+      return { data: await this.complete(a) };
+    },
+    cancelImport: async (a) => {
+      await this.ready;
+      const p = this.pending.get(a.importId);
+      if (p) await this.dropPending(p);
+      return undefined;
+    },
+  };
 
   /**
    * The file behind an audition's media id, for the media route; null for anything else and
@@ -461,7 +478,9 @@ export class HostSharing {
     return this.identity;
   }
 
-  private async exportPreset(a: ParsedArgs<'exportPreset'>): Promise<ModuleReply> {
+  private async exportPreset(
+    a: ArgsOut<(typeof presetsCommands)['exportPreset']>,
+  ): Promise<HandlerReply<ReplyOf<(typeof presetsCommands)['exportPreset']>>> {
     const loaded = this.find(a.presetId);
     const key = this.signingKey(a.sign);
     const stem = `${loaded.preset.id}${key ? '-signed' : ''}`;
@@ -633,7 +652,7 @@ export class HostSharing {
     return this.fixes;
   }
 
-  private async inspect(a: ParsedArgs<'inspectImport'>): Promise<ImportView> {
+  private async inspect(a: ArgsOut<(typeof presetsCommands)['inspectImport']>): Promise<ImportView> {
     const source = basename(a.name);
     let inspected: InspectedPreset;
     let kind: 'json' | 'bundle' = 'json';
@@ -714,7 +733,7 @@ export class HostSharing {
     return p;
   }
 
-  private async fixTrack(a: ParsedArgs<'fixImportTrack'>): Promise<ImportView> {
+  private async fixTrack(a: ArgsOut<(typeof presetsCommands)['fixImportTrack']>): Promise<ImportView> {
     const p = this.pendingOf(a.importId);
     const track = this.music()?.get(a.trackId);
     if (!track || track.missing || track.problem !== null) throw new Refusal('That library file is missing or unreadable; choose another.');
@@ -739,7 +758,7 @@ export class HostSharing {
     return this.view(p);
   }
 
-  private async complete(a: ParsedArgs<'completeImport'>): Promise<{ id: string; renamedFrom: string | null }> {
+  private async complete(a: ArgsOut<(typeof presetsCommands)['completeImport']>): Promise<{ id: string; renamedFrom: string | null }> {
     const p = this.pendingOf(a.importId);
     const preset = p.inspected.preset;
     const other = this.opts.presets().presets.find((q) => q.preset.id === preset.id);
@@ -767,7 +786,7 @@ export class HostSharing {
       // The bundle's audio becomes part of the library (scanned in the background), so a
       // session finds each track by its tags like any other file.
       try {
-        await this.opts.library.execute?.('addLibraryFolder', { path: join(p.bundleFolder, 'audio') });
+        await this.opts.library.addMusicFolder?.(join(p.bundleFolder, 'audio'));
       } catch (err) {
         this.opts.log(`bundle audio not added to the library: ${(err as Error).message}`);
       }

@@ -3,10 +3,8 @@
  * answers, and the `sharing` part of the snapshot. Spread into contract.ts.
  */
 import { z } from 'zod';
-import { type Preset, type TrackRef, TrackRefSchema } from '../core/preset';
-import type { SHARING_COMMANDS } from './sharing-commands';
-
-type SharingCommand = (typeof SHARING_COMMANDS)[number];
+import { type Preset, type TrackRef, TrackRefSchema } from '../../core/preset';
+import { command } from '../command';
 
 const presetId = z.string().min(1).max(64);
 const importId = z.string().regex(/^[a-z0-9]{8,32}$/, 'an import id from inspectImport');
@@ -14,73 +12,95 @@ const importId = z.string().regex(/^[a-z0-9]{8,32}$/, 'an import id from inspect
 export const MAX_IMPORT_TEXT_CHARS = 3 * 1024 * 1024;
 export const MAX_IMPORT_BASE64_CHARS = 4 * 1024 * 1024 + 16;
 
-export const sharingCommandSchemas = {
+export const presetsCommands = {
   /** One preset in full, for the editor (the snapshot carries summaries only). */
-  getPreset: z.object({ presetId }).strict(),
+  getPreset: command(z.object({ presetId }).strict()).answers<LoadedPresetView>(),
   /** Copies any preset into the user's folder as a new, editable preset. */
-  duplicatePreset: z.object({ presetId }).strict(),
+  duplicatePreset: command(z.object({ presetId }).strict()).answers<{ id: string }>(),
   /** Saves an edited user preset (validated with the preset schema; written atomically). */
-  savePreset: z.object({ preset: z.unknown() }).strict(),
+  savePreset: command(z.object({ preset: z.unknown() }).strict()).answers<{ id: string }>(),
   /** Deletes a user preset; `confirm` is the second, deliberate press. */
-  deletePreset: z.object({ presetId, confirm: z.literal(true) }).strict(),
+  deletePreset: command(z.object({ presetId, confirm: z.literal(true) }).strict()),
   /** Library tracks as preset references (metadata that travels, never paths). */
-  libraryRefs: z.object({ trackIds: z.array(z.string().min(1).max(64)).min(1).max(500) }).strict(),
+  libraryRefs: command(z.object({ trackIds: z.array(z.string().min(1).max(64)).min(1).max(500) }).strict()).answers<{
+    refs: Array<TrackRef | null>;
+  }>(),
   /**
    * Lets the therapist listen to a track of a playlist on their own output, before a session
    * (refused while one runs): the reply names a media id the player fetches. `null` stops.
    */
-  auditionTrack: z.object({ ref: TrackRefSchema.nullable() }).strict(),
+  auditionTrack: command(z.object({ ref: TrackRefSchema.nullable() }).strict()).answers<
+    { mediaId: string; fileName: string } | undefined
+  >(),
   /**
    * Writes a preset to share: `json` (tracks by metadata) or `bundle` (a zip with the audio
    * found in the library, for music the clinic may share); signed with this clinic's key if asked.
    */
-  exportPreset: z.object({ presetId, format: z.enum(['json', 'bundle']).default('json'), sign: z.boolean().default(false) }).strict(),
+  exportPreset: command(
+    z.object({ presetId, format: z.enum(['json', 'bundle']).default('json'), sign: z.boolean().default(false) }).strict(),
+    { slow: true },
+  ).answers<{ path: string; signed: boolean; audioFiles: number; missingAudio: number }>(),
   /** Publishes a preset into the clinic folder (atomically: colleagues never read half a file), signed if asked. */
-  publishPreset: z.object({ presetId, sign: z.boolean().default(false) }).strict(),
+  publishPreset: command(z.object({ presetId, sign: z.boolean().default(false) }).strict(), { slow: true }).answers<{
+    path: string;
+    signed: boolean;
+  }>(),
   /** Names this clinic and makes its signing key (the private half sealed at rest). */
-  createClinicIdentity: z.object({ clinic: z.string().trim().min(1, 'name the clinic').max(200) }).strict(),
+  createClinicIdentity: command(z.object({ clinic: z.string().trim().min(1, 'name the clinic').max(200) }).strict()).answers<{
+    clinic: string;
+    fingerprint: string;
+  }>(),
   /** This clinic's public-key file, to hand to clinics that will trust its presets. */
-  exportPublicKey: z.object({}).strict(),
+  exportPublicKey: command(z.object({}).strict()),
   /** Trusts another clinic's key (the text of its `.stillroom-key.json`), optionally under a name of one's own. */
-  trustKey: z
-    .object({
-      text: z
-        .string()
-        .min(1)
-        .max(64 * 1024),
-      clinic: z.string().trim().max(200).default(''),
-    })
-    .strict(),
-  untrustKey: z.object({ publicKey: z.string().min(1).max(64) }).strict(),
+  trustKey: command(
+    z
+      .object({
+        text: z
+          .string()
+          .min(1)
+          .max(64 * 1024),
+        clinic: z.string().trim().max(200).default(''),
+      })
+      .strict(),
+  ).answers<{ clinic: string; fingerprint: string }>(),
+  untrustKey: command(z.object({ publicKey: z.string().min(1).max(64) }).strict()),
   /** The clinic's shared folder (null: none). */
-  setClinicFolder: z.object({ path: z.string().trim().min(1).max(4096).nullable() }).strict(),
+  setClinicFolder: command(z.object({ path: z.string().trim().min(1).max(4096).nullable() }).strict()),
   /**
    * Checks a preset someone shared and resolves its tracks against the library, without
    * saving: the file's text (or base64 bytes), or a path on this machine (`.stillroom.json`
    * or a bundle `.zip`).
    */
-  inspectImport: z
-    .object({
-      name: z.string().trim().min(1).max(300),
-      text: z.string().max(MAX_IMPORT_TEXT_CHARS).optional(),
-      base64: z.string().max(MAX_IMPORT_BASE64_CHARS).optional(),
-      path: z.string().trim().min(1).max(4096).optional(),
-    })
-    .strict()
-    .refine((a) => [a.text, a.base64, a.path].filter((v) => v !== undefined).length === 1, 'give exactly one of text, base64 or path'),
+  inspectImport: command(
+    z
+      .object({
+        name: z.string().trim().min(1).max(300),
+        text: z.string().max(MAX_IMPORT_TEXT_CHARS).optional(),
+        base64: z.string().max(MAX_IMPORT_BASE64_CHARS).optional(),
+        path: z.string().trim().min(1).max(4096).optional(),
+      })
+      .strict()
+      .refine((a) => [a.text, a.base64, a.path].filter((v) => v !== undefined).length === 1, 'give exactly one of text, base64 or path'),
+    { slow: true },
+  ).answers<ImportView>(),
   /** "This reference is that library file": remembered on this machine. */
-  fixImportTrack: z
-    .object({
-      importId,
-      phaseIndex: z.number().int().min(0).max(11),
-      trackIndex: z.number().int().min(0).max(499),
-      trackId: z.string().min(1).max(64),
-    })
-    .strict(),
+  fixImportTrack: command(
+    z
+      .object({
+        importId,
+        phaseIndex: z.number().int().min(0).max(11),
+        trackIndex: z.number().int().min(0).max(499),
+        trackId: z.string().min(1).max(64),
+      })
+      .strict(),
+  ).answers<ImportView>(),
   /** Saves the checked preset as a user preset. */
-  completeImport: z.object({ importId, onConflict: z.enum(['refuse', 'replace', 'keep-both']).default('refuse') }).strict(),
-  cancelImport: z.object({ importId }).strict(),
-} as const satisfies Record<SharingCommand, z.ZodType>;
+  completeImport: command(z.object({ importId, onConflict: z.enum(['refuse', 'replace', 'keep-both']).default('refuse') }).strict(), {
+    slow: true,
+  }).answers<{ id: string; renamedFrom: string | null }>(),
+  cancelImport: command(z.object({ importId }).strict()),
+};
 
 /** Who made a shared preset, as far as this machine can tell. */
 export interface ProvenanceView {
@@ -131,27 +151,6 @@ export interface LoadedPresetView {
   /** Only the user's own presets are edited in place; others are duplicated first. */
   editable: boolean;
   provenance: ProvenanceView | null;
-}
-
-/** What a sharing command answers besides ok (by command name). */
-export interface SharingReplies {
-  getPreset: LoadedPresetView;
-  duplicatePreset: { id: string };
-  savePreset: { id: string };
-  deletePreset: undefined;
-  libraryRefs: { refs: Array<TrackRef | null> };
-  auditionTrack: { mediaId: string; fileName: string } | undefined;
-  exportPreset: { path: string; signed: boolean; audioFiles: number; missingAudio: number };
-  publishPreset: { path: string; signed: boolean };
-  createClinicIdentity: { clinic: string; fingerprint: string };
-  exportPublicKey: undefined;
-  trustKey: { clinic: string; fingerprint: string };
-  untrustKey: undefined;
-  setClinicFolder: undefined;
-  inspectImport: ImportView;
-  fixImportTrack: ImportView;
-  completeImport: { id: string; renamedFrom: string | null };
-  cancelImport: undefined;
 }
 
 export interface SharingSnapshot {

@@ -19,16 +19,17 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type ReplayGainTag, type TrackGain, trackGain } from '../core/gain';
-import { type AudioSnapshot, batchProgress, Coalescer, type PresetCheck, type TrackGainInfo, type TrackProblem } from '../core/playback';
-import type { Preset } from '../core/preset';
-import type { SessionPlan, SessionState } from '../core/session';
-import type { Timeline, TrackCue, TrackCues } from '../core/timeline';
-import { identityOf, LoudnessCache, type LoudnessOutcome, LoudnessPool, type LoudnessResult } from '../services/loudness';
-import type { Settings } from '../services/settings';
-import { type LibraryLookup, type ResolvedPlaylists, resolvePlaylists } from '../services/tracks';
-import { Refusal } from './clinical';
-import type { ParsedArgs } from './contract';
+import { type ReplayGainTag, type TrackGain, trackGain } from '../../core/gain';
+import { type AudioSnapshot, batchProgress, Coalescer, type PresetCheck, type TrackGainInfo, type TrackProblem } from '../../core/playback';
+import type { Preset } from '../../core/preset';
+import type { SessionPlan, SessionState } from '../../core/session';
+import type { Timeline, TrackCue, TrackCues } from '../../core/timeline';
+import { identityOf, LoudnessCache, type LoudnessOutcome, LoudnessPool, type LoudnessResult } from '../../services/loudness';
+import type { Settings } from '../../services/settings';
+import { type LibraryLookup, type ResolvedPlaylists, resolvePlaylists } from '../../services/tracks';
+import type { Handlers } from '../command';
+import { Refusal } from '../refusal';
+import type { audioCommands } from './contract';
 
 /**
  * An extra folder searched for presets' `asset` paths after the app's own `assets/`. The
@@ -240,29 +241,24 @@ export class HostAudio {
     }
   }
 
-  /** Runs one of the playback commands. */
-  async execute(
-    name: 'setMute' | 'setOutputDevice' | 'checkPreset',
-    args: ParsedArgs<'setMute' | 'setOutputDevice' | 'checkPreset'>,
-    presets: (id: string) => Preset | null,
-  ): Promise<void> {
-    switch (name) {
-      case 'setMute':
-        this.muted = (args as ParsedArgs<'setMute'>).on;
-        return;
-      case 'setOutputDevice': {
-        const a = args as ParsedArgs<'setOutputDevice'>;
+  /** Playback's command handlers (see `audio/contract.ts`); `preset` finds a preset by id. */
+  handlers(preset: (id: string) => Preset | null): Handlers<typeof audioCommands> {
+    return {
+      setMute: (a) => {
+        this.muted = a.on;
+        return undefined;
+      },
+      setOutputDevice: (a) => {
         this.opts.settings.set('outputDevice', { deviceId: a.deviceId, label: a.label });
-        return;
-      }
-      case 'checkPreset': {
-        const id = (args as ParsedArgs<'checkPreset'>).presetId;
-        const preset = presets(id);
-        if (!preset) throw new Refusal(`no preset with id "${id}"`);
-        await this.checkPreset(preset);
-        return;
-      }
-    }
+        return undefined;
+      },
+      checkPreset: async (a) => {
+        const found = preset(a.presetId);
+        if (!found) throw new Refusal(`no preset with id "${a.presetId}"`);
+        await this.checkPreset(found);
+        return undefined;
+      },
+    };
   }
 
   /**

@@ -6,52 +6,28 @@
  * a refusal says what to do instead and changes nothing.
  */
 import { join } from 'node:path';
-import { liveNotes } from '../core/notes';
-import { allowedAfterEnd } from '../core/record';
-import { findReminder } from '../core/reminders';
-import { assembleReport } from '../core/report';
-import type { NewSessionEvent, SessionState } from '../core/session';
-import type { Timeline } from '../core/timeline';
-import { hasAnyValue, implausibleProblems, ratingProblem } from '../core/vitals';
-import { saveReport } from '../services/report/export';
-import type { CommandName, ParsedArgs, SavedFile } from './contract';
+import { liveNotes } from '../../core/notes';
+import { allowedAfterEnd } from '../../core/record';
+import { findReminder } from '../../core/reminders';
+import { assembleReport } from '../../core/report';
+import type { NewSessionEvent, SessionState } from '../../core/session';
+import type { Timeline } from '../../core/timeline';
+import { hasAnyValue, implausibleProblems, ratingProblem } from '../../core/vitals';
+import { saveReport } from '../../services/report/export';
+import type { Handlers } from '../command';
+import { Refusal } from '../refusal';
+import type { clinicalCommands } from './contract';
 import type { PanelPrefsStore } from './prefs';
 
-/** A command the host refuses, with a reason a person can act on (not a failure to log). */
-export class Refusal extends Error {}
-
 export interface ClinicalContext {
-  state: SessionState | null;
+  state(): SessionState | null;
   /** The session's journal is open for appending. */
-  journalOpen: boolean;
-  at: number;
-  timeline: Timeline | null;
+  journalOpen(): boolean;
+  now(): number;
+  timeline(): Timeline | null;
   append(ev: NewSessionEvent): void;
   prefs: PanelPrefsStore;
   dataDir: string;
-}
-
-const CLINICAL = [
-  'editNote',
-  'deleteNote',
-  'recordRepeatDose',
-  'correctDose',
-  'recordVitals',
-  'recordRating',
-  'recordAdverseEvent',
-  'recordDischarge',
-  'addReminder',
-  'completeReminder',
-  'snoozeReminder',
-  'setMusicLevel',
-  'setDuck',
-  'setPanelPrefs',
-  'exportReport',
-] as const satisfies readonly CommandName[];
-export type ClinicalCommand = (typeof CLINICAL)[number];
-
-export function isClinicalCommand(name: CommandName): name is ClinicalCommand {
-  return (CLINICAL as readonly string[]).includes(name);
 }
 
 /** How far back a time may be entered (a reading taken before it was typed in). */
@@ -61,8 +37,8 @@ const FUTURE_SLACK_MS = 60_000;
 
 /** The session a record event may go to: running, or ended but still open for the record. */
 function sessionFor(ctx: ClinicalContext, eventType: NewSessionEvent['type']): SessionState {
-  const s = ctx.state;
-  if (!s || !ctx.journalOpen) throw new Refusal('no session is running');
+  const s = ctx.state();
+  if (!s || !ctx.journalOpen()) throw new Refusal('no session is running');
   if (s.status === 'ended' && !allowedAfterEnd(eventType)) throw new Refusal('the session has ended');
   return s;
 }
@@ -84,44 +60,48 @@ function noteFor(s: SessionState, id: string) {
   return note;
 }
 
-/** Runs one clinical or panel command. Returns a file for exports. */
-export function runClinical(name: ClinicalCommand, rawArgs: ParsedArgs<CommandName>, ctx: ClinicalContext): SavedFile | undefined {
-  const at = ctx.at;
-  switch (name) {
-    case 'editNote': {
-      const a = rawArgs as ParsedArgs<'editNote'>;
+/** The clinical record's and the panel's command handlers (see `clinical/contract.ts`). */
+export function clinicalHandlers(ctx: ClinicalContext): Handlers<typeof clinicalCommands> {
+  return {
+    editNote: (a) => {
+      const at = ctx.now();
+
       const s = sessionFor(ctx, 'NoteEdited');
       const note = noteFor(s, a.noteId);
       if (note.text === a.text && (note.tags ?? []).join() === a.tags.join() && (note.private === true) === a.private) return;
       ctx.append({ type: 'NoteEdited', at, noteId: a.noteId, text: a.text, tags: a.tags, private: a.private });
       return;
-    }
-    case 'deleteNote': {
-      const a = rawArgs as ParsedArgs<'deleteNote'>;
+    },
+    deleteNote: (a) => {
+      const at = ctx.now();
+
       const s = sessionFor(ctx, 'NoteDeleted');
       noteFor(s, a.noteId);
       ctx.append({ type: 'NoteDeleted', at, noteId: a.noteId });
       return;
-    }
-    case 'recordRepeatDose': {
-      const a = rawArgs as ParsedArgs<'recordRepeatDose'>;
+    },
+    recordRepeatDose: (a) => {
+      const at = ctx.now();
+
       const s = sessionFor(ctx, 'DoseRepeated');
       if (s.doseAt === null) throw new Refusal('record the first dose first (Dose given)');
       const givenAt = checkedTime(s, at, a.details.givenAt, 'the dose time');
       ctx.append({ type: 'DoseRepeated', at, id: `dose-${s.record.doses.length + 1}`, note: a.note, details: { ...a.details, givenAt } });
       return;
-    }
-    case 'correctDose': {
-      const a = rawArgs as ParsedArgs<'correctDose'>;
+    },
+    correctDose: (a) => {
+      const at = ctx.now();
+
       const s = sessionFor(ctx, 'DoseCorrected');
       const dose = s.record.doses.find((d) => d.id === a.doseId);
       if (!dose) throw new Refusal(`there is no dose "${a.doseId}"`);
       const givenAt = checkedTime(s, at, a.details.givenAt ?? dose.givenAt, 'the dose time');
       ctx.append({ type: 'DoseCorrected', at, doseId: a.doseId, note: a.note, details: { ...a.details, givenAt } });
       return;
-    }
-    case 'recordVitals': {
-      const a = rawArgs as ParsedArgs<'recordVitals'>;
+    },
+    recordVitals: (a) => {
+      const at = ctx.now();
+
       const s = sessionFor(ctx, 'VitalsRecorded');
       const values = { ...a.values, custom: a.values.custom.map((c) => ({ ...c })) };
       if (!hasAnyValue(values)) throw new Refusal('enter at least one value');
@@ -134,18 +114,20 @@ export function runClinical(name: ClinicalCommand, rawArgs: ParsedArgs<CommandNa
       const takenAt = checkedTime(s, at, a.takenAt, 'the time of the reading');
       ctx.append({ type: 'VitalsRecorded', at, id: nextId(s, 'v'), takenAt, values, confirmedImplausible: problems, note: a.note });
       return;
-    }
-    case 'recordRating': {
-      const a = rawArgs as ParsedArgs<'recordRating'>;
+    },
+    recordRating: (a) => {
+      const at = ctx.now();
+
       const s = sessionFor(ctx, 'RatingRecorded');
       const problem = ratingProblem(a.scale, a.value);
       if (problem) throw new Refusal(problem);
       const takenAt = checkedTime(s, at, a.takenAt, 'the time of the rating');
       ctx.append({ type: 'RatingRecorded', at, id: nextId(s, 'r'), takenAt, scale: a.scale, value: a.value, note: a.note });
       return;
-    }
-    case 'recordAdverseEvent': {
-      const a = rawArgs as ParsedArgs<'recordAdverseEvent'>;
+    },
+    recordAdverseEvent: (a) => {
+      const at = ctx.now();
+
       const s = sessionFor(ctx, 'AdverseEventRecorded');
       const takenAt = checkedTime(s, at, a.takenAt, 'the time of the event');
       ctx.append({
@@ -158,9 +140,10 @@ export function runClinical(name: ClinicalCommand, rawArgs: ParsedArgs<CommandNa
         action: a.action,
       });
       return;
-    }
-    case 'recordDischarge': {
-      const a = rawArgs as ParsedArgs<'recordDischarge'>;
+    },
+    recordDischarge: (a) => {
+      const at = ctx.now();
+
       const s = sessionFor(ctx, 'DischargeRecorded');
       const dischargedAt = checkedTime(s, at, a.dischargedAt, 'the discharge time');
       if (dischargedAt < s.startedAt) throw new Refusal('the discharge time is before the session started');
@@ -174,9 +157,10 @@ export function runClinical(name: ClinicalCommand, rawArgs: ParsedArgs<CommandNa
         note: a.note,
       });
       return;
-    }
-    case 'addReminder': {
-      const a = rawArgs as ParsedArgs<'addReminder'>;
+    },
+    addReminder: (a) => {
+      const at = ctx.now();
+
       const s = sessionFor(ctx, 'ReminderAdded');
       ctx.append({
         type: 'ReminderAdded',
@@ -188,9 +172,10 @@ export function runClinical(name: ClinicalCommand, rawArgs: ParsedArgs<CommandNa
         everyMin: a.everyMin,
       });
       return;
-    }
-    case 'completeReminder': {
-      const a = rawArgs as ParsedArgs<'completeReminder'>;
+    },
+    completeReminder: (a) => {
+      const at = ctx.now();
+
       const s = sessionFor(ctx, 'ReminderDone');
       const item = findReminder(s, a.key, at);
       if (!item) throw new Refusal('there is no such reminder');
@@ -198,48 +183,52 @@ export function runClinical(name: ClinicalCommand, rawArgs: ParsedArgs<CommandNa
       if (item.status === 'missed') throw new Refusal(`“${item.label}” was missed; the next one is the one to mark`);
       ctx.append({ type: 'ReminderDone', at, key: a.key });
       return;
-    }
-    case 'snoozeReminder': {
-      const a = rawArgs as ParsedArgs<'snoozeReminder'>;
+    },
+    snoozeReminder: (a) => {
+      const at = ctx.now();
+
       const s = sessionFor(ctx, 'ReminderSnoozed');
       const item = findReminder(s, a.key, at);
       if (!item) throw new Refusal('there is no such reminder');
       if (item.status === 'done' || item.status === 'missed') throw new Refusal(`“${item.label}” is not waiting any more`);
       ctx.append({ type: 'ReminderSnoozed', at, key: a.key, until: at + a.minutes * 60_000 });
       return;
-    }
-    case 'setMusicLevel': {
-      const a = rawArgs as ParsedArgs<'setMusicLevel'>;
+    },
+    setMusicLevel: (a) => {
+      const at = ctx.now();
+
       const s = sessionFor(ctx, 'MusicLevelSet');
       if (s.status !== 'running') throw new Refusal('no session is running');
       if (s.record.music.levelDb !== a.db) ctx.append({ type: 'MusicLevelSet', at, db: a.db });
       return;
-    }
-    case 'setDuck': {
-      const a = rawArgs as ParsedArgs<'setDuck'>;
+    },
+    setDuck: (a) => {
+      const at = ctx.now();
+
       const s = sessionFor(ctx, 'MusicDucked');
       if (s.status !== 'running') throw new Refusal('no session is running');
       if (s.record.music.ducked !== a.on) ctx.append({ type: a.on ? 'MusicDucked' : 'MusicUnducked', at });
       return;
-    }
-    case 'setPanelPrefs': {
+    },
+    setPanelPrefs: (a) => {
       try {
-        ctx.prefs.update(rawArgs as ParsedArgs<'setPanelPrefs'>);
+        ctx.prefs.update(a);
       } catch (err) {
         throw new Refusal(`could not save the panel settings: ${(err as Error).message}`);
       }
       return;
-    }
-    case 'exportReport': {
-      const a = rawArgs as ParsedArgs<'exportReport'>;
-      const s = ctx.state;
+    },
+    exportReport: (a) => {
+      const at = ctx.now();
+
+      const s = ctx.state();
       if (!s) throw new Refusal('there is no session to report on yet; start a session first');
       if (a.noteIds) {
         const known = new Set(liveNotes(s.notes).map((n) => n.id));
         const unknown = a.noteIds.filter((id) => !known.has(id));
         if (unknown.length) throw new Refusal(`unknown or deleted notes chosen: ${unknown.slice(0, 3).join(', ')}`);
       }
-      const report = assembleReport(s, ctx.timeline, {
+      const report = assembleReport(s, ctx.timeline(), {
         audience: a.audience,
         include: a.include,
         noteIds: a.noteIds,
@@ -247,10 +236,10 @@ export function runClinical(name: ClinicalCommand, rawArgs: ParsedArgs<CommandNa
         vitalsRanges: ctx.prefs.get().vitalsRanges,
       });
       try {
-        return saveReport(join(ctx.dataDir, 'reports'), report, a.format);
+        return { file: saveReport(join(ctx.dataDir, 'reports'), report, a.format) };
       } catch (err) {
         throw new Refusal((err as Error).message);
       }
-    }
-  }
+    },
+  };
 }

@@ -3,9 +3,7 @@
  * `lights` part of the snapshot. Spread into contract.ts.
  */
 import { z } from 'zod';
-import type { LIGHT_COMMANDS } from './lights-commands';
-
-type LightCommand = (typeof LIGHT_COMMANDS)[number];
+import { command } from '../command';
 
 const name = z.string().trim().min(1, 'enter a name').max(80, 'names are at most 80 characters');
 const address = z.string().trim().min(1, 'enter the address').max(300);
@@ -24,84 +22,71 @@ const kelvin = z.number().int().min(1500).max(9000);
 export const LIGHT_PROTOCOLS = ['hue-v1', 'hue-v2', 'lifx', 'wiz', 'z2m', 'homeassistant'] as const;
 export type LightProtocol = (typeof LIGHT_PROTOCOLS)[number];
 
-export const lightsCommandSchemas = {
+export const lightsCommands = {
   /** Connects again to every device and checks every light now. */
-  refreshLights: z.object({}).strict(),
+  refreshLights: command(z.object({}).strict()),
   /** Looks for Hue bridges (mDNS), LIFX and WiZ bulbs (broadcast) for a few seconds; results arrive in the snapshot. */
-  discoverLights: z.object({}).strict(),
+  discoverLights: command(z.object({}).strict()),
   /** Adds a bridge, bulb, broker or Home Assistant by address (local network only unless `insist`). */
-  addLight: z.discriminatedUnion('protocol', [
-    z
-      .object({
-        protocol: z.enum(['hue-v1', 'hue-v2']),
-        address,
-        port: port.optional(),
-        name: name.optional(),
-        insist: z.boolean().default(false),
-      })
-      .strict(),
-    z
-      .object({
-        protocol: z.enum(['lifx', 'wiz']),
-        address,
-        port: port.optional(),
-        mac: mac.optional(),
-        name: name.optional(),
-        insist: z.boolean().default(false),
-      })
-      .strict(),
-    z
-      .object({
-        protocol: z.literal('z2m'),
-        url,
-        username: z.string().max(200).optional(),
-        password: z.string().max(500).optional(),
-        name: name.optional(),
-        insist: z.boolean().default(false),
-      })
-      .strict(),
-    z
-      .object({
-        protocol: z.literal('homeassistant'),
-        url,
-        token: z.string().trim().min(1, 'enter the long-lived access token').max(2000),
-        name: name.optional(),
-        insist: z.boolean().default(false),
-      })
-      .strict(),
-  ]),
+  addLight: command(
+    z.discriminatedUnion('protocol', [
+      z
+        .object({
+          protocol: z.enum(['hue-v1', 'hue-v2']),
+          address,
+          port: port.optional(),
+          name: name.optional(),
+          insist: z.boolean().default(false),
+        })
+        .strict(),
+      z
+        .object({
+          protocol: z.enum(['lifx', 'wiz']),
+          address,
+          port: port.optional(),
+          mac: mac.optional(),
+          name: name.optional(),
+          insist: z.boolean().default(false),
+        })
+        .strict(),
+      z
+        .object({
+          protocol: z.literal('z2m'),
+          url,
+          username: z.string().max(200).optional(),
+          password: z.string().max(500).optional(),
+          name: name.optional(),
+          insist: z.boolean().default(false),
+        })
+        .strict(),
+      z
+        .object({
+          protocol: z.literal('homeassistant'),
+          url,
+          token: z.string().trim().min(1, 'enter the long-lived access token').max(2000),
+          name: name.optional(),
+          insist: z.boolean().default(false),
+        })
+        .strict(),
+    ]),
+  ).answers<{ deviceId: string; message: string }>(),
   /** Hue: asks the bridge for a key (the link button must have been pressed just before). */
-  pairLight: z.object({ deviceId: id }).strict(),
+  pairLight: command(z.object({ deviceId: id }).strict()).answers<{ message: string }>(),
   /** Renames a device or one of its lights. */
-  renameLight: z.object({ id, name }).strict(),
+  renameLight: command(z.object({ id, name }).strict()),
   /** Forgets a device and its lights (and its stored key). `confirm` must be the word "remove". */
-  removeLight: z.object({ deviceId: id, confirm: z.literal('remove', { message: 'confirm the removal' }) }).strict(),
+  removeLight: command(z.object({ deviceId: id, confirm: z.literal('remove', { message: 'confirm the removal' }) }).strict()),
   /** Puts a light in the room (it follows the timeline and safe state) or takes it out. */
-  setLightInRoom: z.object({ lightId: id, inRoom: z.boolean() }).strict(),
+  setLightInRoom: command(z.object({ lightId: id, inRoom: z.boolean() }).strict()),
   /** A slow, gentle pulse on one light so the therapist can tell which one it is. Not during a session. */
-  testPulse: z.object({ lightId: id }).strict(),
+  testPulse: command(z.object({ lightId: id }).strict()).answers<{ message: string }>(),
   /** Holds the room's lights at a level and colour temperature for a few seconds, then eases back. Not during a session. */
-  previewScene: z.object({ level, kelvin }).strict(),
+  previewScene: command(z.object({ level, kelvin }).strict()).answers<{ message: string }>(),
   /** Where the room goes in safe state and after a session. */
-  setSafeScene: z.object({ level: level.min(5, 'a safe level below 5 % would leave the room too dark to work'), kelvin }).strict(),
+  setSafeScene: command(z.object({ level: level.min(5, 'a safe level below 5 % would leave the room too dark to work'), kelvin }).strict()),
   /** Hue: sets every light of the bridge to come back as it was after a power cut (not at full brightness). */
-  keepLightsAfterPowerCut: z.object({ deviceId: id }).strict(),
-} as const satisfies Record<LightCommand, z.ZodType>;
-
-/** What a lights command answers besides ok (by command name). */
-export interface LightsReplies {
-  refreshLights: undefined;
-  discoverLights: undefined;
-  addLight: { deviceId: string; message: string };
-  pairLight: { message: string };
-  renameLight: undefined;
-  removeLight: undefined;
-  setLightInRoom: undefined;
-  testPulse: { message: string };
-  previewScene: { message: string };
-  setSafeScene: undefined;
-  keepLightsAfterPowerCut: { message: string };
-}
+  keepLightsAfterPowerCut: command(z.object({ deviceId: id }).strict()).answers<{ message: string }>(),
+};
 
 export type LightHealth = 'online' | 'offline' | 'unknown';
 

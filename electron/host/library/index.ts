@@ -11,27 +11,27 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve, sep } from 'node:path';
-import { type MatchHow, type Resolution, refKey, resolveRef } from '../core/matching';
-import { PLAYLIST_EXTENSIONS, PlaylistError } from '../core/playlists';
-import { type TrackRef, TrackRefSchema } from '../core/preset';
-import { loadManualFixes, saveManualFixes } from '../services/library/fixes';
-import { type LibraryTrack, loudnessLufs, MusicLibrary, type ScanProgress, type ScanSummary } from '../services/library/library';
-import { importPlaylistFile, trackRefFromLibrary } from '../services/library/playlist-import';
-import type { ReadTags } from '../services/library/scan';
-import { AUDIO_EXTENSIONS, isAudioFile } from '../services/library/tags';
-import { chokidarWatchFactory, type WatchFactory } from '../services/library/watch';
-import { LOUDNESS_CACHE_FILE, LoudnessCache } from '../services/loudness';
-import type { Settings } from '../services/settings';
-import { Refusal } from './clinical';
-import type { CommandName, ModuleReply, ParsedArgs } from './contract';
-import { LIBRARY_COMMANDS } from './library-commands';
-import type { AddedToLibrary, ImportedPlaylistData, ImportedPlaylistEntry, LibrarySnapshot, LibraryTrackSummary } from './library-contract';
-
-export type LibraryCommand = (typeof LIBRARY_COMMANDS)[number];
-
-export function isLibraryCommand(name: CommandName): name is LibraryCommand {
-  return (LIBRARY_COMMANDS as readonly string[]).includes(name);
-}
+import { type MatchHow, type Resolution, refKey, resolveRef } from '../../core/matching';
+import { PLAYLIST_EXTENSIONS, PlaylistError } from '../../core/playlists';
+import { type TrackRef, TrackRefSchema } from '../../core/preset';
+import { loadManualFixes, saveManualFixes } from '../../services/library/fixes';
+import { type LibraryTrack, loudnessLufs, MusicLibrary, type ScanProgress, type ScanSummary } from '../../services/library/library';
+import { importPlaylistFile, trackRefFromLibrary } from '../../services/library/playlist-import';
+import type { ReadTags } from '../../services/library/scan';
+import { AUDIO_EXTENSIONS, isAudioFile } from '../../services/library/tags';
+import { chokidarWatchFactory, type WatchFactory } from '../../services/library/watch';
+import { LOUDNESS_CACHE_FILE, LoudnessCache } from '../../services/loudness';
+import type { Settings } from '../../services/settings';
+import type { Handlers } from '../command';
+import { Refusal } from '../refusal';
+import type {
+  AddedToLibrary,
+  ImportedPlaylistData,
+  ImportedPlaylistEntry,
+  LibrarySnapshot,
+  LibraryTrackSummary,
+  libraryCommands,
+} from './contract';
 
 export interface HostLibraryOptions {
   dataDir: string;
@@ -187,68 +187,72 @@ export class HostLibrary {
     return this.lib;
   }
 
-  async execute(name: LibraryCommand, args: ParsedArgs<LibraryCommand>): Promise<ModuleReply | undefined> {
-    switch (name) {
-      case 'addLibraryFolder': {
-        this.startAddFolder(await this.checkFolder(resolve((args as ParsedArgs<'addLibraryFolder'>).path)));
-        this.publish(true);
-        return undefined;
-      }
-      case 'addToLibrary': {
-        const added = await this.addPaths((args as ParsedArgs<'addToLibrary'>).paths);
-        this.publish(true);
-        return { data: added };
-      }
-      case 'removeLibraryFile': {
-        const path = resolve((args as ParsedArgs<'removeLibraryFile'>).path);
-        if (!this.lib.files.includes(path)) throw new Refusal(`${path} is not one of the files added on their own.`);
-        this.background('remove', () =>
-          this.lib.removeFiles([path]).then(() => {
-            this.lastScan = `Removed ${basename(path)} from the library; the file itself is untouched.`;
-          }),
-        );
-        this.publish(true);
-        return undefined;
-      }
-      case 'removeLibraryFolder': {
-        const path = resolve((args as ParsedArgs<'removeLibraryFolder'>).path);
-        if (!this.folders().includes(path)) throw new Refusal(`${path} is not one of the library's folders.`);
-        // A scan of everything would hold the removal up: stop it, remove, then finish the rest.
-        const interrupted = this.running > 0;
-        for (const a of this.aborts) a.abort();
-        // An aborted rescan that had not started yet does nothing: queue a fresh one below.
-        this.rescanQueued = false;
-        this.adding.delete(path);
-        this.removing.add(path);
-        this.background('remove', () =>
-          this.lib
-            .removeFolder(path)
-            .then(() => {
-              this.lastScan = `Removed ${path} from the library; the files themselves are untouched.`;
-              if (this.problem?.includes(path)) this.problem = null;
-            })
-            .finally(() => this.removing.delete(path)),
-        );
-        if (interrupted) this.rescanSoon();
-        this.publish(true);
-        return undefined;
-      }
-      case 'rescanLibrary': {
-        if (this.folders().length === 0 && this.lib.files.length === 0)
-          throw new Refusal('There are no folders to scan yet. Add a folder first.');
-        this.rescanSoon();
-        this.publish(true);
-        return undefined;
-      }
-      case 'searchLibrary': {
-        const { query, limit } = args as ParsedArgs<'searchLibrary'>;
-        return { data: await this.search(query, limit) };
-      }
-      case 'importPlaylistFile': {
-        return { data: await this.importPlaylist((args as ParsedArgs<'importPlaylistFile'>).path) };
-      }
-    }
+  /** Adds a music folder as `addLibraryFolder` does (for an imported bundle's audio). */
+  addMusicFolder(path: string): Promise<unknown> {
+    return Promise.resolve(this.commands.addLibraryFolder({ path }));
   }
+
+  /** The library's command handlers (see `library/contract.ts`). */
+  readonly commands: Handlers<typeof libraryCommands> = {
+    addLibraryFolder: async (a) => {
+      this.startAddFolder(await this.checkFolder(resolve(a.path)));
+      this.publish(true);
+      return undefined;
+    },
+    addToLibrary: async (a) => {
+      const added = await this.addPaths(a.paths);
+      this.publish(true);
+      return { data: added };
+    },
+    removeLibraryFile: (a) => {
+      const path = resolve(a.path);
+      if (!this.lib.files.includes(path)) throw new Refusal(`${path} is not one of the files added on their own.`);
+      this.background('remove', () =>
+        this.lib.removeFiles([path]).then(() => {
+          this.lastScan = `Removed ${basename(path)} from the library; the file itself is untouched.`;
+        }),
+      );
+      this.publish(true);
+      return undefined;
+    },
+    removeLibraryFolder: (a) => {
+      const path = resolve(a.path);
+      if (!this.folders().includes(path)) throw new Refusal(`${path} is not one of the library's folders.`);
+      // A scan of everything would hold the removal up: stop it, remove, then finish the rest.
+      const interrupted = this.running > 0;
+      for (const a of this.aborts) a.abort();
+      // An aborted rescan that had not started yet does nothing: queue a fresh one below.
+      this.rescanQueued = false;
+      this.adding.delete(path);
+      this.removing.add(path);
+      this.background('remove', () =>
+        this.lib
+          .removeFolder(path)
+          .then(() => {
+            this.lastScan = `Removed ${path} from the library; the files themselves are untouched.`;
+            if (this.problem?.includes(path)) this.problem = null;
+          })
+          .finally(() => this.removing.delete(path)),
+      );
+      if (interrupted) this.rescanSoon();
+      this.publish(true);
+      return undefined;
+    },
+    rescanLibrary: () => {
+      if (this.folders().length === 0 && this.lib.files.length === 0)
+        throw new Refusal('There are no folders to scan yet. Add a folder first.');
+      this.rescanSoon();
+      this.publish(true);
+      return undefined;
+    },
+    searchLibrary: async (a) => {
+      const { query, limit } = a;
+      return { data: await this.search(query, limit) };
+    },
+    importPlaylistFile: async (a) => {
+      return { data: await this.importPlaylist(a.path) };
+    },
+  };
 
   /** The folder, resolved, when it can join the library; a Refusal saying why not otherwise. */
   private async checkFolder(path: string): Promise<string> {

@@ -9,8 +9,8 @@
  * Home Assistant tokens, MQTT passwords) are kept sealed in settings, in clear only in memory,
  * and never logged or shown beyond their last four characters.
  */
-import { checkBaseUrl, checkHost } from '../services/lighting/address';
-import type { LightGroup, LightingDirector } from '../services/lighting/director';
+import { checkBaseUrl, checkHost } from '../../services/lighting/address';
+import type { LightGroup, LightingDirector } from '../../services/lighting/director';
 import {
   type DeviceState,
   type LightDriver,
@@ -19,28 +19,21 @@ import {
   realTimers,
   sleep,
   type Timers,
-} from '../services/lighting/driver';
-import { gentleMs } from '../services/lighting/fade';
-import { HomeAssistant } from '../services/lighting/homeassistant';
-import { CERT_CHANGED, peekCertificate, redact } from '../services/lighting/http';
-import { bonjourBrowse, discoverHueBridges, HueBridge, HueLight, type MdnsBrowse } from '../services/lighting/hue';
-import { LifxNetwork } from '../services/lighting/lifx';
-import { deviceIdOf, readRoom, type StoredDevice, type StoredLight } from '../services/lighting/room';
-import { SteppedFade } from '../services/lighting/stepper';
-import { WIZ_PORT, WizNetwork } from '../services/lighting/wiz';
-import { Z2mBridge } from '../services/lighting/z2m';
-import type { Settings } from '../services/settings';
-import type { Vault } from '../services/vault';
-import { Refusal } from './clinical';
-import type { CommandName, ModuleReply, ParsedArgs } from './contract';
-import { LIGHT_COMMANDS } from './lights-commands';
-import type { FoundLightView, LightDeviceView, LightHealth, LightProtocol, LightsSnapshot, LightView } from './lights-contract';
-
-export type LightCommand = (typeof LIGHT_COMMANDS)[number];
-
-export function isLightsCommand(name: CommandName): name is LightCommand {
-  return (LIGHT_COMMANDS as readonly string[]).includes(name);
-}
+} from '../../services/lighting/driver';
+import { gentleMs } from '../../services/lighting/fade';
+import { HomeAssistant } from '../../services/lighting/homeassistant';
+import { CERT_CHANGED, peekCertificate, redact } from '../../services/lighting/http';
+import { bonjourBrowse, discoverHueBridges, HueBridge, HueLight, type MdnsBrowse } from '../../services/lighting/hue';
+import { LifxNetwork } from '../../services/lighting/lifx';
+import { deviceIdOf, readRoom, type StoredDevice, type StoredLight } from '../../services/lighting/room';
+import { SteppedFade } from '../../services/lighting/stepper';
+import { WIZ_PORT, WizNetwork } from '../../services/lighting/wiz';
+import { Z2mBridge } from '../../services/lighting/z2m';
+import type { Settings } from '../../services/settings';
+import type { Vault } from '../../services/vault';
+import type { ArgsOut, Handlers } from '../command';
+import { Refusal } from '../refusal';
+import type { FoundLightView, LightDeviceView, LightHealth, LightProtocol, LightsSnapshot, LightView, lightsCommands } from './contract';
 
 export interface HostLightsOptions {
   dataDir: string;
@@ -200,67 +193,67 @@ export class HostLights {
 
   // ───────────────────────────── commands ─────────────────────────────
 
-  async execute(name: LightCommand, args: ParsedArgs<LightCommand>): Promise<ModuleReply | undefined> {
-    switch (name) {
-      case 'refreshLights':
-        for (const d of this.devices) if (this.live.get(d.id)?.state !== 'connected') void this.connect(d.id);
-        void this.checkAll();
-        return undefined;
-      case 'discoverLights':
-        this.discover();
-        return undefined;
-      case 'addLight':
-        return { data: await this.add(args as ParsedArgs<'addLight'>) };
-      case 'pairLight':
-        return { data: await this.pair((args as ParsedArgs<'pairLight'>).deviceId) };
-      case 'renameLight': {
-        const a = args as ParsedArgs<'renameLight'>;
-        const dev = this.devices.find((d) => d.id === a.id);
-        if (dev) dev.name = a.name;
-        else this.findLight(a.id).light.name = a.name;
-        this.save();
-        this.changed();
-        return undefined;
-      }
-      case 'removeLight': {
-        const a = args as ParsedArgs<'removeLight'>;
-        const dev = this.device(a.deviceId);
-        this.disconnect(dev.id);
-        this.devices = this.devices.filter((d) => d.id !== dev.id);
-        this.secrets.delete(dev.id);
-        for (const l of dev.lights) this.checks.delete(l.id);
-        this.save();
-        this.syncDirector();
-        this.changed();
-        return undefined;
-      }
-      case 'setLightInRoom': {
-        const a = args as ParsedArgs<'setLightInRoom'>;
-        this.findLight(a.lightId).light.inRoom = a.inRoom;
-        this.save();
-        this.syncDirector();
-        this.changed();
-        return undefined;
-      }
-      case 'testPulse':
-        return { data: this.pulse((args as ParsedArgs<'testPulse'>).lightId) };
-      case 'previewScene': {
-        const a = args as ParsedArgs<'previewScene'>;
-        return { data: this.preview({ level: a.level, kelvin: a.kelvin }) };
-      }
-      case 'keepLightsAfterPowerCut':
-        return { data: await this.powerCut((args as ParsedArgs<'keepLightsAfterPowerCut'>).deviceId) };
-      case 'setSafeScene': {
-        const a = args as ParsedArgs<'setSafeScene'>;
-        this.opts.settings.set('safeScene', { level: a.level, kelvin: a.kelvin });
-        this.changed();
-        return undefined;
-      }
-    }
-  }
+  /** The lights' command handlers (see `lights/contract.ts`). */
+  readonly commands: Handlers<typeof lightsCommands> = {
+    refreshLights: () => {
+      for (const d of this.devices) if (this.live.get(d.id)?.state !== 'connected') void this.connect(d.id);
+      void this.checkAll();
+      return undefined;
+    },
+    discoverLights: () => {
+      this.discover();
+      return undefined;
+    },
+    addLight: async (a) => {
+      return { data: await this.add(a) };
+    },
+    pairLight: async (a) => {
+      return { data: await this.pair(a.deviceId) };
+    },
+    renameLight: (a) => {
+      const dev = this.devices.find((d) => d.id === a.id);
+      if (dev) dev.name = a.name;
+      else this.findLight(a.id).light.name = a.name;
+      this.save();
+      this.changed();
+      return undefined;
+    },
+    removeLight: (a) => {
+      const dev = this.device(a.deviceId);
+      this.disconnect(dev.id);
+      this.devices = this.devices.filter((d) => d.id !== dev.id);
+      this.secrets.delete(dev.id);
+      for (const l of dev.lights) this.checks.delete(l.id);
+      this.save();
+      this.syncDirector();
+      this.changed();
+      return undefined;
+    },
+    setLightInRoom: (a) => {
+      this.findLight(a.lightId).light.inRoom = a.inRoom;
+      this.save();
+      this.syncDirector();
+      this.changed();
+      return undefined;
+    },
+    testPulse: (a) => {
+      return { data: this.pulse(a.lightId) };
+    },
+    previewScene: (a) => {
+      return { data: this.preview({ level: a.level, kelvin: a.kelvin }) };
+    },
+    keepLightsAfterPowerCut: async (a) => {
+      return { data: await this.powerCut(a.deviceId) };
+    },
+    setSafeScene: (a) => {
+      this.opts.settings.set('safeScene', { level: a.level, kelvin: a.kelvin });
+      this.changed();
+      return undefined;
+    },
+  };
 
   /** Adds a device by address: checks it is local, that something answers, and that it is not already listed. */
-  private async add(a: ParsedArgs<'addLight'>): Promise<{ deviceId: string; message: string }> {
+  private async add(a: ArgsOut<(typeof lightsCommands)['addLight']>): Promise<{ deviceId: string; message: string }> {
     if (this.devices.length >= 100) throw new Refusal('The list already has 100 devices; remove one first.');
     switch (a.protocol) {
       case 'hue-v1':

@@ -3,10 +3,8 @@
  * `library` part of the snapshot. Spread into contract.ts.
  */
 import { z } from 'zod';
-import type { TrackRef } from '../core/preset';
-import type { LIBRARY_COMMANDS } from './library-commands';
-
-type LibraryCommand = (typeof LIBRARY_COMMANDS)[number];
+import type { TrackRef } from '../../core/preset';
+import { command } from '../command';
 
 /** Longest path accepted from the panel (Windows long paths fit; nothing absurd). */
 export const MAX_PATH_CHARS = 4096;
@@ -28,32 +26,39 @@ const AbsolutePath = (what: string) =>
     .refine((p) => !p.includes('\0'), `${what}: contains a NUL character`)
     .refine(isAbsolutePath, `${what}: give the full path, starting with / (or a drive letter such as C:\\ on Windows)`);
 
-export const libraryCommandSchemas = {
+export const libraryCommands = {
   /** Adds a music folder and scans it in the background (the reply comes at once). */
-  addLibraryFolder: z.object({ path: AbsolutePath('the folder') }).strict(),
+  addLibraryFolder: command(z.object({ path: AbsolutePath('the folder') }).strict()),
   /**
    * Adds what the therapist picked or dropped: folders are scanned in the background like
    * `addLibraryFolder`, music files are read on their own; anything else is skipped with a reason.
    */
-  addToLibrary: z
-    .object({
-      paths: z
-        .array(AbsolutePath('a dropped or chosen item'))
-        .min(1, 'nothing to add')
-        .max(MAX_ADD_PATHS, `at most ${MAX_ADD_PATHS} items at once`),
-    })
-    .strict(),
+  addToLibrary: command(
+    z
+      .object({
+        paths: z
+          .array(AbsolutePath('a dropped or chosen item'))
+          .min(1, 'nothing to add')
+          .max(MAX_ADD_PATHS, `at most ${MAX_ADD_PATHS} items at once`),
+      })
+      .strict(),
+  ).answers<AddedToLibrary>(),
   /** Forgets a music file that was added on its own (the file itself is untouched). */
-  removeLibraryFile: z.object({ path: AbsolutePath('the file') }).strict(),
+  removeLibraryFile: command(z.object({ path: AbsolutePath('the file') }).strict()),
   /** Forgets a music folder and its tracks (the files themselves are untouched). */
-  removeLibraryFolder: z.object({ path: AbsolutePath('the folder') }).strict(),
+  removeLibraryFolder: command(z.object({ path: AbsolutePath('the folder') }).strict()),
   /** Checks every folder again in the background; only files whose size or date changed are read. */
-  rescanLibrary: z.object({}).strict(),
+  rescanLibrary: command(z.object({}).strict()),
   /** Title/artist/album search; an empty query lists the library by title. */
-  searchLibrary: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(500).default(50) }).strict(),
+  searchLibrary: command(z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(500).default(50) }).strict()).answers<{
+    tracks: LibraryTrackSummary[];
+    total: number;
+  }>(),
   /** Reads an M3U/M3U8/PLS/XSPF playlist and resolves its entries against the library (path, then tags). */
-  importPlaylistFile: z.object({ path: AbsolutePath('the playlist file') }).strict(),
-} as const satisfies Record<LibraryCommand, z.ZodType>;
+  importPlaylistFile: command(z.object({ path: AbsolutePath('the playlist file') }).strict(), {
+    slow: true,
+  }).answers<ImportedPlaylistData>(),
+};
 
 export interface LibraryTrackSummary {
   id: string;
@@ -103,17 +108,6 @@ export interface AddedToLibrary {
   files: string[];
   /** Items left out, each with the reason in a sentence. */
   skipped: Array<{ path: string; reason: string }>;
-}
-
-/** What a library command answers besides ok (by command name). */
-export interface LibraryReplies {
-  addLibraryFolder: undefined;
-  addToLibrary: AddedToLibrary;
-  removeLibraryFile: undefined;
-  removeLibraryFolder: undefined;
-  rescanLibrary: undefined;
-  searchLibrary: { tracks: LibraryTrackSummary[]; total: number };
-  importPlaylistFile: ImportedPlaylistData;
 }
 
 /** Small, always-current library facts (never the whole index: that is searched by command). */
