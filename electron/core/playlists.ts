@@ -8,89 +8,27 @@
  * accepts any text, never throws for bad content and reports what it skipped in `problems`.
  */
 
-export type PlaylistFormat = 'm3u' | 'pls' | 'xspf';
+import {
+  emptyEntry,
+  field,
+  type ParsedPlaylist,
+  PLAYLIST_LIMITS,
+  type PlaylistEntry,
+  PlaylistError,
+  type PlaylistFormat,
+  Problems,
+  seconds,
+} from './playlist-entry';
+import { parseXSPF } from './xspf';
 
-/** One line of a playlist: where the file was, and what the playlist said about it. */
-export interface PlaylistEntry {
-  /** The location as written (path, relative path, file:// URL, or another URL); null when absent. */
-  location: string | null;
-  title: string | null;
-  artist: string | null;
-  album: string | null;
-  durationS: number | null;
-  isrc: string | null;
-  musicbrainzId: string | null;
-  /** 1-based line (M3U/PLS) or track number (XSPF), for messages. */
-  line: number;
-}
-
-export interface ParsedPlaylist {
-  format: PlaylistFormat;
-  title: string | null;
-  entries: PlaylistEntry[];
-  /** Things that were skipped, each naming where (line or track) and why. */
-  problems: string[];
-}
-
-/** Caps that keep a hostile playlist from costing much memory or time. */
-export const PLAYLIST_LIMITS = {
-  maxChars: 5 * 1024 * 1024,
-  maxEntries: 10_000,
-  maxLineChars: 8 * 1024,
-  maxFieldChars: 500,
-  maxXmlDepth: 64,
-  maxProblems: 50,
-} as const;
-
-/** A playlist that cannot be read at all (unknown format, too large). */
-export class PlaylistError extends Error {
-  constructor(
-    readonly source: string,
-    readonly problem: string,
-  ) {
-    super(`${source}: ${problem}`);
-    this.name = 'PlaylistError';
-  }
-}
-
-const ISRC_RE = /^[A-Z]{2}[A-Z0-9]{3}\d{7}$/;
-const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-
-function emptyEntry(line: number): PlaylistEntry {
-  return { location: null, title: null, artist: null, album: null, durationS: null, isrc: null, musicbrainzId: null, line };
-}
-
-/** Trims, drops control characters, caps length; empty becomes null. */
-function field(value: string | null | undefined): string | null {
-  if (value == null) return null;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  const clean = value.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
-  if (!clean) return null;
-  return clean.length > PLAYLIST_LIMITS.maxFieldChars ? clean.slice(0, PLAYLIST_LIMITS.maxFieldChars) : clean;
-}
-
-function seconds(value: string | null | undefined, scale = 1): number | null {
-  if (value == null) return null;
-  const n = Number(value.trim());
-  if (!Number.isFinite(n) || n <= 0) return null;
-  const s = n / scale;
-  return s > 0 && s <= 24 * 3600 ? s : null;
-}
-
-function isrcOf(value: string | null | undefined): string | null {
-  if (!value) return null;
-  const v = value
-    .replace(/^isrc:/i, '')
-    .replace(/[-\s]/g, '')
-    .toUpperCase();
-  return ISRC_RE.test(v) ? v : null;
-}
-
-function mbidOf(value: string | null | undefined): string | null {
-  if (!value) return null;
-  const m = UUID_RE.exec(value);
-  return m ? m[0].toLowerCase() : null;
-}
+export {
+  type ParsedPlaylist,
+  PLAYLIST_LIMITS,
+  type PlaylistEntry,
+  PlaylistError,
+  type PlaylistFormat,
+} from './playlist-entry';
+export { parseXSPF } from './xspf';
 
 /**
  * Splits "Artist - Title", the convention of #EXTINF and PLS titles. Only the first " - "
@@ -104,14 +42,6 @@ export function splitArtistTitle(text: string): { artist: string | null; title: 
 
 function lines(text: string): string[] {
   return text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-}
-
-class Problems {
-  readonly list: string[] = [];
-  add(message: string): void {
-    if (this.list.length < PLAYLIST_LIMITS.maxProblems) this.list.push(message);
-    else if (this.list.length === PLAYLIST_LIMITS.maxProblems) this.list.push('more problems not listed');
-  }
 }
 
 /** M3U and M3U8, plain or extended (#EXTM3U, #EXTINF, #EXTART, #EXTALB, #PLAYLIST). */
@@ -237,202 +167,6 @@ export function parsePLS(text: string): ParsedPlaylist {
     entries.push(entry);
   }
   return { format: 'pls', title: null, entries, problems: problems.list };
-}
-
-// ---------------------------------------------------------------------------------------------
-// XSPF
-//
-// Why a hand parser: the Node side has no DOMParser, and general XML libraries implement DTDs,
-// external entities and (in some) network fetching of external resources — exactly the features a
-// hostile playlist would use (XXE, "billion laughs"). XSPF needs none of them: a handful of
-// elements with text content. This tokenizer understands elements, attributes, text, CDATA,
-// comments and processing instructions; it skips a DOCTYPE without reading it, decodes only the
-// five predefined entities and numeric character references, and leaves any other `&name;`
-// as literal text. Nothing is ever expanded, so nothing can grow, and nothing is fetched.
-// ---------------------------------------------------------------------------------------------
-
-const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-function decodeEntities(text: string, onUnknown: (name: string) => void): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&(#x[0-9a-fA-F]{1,6}|#\d{1,7}|[A-Za-z][A-Za-z0-9]{0,31});/g, (whole, name: string) => {
-    if (name[0] === '#') {
-      const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
-      if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\uFFFD';
-      return String.fromCodePoint(code);
-    }
-    if (Object.hasOwn(PREDEFINED, name)) return PREDEFINED[name] ?? whole;
-    onUnknown(name);
-    return whole;
-  });
-}
-
-/** Local name of an element: `xspf:track` → `track`. */
-function localName(qname: string): string {
-  const at = qname.indexOf(':');
-  return (at < 0 ? qname : qname.slice(at + 1)).toLowerCase();
-}
-
-/** XSPF 1 (`<playlist><trackList><track>…`). Unknown elements are ignored; nothing is fetched. */
-export function parseXSPF(text: string): ParsedPlaylist {
-  const problems = new Problems();
-  const entries: PlaylistEntry[] = [];
-  const stack: string[] = [];
-  const unknownEntities = new Set<string>();
-  let title: string | null = null;
-  let current: PlaylistEntry | null = null;
-  let textBuf = '';
-  let trackNo = 0;
-  let sawPlaylist = false;
-  let i = 0;
-  const src = text.replace(/^\uFEFF/, '');
-  const n = src.length;
-
-  const closeElement = (name: string) => {
-    const value = decodeEntities(textBuf, (e) => unknownEntities.add(e));
-    textBuf = '';
-    const parent = stack[stack.length - 1];
-    if (name === 'track' && current) {
-      if (current.location || current.title) {
-        if (entries.length < PLAYLIST_LIMITS.maxEntries) entries.push(current);
-        else if (entries.length === PLAYLIST_LIMITS.maxEntries)
-          problems.add(`track ${trackNo}: more than ${PLAYLIST_LIMITS.maxEntries} tracks, the rest skipped`);
-      } else {
-        problems.add(`track ${trackNo}: has neither a location nor a title, skipped`);
-      }
-      current = null;
-      return;
-    }
-    if (current && parent === 'track') {
-      switch (name) {
-        case 'location':
-          if (!current.location) current.location = field(value);
-          break;
-        case 'title':
-          current.title = field(value);
-          break;
-        case 'creator':
-          current.artist = field(value);
-          break;
-        case 'album':
-          current.album = field(value);
-          break;
-        case 'duration':
-          current.durationS = seconds(value, 1000);
-          break;
-        case 'identifier':
-          current.isrc ??= isrcOf(value);
-          if (/musicbrainz/i.test(value)) current.musicbrainzId ??= mbidOf(value);
-          break;
-      }
-    } else if (name === 'title' && parent === 'playlist') {
-      title = field(value);
-    }
-  };
-
-  while (i < n) {
-    const lt = src.indexOf('<', i);
-    if (lt < 0) {
-      textBuf += src.slice(i);
-      break;
-    }
-    if (lt > i) textBuf += src.slice(i, lt);
-    if (textBuf.length > PLAYLIST_LIMITS.maxLineChars) textBuf = textBuf.slice(0, PLAYLIST_LIMITS.maxLineChars);
-    if (src.startsWith('<!--', lt)) {
-      const end = src.indexOf('-->', lt + 4);
-      i = end < 0 ? n : end + 3;
-      continue;
-    }
-    if (src.startsWith('<![CDATA[', lt)) {
-      const end = src.indexOf(']]>', lt + 9);
-      // CDATA is literal: protect its '&' from entity decoding by escaping it.
-      textBuf += src.slice(lt + 9, end < 0 ? n : end).replace(/&/g, '&amp;');
-      i = end < 0 ? n : end + 3;
-      continue;
-    }
-    if (src.startsWith('<?', lt)) {
-      const end = src.indexOf('?>', lt + 2);
-      i = end < 0 ? n : end + 2;
-      continue;
-    }
-    if (src.startsWith('<!', lt)) {
-      // DOCTYPE (possibly with an internal subset in [...]): skipped unread, see the note above.
-      i = skipDeclaration(src, lt);
-      problems.add('a DOCTYPE declaration was ignored (entities are never expanded)');
-      continue;
-    }
-    const end = findTagEnd(src, lt + 1);
-    if (end < 0) {
-      problems.add('the file ends inside a tag');
-      break;
-    }
-    const tag = src.slice(lt + 1, end);
-    i = end + 1;
-    if (tag.startsWith('/')) {
-      const name = localName(tag.slice(1).trim());
-      // Close up to the matching open element; tolerate sloppy nesting.
-      const at = stack.lastIndexOf(name);
-      if (at < 0) {
-        textBuf = '';
-        continue;
-      }
-      while (stack.length > at + 1) {
-        const inner = stack.pop() ?? '';
-        closeElement(inner);
-      }
-      stack.pop();
-      closeElement(name);
-      continue;
-    }
-    const selfClosing = tag.endsWith('/');
-    const nameMatch = /^([A-Za-z_][\w.:-]*)/.exec(tag);
-    if (!nameMatch) {
-      textBuf = '';
-      continue;
-    }
-    const name = localName(nameMatch[1] ?? '');
-    textBuf = '';
-    if (name === 'playlist') sawPlaylist = true;
-    if (selfClosing) continue;
-    if (stack.length >= PLAYLIST_LIMITS.maxXmlDepth) {
-      problems.add(`elements nested deeper than ${PLAYLIST_LIMITS.maxXmlDepth} levels; the rest was skipped`);
-      break;
-    }
-    if (name === 'track' && stack[stack.length - 1] === 'tracklist') {
-      trackNo += 1;
-      current = emptyEntry(trackNo);
-    }
-    stack.push(name);
-  }
-  if (!sawPlaylist) problems.add('no <playlist> element: this does not look like XSPF');
-  if (unknownEntities.size > 0) {
-    problems.add(`entity references left as written (only XML's five are decoded): ${[...unknownEntities].slice(0, 5).join(', ')}`);
-  }
-  return { format: 'xspf', title, entries, problems: problems.list };
-}
-
-function findTagEnd(src: string, from: number): number {
-  let quote: string | null = null;
-  for (let j = from; j < src.length; j++) {
-    const c = src[j];
-    if (quote) {
-      if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '>') return j;
-    else if (c === '<') return -1;
-  }
-  return -1;
-}
-
-function skipDeclaration(src: string, from: number): number {
-  let depth = 0;
-  for (let j = from + 2; j < src.length; j++) {
-    const c = src[j];
-    if (c === '[') depth++;
-    else if (c === ']') depth = Math.max(0, depth - 1);
-    else if (c === '>' && depth === 0) return j + 1;
-  }
-  return src.length;
 }
 
 /** File name endings of the playlist formats Stillroom imports. */

@@ -69,7 +69,7 @@ describe('PLS', () => {
   });
 });
 
-describe('XSPF (hand parser: no entities expanded, nothing fetched)', () => {
+describe('XSPF (saxes: no entities expanded, nothing fetched)', () => {
   const xspf = `<?xml version="1.0" encoding="UTF-8"?>
 <!-- exported -->
 <playlist version="1" xmlns="http://xspf.org/ns/0/">
@@ -131,6 +131,10 @@ describe('XSPF (hand parser: no entities expanded, nothing fetched)', () => {
     expect(parseXSPF(deep).problems.join(' ')).toMatch(/nested deeper/);
     expect(parseXSPF('<playlist><trackList><track><title>x').entries).toEqual([]);
     expect(parseXSPF('<playlist><tra').problems).toContain('the file ends inside a tag');
+    // Tracks read before a fault are kept, and the fault is named.
+    const cut = parseXSPF('<playlist><trackList><track><title>A</title></track><track><title>B</titel></track></trackList></playlist>');
+    expect(cut.entries.map((e) => e.title)).toEqual(['A']);
+    expect(cut.problems.join(' ')).toMatch(/not well-formed XML \(line 1: unexpected close tag\)/);
   });
 });
 
