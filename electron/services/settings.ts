@@ -3,6 +3,8 @@
  * (the library electron-store is built on, same API) in the browser host and in tests,
  * because electron-store imports Electron when loaded.
  */
+import { existsSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
 import Conf from 'conf';
 
 export interface SettingsShape {
@@ -33,13 +35,42 @@ export interface Settings {
 export interface KeyValueStore {
   get(key: string): unknown;
   set(key: string, value: unknown): void;
+  /** The file behind the store (both libraries have it), to set a damaged one aside. */
+  readonly path?: string;
 }
 
+/**
+ * Runs a store operation; a settings file that is not JSON (a power cut mid-write, a bad hand
+ * edit) is renamed aside once — `settings.damaged-<time>.json`, kept for whoever wants to look
+ * — and the operation runs again on a fresh file. Never silently emptied, never a crash.
+ */
+function withIntactFile<T>(file: string | undefined, op: () => T, log: (line: string) => void): T {
+  try {
+    return op();
+  } catch (err) {
+    if (!(err instanceof Error) || err.name !== 'SyntaxError' || !file || !existsSync(file)) throw err;
+    const aside = `${file.replace(/\.json$/, '')}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+    renameSync(file, aside);
+    log(`settings: ${file} was not readable (${err.message}); set aside as ${aside}, starting from the defaults`);
+    return op();
+  }
+}
+
+/**
+ * Opens a store whose file may be damaged: both libraries read the file as they open, so a file
+ * that is not JSON is set aside there too. `file` is where the store keeps its data.
+ */
+export function openSettings(file: string, open: () => KeyValueStore, log: (line: string) => void = stderrLog): Settings {
+  return settingsOver(withIntactFile(file, open, log), log);
+}
+
+const stderrLog = (line: string): void => void process.stderr.write(`${line}\n`);
+
 /** Validates what comes back from disk: a hand-edited or damaged file falls back to defaults. */
-export function settingsOver(store: KeyValueStore): Settings {
+export function settingsOver(store: KeyValueStore, log: (line: string) => void = stderrLog): Settings {
   return {
     get(key) {
-      const v = store.get(key);
+      const v = withIntactFile(store.path, () => store.get(key), log);
       if (key === 'safeScene') {
         const s = v as { level?: unknown; kelvin?: unknown } | undefined;
         if (
@@ -64,13 +95,15 @@ export function settingsOver(store: KeyValueStore): Settings {
       return DEFAULT_SETTINGS[key];
     },
     set(key, value) {
-      store.set(key, value);
+      withIntactFile(store.path, () => store.set(key, value), log);
     },
   };
 }
 
 /** Settings stored with `conf` in a folder of our choosing (browser host, tests). */
-export function confSettings(dir: string): Settings {
-  const conf = new Conf<Record<string, unknown>>({ cwd: dir, configName: 'settings', projectName: 'stillroom' });
-  return settingsOver(conf);
+export function confSettings(dir: string, log?: (line: string) => void): Settings {
+  // 0600: the room's device list (addresses, sealed keys) is nobody else's business.
+  const open = () =>
+    new Conf<Record<string, unknown>>({ cwd: dir, configName: 'settings', projectName: 'stillroom', configFileMode: 0o600 });
+  return openSettings(join(dir, 'settings.json'), open, log);
 }
