@@ -3,8 +3,8 @@
  * on the same host), the app menu, the app protocol, IPC and power-save blocking. It only wires
  * the host services together; everything it calls is testable in plain Node.
  */
-import { createReadStream, statSync } from 'node:fs';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { dirname, join, normalize, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
@@ -25,8 +25,8 @@ import { IPC } from '../host/commands';
 import { StillroomHost } from '../host/host';
 import { PICK_KINDS, WINDOW_IPC } from '../preload/window-api';
 import { AUDIO_EXTENSIONS } from '../services/library/tags';
-import { MEDIA_TYPES, parseRange } from '../services/range';
 import { settingsOver } from '../services/settings';
+import { planStatic } from '../services/static';
 import { openDataVault } from './vault';
 
 const SCHEME = 'stillroom';
@@ -50,25 +50,11 @@ const BACKGROUND = '#0d0f12';
 let blocker: number | null = null;
 
 function fileResponse(file: string, rangeHeader: string | null): Response {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) return new Response('not found', { status: 404 });
-    size = st.size;
-  } catch {
-    return new Response('not found', { status: 404 });
-  }
-  const headers: Record<string, string> = {
-    'content-type': MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-    'accept-ranges': 'bytes',
-  };
-  const range = parseRange(rangeHeader, size);
-  if (range.kind === 'unsatisfiable') return new Response(null, { status: 416, headers: { 'content-range': `bytes */${size}` } });
-  const [start, end, status] = range.kind === 'partial' ? [range.start, range.end, 206] : [0, size - 1, 200];
-  headers['content-length'] = String(end - start + 1);
-  if (status === 206) headers['content-range'] = `bytes ${start}-${end}/${size}`;
-  const body = Readable.toWeb(createReadStream(file, { start, end })) as ReadableStream<Uint8Array>;
-  return new Response(body, { status, headers });
+  const plan = planStatic(file, rangeHeader);
+  if (!('file' in plan)) return new Response(plan.body || null, { status: plan.status, headers: plan.headers });
+  if (plan.end < plan.start) return new Response(null, { status: plan.status, headers: plan.headers });
+  const body = Readable.toWeb(createReadStream(plan.file, { start: plan.start, end: plan.end })) as ReadableStream<Uint8Array>;
+  return new Response(body, { status: plan.status, headers: plan.headers });
 }
 
 function serveApp(request: Request): Response {
