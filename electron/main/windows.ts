@@ -27,6 +27,8 @@ export function webPreferences(preload: string): WebPreferences {
     nodeIntegration: false,
     webSecurity: true,
     spellcheck: false,
+    // A middle click on a link would ask for a new window (refused anyway, navigation.ts); don't even ask.
+    disableBlinkFeatures: 'Auxclick',
     // Timers drive the music's fades: never throttle them when the window is hidden.
     backgroundThrottling: false,
     autoplayPolicy: 'no-user-gesture-required',

@@ -45,6 +45,7 @@ describe('window settings', () => {
         nodeIntegration: false,
         webSecurity: true,
         spellcheck: false,
+        disableBlinkFeatures: 'Auxclick',
         backgroundThrottling: false,
         autoplayPolicy: 'no-user-gesture-required',
       });
