@@ -1,257 +1,127 @@
 /**
- * The Electron shell: the main window and the always-on-top mini panel (a second, small window
- * on the same host), the app menu, the app protocol, IPC and power-save blocking. It only wires
- * the host services together; everything it calls is testable in plain Node.
+ * The Electron shell's entry: it only wires Electron's objects into the small modules beside
+ * it, each of which decides with pure functions and is tested in plain Node against a stand-in
+ * of the Electron API (test/unit/main/, test/fixtures/fake-electron.ts):
+ * protocol (the app's files and audio) · ipc (commands, with sender checks) · permissions ·
+ * navigation · windows (main window, mini panel, crash reload) · menu · power (power-save
+ * blocker) · lifecycle (close/quit guard) · instance (single instance) · display (Wayland) ·
+ * vault (where the data key lives).
+ *
+ * Order matters: the privileged scheme and Chromium switches before `ready`; the single-instance
+ * lock before anything touches the data folder; the data-folder lock cleared of an earlier
+ * desktop run's leftovers before the host takes it.
  */
-import { createReadStream, statSync } from 'node:fs';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  app,
-  BrowserWindow,
-  dialog,
-  ipcMain,
-  Menu,
-  type MenuItemConstructorOptions,
-  powerSaveBlocker,
-  protocol,
-  session,
-  shell,
-} from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, powerSaveBlocker, protocol, safeStorage, session, shell } from 'electron';
 import Store from 'electron-store';
-import { PLAYLIST_EXTENSIONS } from '../core/playlists';
-import { COMMAND_NAMES } from '../host/contract';
 import { StillroomHost } from '../host/host';
 import { IPC } from '../host/ipc';
-import { PICK_KINDS, WINDOW_IPC } from '../preload/window-api';
-import { AUDIO_EXTENSIONS } from '../services/library/tags';
-import { MEDIA_TYPES, parseRange } from '../services/range';
-import { settingsOver } from '../services/settings';
+import { clearStaleLock } from '../services/lock';
+import { openSettings, type Settings } from '../services/settings';
+import { chooseDisplay } from './display';
+import { setupSingleInstance } from './instance';
+import { setupIpc, trustedSender } from './ipc';
+import { QuitGuard, setupLifecycle } from './lifecycle';
+import { setupMenu } from './menu';
+import { setupNavigation } from './navigation';
+import { setupPermissions } from './permissions';
+import { PowerGuard } from './power';
+import { ORIGIN, registerAppScheme, setupProtocol } from './protocol';
 import { openDataVault } from './vault';
+import { AppWindows } from './windows';
 
-const SCHEME = 'stillroom';
-const ORIGIN = `${SCHEME}://app`;
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = resolve(here, '..', 'renderer');
+const preload = join(here, '..', 'preload', 'index.cjs');
+const log = (line: string) => console.error(`stillroom: ${line}`);
 
 app.setName('Stillroom');
-// The renderer and its audio share one origin, so routed <audio> elements are not silenced
-// by CORS; `stream` lets the player seek (we answer Range ourselves, electron#38749).
-protocol.registerSchemesAsPrivileged([
-  { scheme: SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } },
-]);
+registerAppScheme(protocol);
+const display = chooseDisplay(process.platform, process.env, process.argv);
+if (display.switch) app.commandLine.appendSwitch(...display.switch);
+
+const source = { packaged: app.isPackaged, devUrl: process.env.ELECTRON_RENDERER_URL };
+const isTrusted = (url: string | undefined | null) => trustedSender(url, source);
+const pageUrl = (query: string) => `${(!app.isPackaged && process.env.ELECTRON_RENDERER_URL) || `${ORIGIN}/index.html`}${query}`;
 
 let host: StillroomHost | null = null;
-let win: BrowserWindow | null = null;
-/** The mini panel: compact layout, always on top; plays no music (the main window does). */
-let mini: BrowserWindow | null = null;
-/** Painted before the page loads, so neither window ever flashes white. */
-const BACKGROUND = '#0d0f12';
-let blocker: number | null = null;
+let settings: Settings | null = null;
+let ready = false;
+const closeHost = () => {
+  host?.close();
+  host = null;
+};
+const sessionRunning = () => host?.snapshot().session?.status === 'running';
 
-function fileResponse(file: string, rangeHeader: string | null): Response {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) return new Response('not found', { status: 404 });
-    size = st.size;
-  } catch {
-    return new Response('not found', { status: 404 });
-  }
-  const headers: Record<string, string> = {
-    'content-type': MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-    'accept-ranges': 'bytes',
-  };
-  const range = parseRange(rangeHeader, size);
-  if (range.kind === 'unsatisfiable') return new Response(null, { status: 416, headers: { 'content-range': `bytes */${size}` } });
-  const [start, end, status] = range.kind === 'partial' ? [range.start, range.end, 206] : [0, size - 1, 200];
-  headers['content-length'] = String(end - start + 1);
-  if (status === 206) headers['content-range'] = `bytes ${start}-${end}/${size}`;
-  const body = Readable.toWeb(createReadStream(file, { start, end })) as ReadableStream<Uint8Array>;
-  return new Response(body, { status, headers });
-}
-
-function serveApp(request: Request): Response {
-  const url = new URL(request.url);
-  if (url.host !== 'app') return new Response('forbidden', { status: 403 });
-  if (url.pathname.startsWith('/media/')) {
-    const file = host?.mediaFile(decodeURIComponent(url.pathname.slice('/media/'.length)));
-    return file ? fileResponse(file, request.headers.get('range')) : new Response('no such track', { status: 404 });
-  }
-  const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '') || 'index.html';
-  const file = resolve(rendererDir, rel);
-  if (!file.startsWith(rendererDir + sep)) return new Response('forbidden', { status: 403 });
-  return fileResponse(file, null);
-}
-
-/** Only our own page may send commands. */
-function trustedSender(frameUrl: string | undefined): boolean {
-  if (!frameUrl) return false;
-  if (frameUrl.startsWith(`${ORIGIN}/`)) return true;
-  const dev = process.env.ELECTRON_RENDERER_URL;
-  return !app.isPackaged && !!dev && frameUrl.startsWith(dev);
-}
-
-const webPreferences = (): Electron.WebPreferences => ({
-  preload: join(here, '..', 'preload', 'index.cjs'),
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  webSecurity: true,
-  // Timers drive the music's fades: never throttle them when the window is hidden.
-  backgroundThrottling: false,
-  autoplayPolicy: 'no-user-gesture-required',
+const guard = new QuitGuard({
+  platform: process.platform,
+  sessionRunning,
+  ask: (options, win) => (win instanceof BrowserWindow ? dialog.showMessageBoxSync(win, options) : dialog.showMessageBoxSync(options)),
+  closeHost,
+  quit: () => app.quit(),
 });
 
-function pageUrl(query = ''): string {
-  const dev = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
-  return `${dev ?? `${ORIGIN}/index.html`}${query}`;
-}
-
-function createWindow(): void {
-  win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    minWidth: 720,
-    minHeight: 520,
-    show: false,
-    backgroundColor: BACKGROUND,
-    title: 'Stillroom',
-    autoHideMenuBar: true,
-    webPreferences: webPreferences(),
-  });
-  win.once('ready-to-show', () => win?.show());
-  void win.loadURL(pageUrl());
-  win.on('closed', () => {
-    win = null;
-    // The music plays in the main window: the mini panel does not outlive it.
-    mini?.close();
-  });
-}
-
-/** Opens the mini panel, or closes it when it is open. */
-function toggleMini(): void {
-  if (mini) {
-    mini.close();
-    return;
-  }
-  mini = new BrowserWindow({
-    width: 380,
-    height: 500,
-    minWidth: 300,
-    minHeight: 320,
-    show: false,
-    backgroundColor: BACKGROUND,
-    title: 'Stillroom — mini panel',
-    alwaysOnTop: true,
-    fullscreenable: false,
-    autoHideMenuBar: true,
-    webPreferences: webPreferences(),
-  });
-  // Above ordinary windows (and, on macOS, over full-screen apps) without stealing focus later.
-  mini.setAlwaysOnTop(true, 'floating');
-  if (process.platform === 'darwin') mini.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
-  mini.once('ready-to-show', () => mini?.show());
-  void mini.loadURL(pageUrl('?mini=1'));
-  mini.on('closed', () => {
-    mini = null;
-    updateMenu();
-  });
-  updateMenu();
-}
-
-function updateMenu(): void {
-  const view: MenuItemConstructorOptions = {
-    label: 'View',
-    submenu: [
-      {
-        label: 'Mini panel (always on top)',
-        type: 'checkbox',
-        checked: mini !== null,
-        // The page handles the key (so typing a capital C into a note still works); shown here for reference.
-        accelerator: 'Shift+C',
-        registerAccelerator: false,
-        click: () => toggleMini(),
-      },
-      { type: 'separator' },
-      { role: 'togglefullscreen' },
-    ],
-  };
-  const template: MenuItemConstructorOptions[] = [
-    ...(process.platform === 'darwin' ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []),
-    { role: 'fileMenu' },
-    { role: 'editMenu' },
-    view,
-    { role: 'windowMenu' },
-  ];
-  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
-}
-
-/** The system's open dialog for the library and playlist import; [] when cancelled or asked for something unknown. */
-async function choosePaths(parent: BrowserWindow | null, kind: unknown): Promise<string[]> {
-  if (typeof kind !== 'string' || !(PICK_KINDS as readonly string[]).includes(kind)) return [];
-  const options: Electron.OpenDialogOptions =
-    kind === 'music-folders'
-      ? { title: 'Add music folders', buttonLabel: 'Add to library', properties: ['openDirectory', 'multiSelections'] }
-      : kind === 'music-files'
-        ? {
-            title: 'Add music files',
-            buttonLabel: 'Add to library',
-            properties: ['openFile', 'multiSelections'],
-            filters: [{ name: 'Music', extensions: AUDIO_EXTENSIONS.map((e) => e.slice(1)) }],
-          }
-        : {
-            title: 'Import a playlist',
-            buttonLabel: 'Import',
-            properties: ['openFile'],
-            filters: [{ name: 'Playlists', extensions: PLAYLIST_EXTENSIONS.map((e) => e.slice(1)) }],
-          };
-  const r = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
-  return r.canceled ? [] : r.filePaths;
-}
+let updateMenu: (miniOpen: boolean) => void = () => {};
+const windows = new AppWindows({
+  create: (options) => {
+    const win = new BrowserWindow(options);
+    // Windows: the session is ending (shutdown, logout); `before-quit` will not come.
+    win.on('session-end', () => guard.onSystemEnding());
+    return win;
+  },
+  pageUrl,
+  preload,
+  platform: process.platform,
+  onTopLimit: display.onTopLimit,
+  onMainClose: (event, win) => guard.onMainClose(event, win as BrowserWindow),
+  onMiniChange: (open) => updateMenu(open),
+  onGiveUp: (win) => {
+    const parent = win instanceof BrowserWindow ? win : null;
+    const options = {
+      type: 'none' as const,
+      title: 'Stillroom',
+      message: 'Stillroom’s window stopped several times within a minute, so the music has stopped.',
+      detail: 'The session and its notes are kept. Quit Stillroom and open it again to continue where the clock says.',
+    };
+    void (parent ? dialog.showMessageBox(parent, options) : dialog.showMessageBox(options));
+  },
+  log,
+  now: Date.now,
+});
 
 async function start(): Promise<void> {
-  if (!app.requestSingleInstanceLock()) {
-    app.quit();
-    return;
-  }
-  app.on('second-instance', () => {
-    if (win) {
-      if (win.isMinimized()) win.restore();
-      win.focus();
-    }
-  });
+  if (!setupSingleInstance(app, () => ready && windows.showMain())) return;
   await app.whenReady();
 
-  // Deny new windows and navigation everywhere; open http(s) links in the system browser.
-  app.on('web-contents-created', (_e, contents) => {
-    contents.setWindowOpenHandler(({ url }) => {
-      if (/^https?:\/\//.test(url)) void shell.openExternal(url);
-      return { action: 'deny' };
-    });
-    contents.on('will-navigate', (event, url) => {
-      if (!url.startsWith(`${ORIGIN}/`)) event.preventDefault();
-    });
+  setupPermissions(session.defaultSession, isTrusted);
+  setupNavigation({
+    onContentsCreated: (listener) => app.on('web-contents-created', (_e, contents) => listener(contents)),
+    openExternal: (url) => shell.openExternal(url),
+    isTrusted: (url) => isTrusted(url),
   });
+  setupProtocol(protocol, { rendererDir, mediaFile: (id) => host?.mediaFile(id) ?? null });
+  setupLifecycle(
+    {
+      onBeforeQuit: (listener) => app.on('before-quit', listener),
+      onWindowAllClosed: (listener) => app.on('window-all-closed', listener),
+      onSystemShutdown: (listener) => powerMonitor.on('shutdown', listener),
+    },
+    guard,
+    process.platform,
+    () => app.quit(),
+  );
 
-  // Permissions: the page needs only to pick the music's output and go full screen. Everything
-  // else a page could ask for (camera, location, notifications, MIDI…) is refused. Device names
-  // (permission checks) stay allowed so the output list shows "Headphones", not "Output 2".
-  session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) => {
-    const ours = trustedSender(contents.getURL());
-    const audioOnly = permission === 'media' && 'mediaTypes' in details && (details.mediaTypes ?? []).every((t) => t === 'audio');
-    callback(ours && (permission === 'fullscreen' || permission === 'speaker-selection' || audioOnly));
-  });
-
-  protocol.handle(SCHEME, serveApp);
-  const log = (l: string) => console.error(`stillroom: ${l}`);
+  const dataDir = app.getPath('userData');
   try {
+    const cleared = clearStaleLock(dataDir);
+    if (cleared) log(`took over the data folder's lock left by process ${cleared.pid} (no longer running Stillroom)`);
+    settings = openSettings(join(dataDir, 'settings.json'), () => new Store({ name: 'settings', configFileMode: 0o600 }), log);
     host = await StillroomHost.open({
-      vault: openDataVault(app.getPath('userData'), log),
-      dataDir: app.getPath('userData'),
+      vault: openDataVault(dataDir, { safeStorage, log }),
+      dataDir,
       appRoot: app.getAppPath(),
-      settings: settingsOver(new Store({ name: 'settings' })),
+      settings,
       log,
     });
   } catch (err) {
@@ -260,53 +130,29 @@ async function start(): Promise<void> {
     return;
   }
 
-  ipcMain.handle(IPC.command, (event, name: unknown, args: unknown) => {
-    if (!trustedSender(event.senderFrame?.url)) return { ok: false, error: 'refused: untrusted sender' };
-    return host?.dispatch(name, args) ?? { ok: false, error: 'not ready' };
+  setupIpc({
+    ipcMain,
+    isTrusted,
+    host: () => host,
+    toggleMini: () => windows.toggleMini(),
+    showOpenDialog: (sender, options) => {
+      const parent = BrowserWindow.getAllWindows().find((w) => w.webContents === sender);
+      return parent ? dialog.showOpenDialog(parent, options) : dialog.showOpenDialog(options);
+    },
   });
-  // The preload asks once, synchronously, which commands exist (derived from the host's declarations).
-  ipcMain.on(IPC.commands, (event) => {
-    event.returnValue = trustedSender(event.senderFrame?.url) ? COMMAND_NAMES : [];
-  });
-  ipcMain.handle(IPC.ready, (event) => {
-    if (!trustedSender(event.senderFrame?.url)) return null;
-    return host?.snapshot() ?? null;
-  });
-  ipcMain.on(WINDOW_IPC.toggleMini, (event) => {
-    if (trustedSender(event.senderFrame?.url)) toggleMini();
-  });
-  ipcMain.handle(WINDOW_IPC.choosePaths, (event, kind: unknown) => {
-    if (!trustedSender(event.senderFrame?.url)) return [];
-    return choosePaths(BrowserWindow.fromWebContents(event.sender), kind);
-  });
+
+  const power = new PowerGuard(powerSaveBlocker, () => settings?.get('powerSaveBlocker') ?? 'prevent-app-suspension');
+  // From the first snapshot: a session resumed after a restart keeps the machine awake at once.
+  power.update(host.snapshot());
   host.subscribe((m) => {
-    // Both windows show the same host state.
-    win?.webContents.send(IPC.state, m);
-    mini?.webContents.send(IPC.state, m);
-    // Keep the machine and display awake while a session runs.
-    const running = m.kind === 'state' && m.snapshot.session?.status === 'running';
-    if (m.kind === 'state') {
-      if (running && blocker === null) blocker = powerSaveBlocker.start('prevent-display-sleep');
-      if (!running && blocker !== null) {
-        powerSaveBlocker.stop(blocker);
-        blocker = null;
-      }
-    }
+    windows.send(IPC.state, m);
+    if (m.kind === 'state') power.update(m.snapshot);
   });
 
-  updateMenu();
-  createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
-  });
+  updateMenu = setupMenu(Menu, process.platform, () => windows.toggleMini());
+  windows.openMain();
+  ready = true;
+  app.on('activate', () => windows.showMain());
 }
-
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
-app.on('before-quit', () => {
-  host?.close();
-  host = null;
-});
 
 void start();

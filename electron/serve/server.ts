@@ -7,11 +7,11 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type ClientMessage, type CommandResult, MAX_BROWSER_MESSAGE_BYTES, type ServerMessage } from '../host/contract';
 import type { StillroomHost } from '../host/host';
-import { MEDIA_TYPES, parseRange } from '../services/range';
+import { planStatic } from '../services/static';
 
 export interface RunningServer {
   url: string;
@@ -24,39 +24,13 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
   res.end(body);
 }
 
-/** Serves a file honouring a single `Range: bytes=a-b` request (what <audio> sends). */
+/** Serves a file honouring a single `Range: bytes=a-b` request (what <audio> sends); decided in services/static.ts. */
 function serveFile(req: IncomingMessage, res: ServerResponse, file: string, cache: string): void {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) {
-      send(res, 404, 'not found');
-      return;
-    }
-    size = st.size;
-  } catch {
-    send(res, 404, 'not found');
-    return;
-  }
-  const type = MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
-  const base = { 'content-type': type, 'accept-ranges': 'bytes', 'cache-control': cache, 'x-content-type-options': 'nosniff' };
-  const range = parseRange(req.headers.range, size);
-  if (range.kind === 'unsatisfiable') {
-    res.writeHead(416, { 'content-range': `bytes */${size}` });
-    return void res.end();
-  }
-  if (range.kind === 'partial') {
-    const { start, end } = range;
-    res.writeHead(206, { ...base, 'content-length': String(end - start + 1), 'content-range': `bytes ${start}-${end}/${size}` });
-    if (req.method === 'HEAD') return void res.end();
-    createReadStream(file, { start, end })
-      .on('error', () => res.destroy())
-      .pipe(res);
-    return;
-  }
-  res.writeHead(200, { ...base, 'content-length': String(size) });
-  if (req.method === 'HEAD') return void res.end();
-  createReadStream(file)
+  const plan = planStatic(file, req.headers.range, cache);
+  if (plan.status === 404) return void send(res, 404, plan.body);
+  res.writeHead(plan.status, plan.headers);
+  if (!('file' in plan) || req.method === 'HEAD' || plan.end < plan.start) return void res.end();
+  createReadStream(plan.file, { start: plan.start, end: plan.end })
     .on('error', () => res.destroy())
     .pipe(res);
 }

@@ -18,12 +18,22 @@ export interface SettingsShape {
    * dropped with a log line); secrets in them are sealed with the vault, never in clear.
    */
   lightDevices: unknown[];
+  /**
+   * Desktop app: what stays awake while a session runs. `prevent-app-suspension` (default)
+   * keeps the machine and its timers awake and lets the screen go dark in a dim room;
+   * `prevent-display-sleep` keeps the screen lit too. Read by electron/main/power.ts.
+   */
+  powerSaveBlocker: PowerSaveChoice;
 }
+
+/** What the desktop app keeps awake during a session (see `SettingsShape.powerSaveBlocker`). */
+export type PowerSaveChoice = 'prevent-app-suspension' | 'prevent-display-sleep';
 
 export const DEFAULT_SETTINGS: SettingsShape = {
   safeScene: { level: 60, kelvin: 2700 },
   outputDevice: { deviceId: '', label: '' },
   lightDevices: [],
+  powerSaveBlocker: 'prevent-app-suspension',
 };
 
 export interface Settings {
@@ -92,6 +102,9 @@ export function settingsOver(store: KeyValueStore, log: (line: string) => void =
         }
       }
       if (key === 'lightDevices' && Array.isArray(v)) return v.slice(0, 100) as SettingsShape[typeof key];
+      if (key === 'powerSaveBlocker' && (v === 'prevent-app-suspension' || v === 'prevent-display-sleep')) {
+        return v as SettingsShape[typeof key];
+      }
       return DEFAULT_SETTINGS[key];
     },
     set(key, value) {
