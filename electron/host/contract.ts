@@ -14,6 +14,7 @@ import { clinicalCommands, type PanelPrefs } from './clinical/contract';
 import type { ArgsIn, ArgsOut, ReplyOf, SavedFile } from './command';
 import { type LibrarySnapshot, libraryCommands } from './library/contract';
 import { type LightsSnapshot, lightsCommands } from './lights/contract';
+import { type MachineSnapshot, machineCommands } from './machine/contract';
 import { presetsCommands, type SharingSnapshot } from './presets/contract';
 import { sessionCommands } from './session/contract';
 
@@ -28,6 +29,7 @@ export const commandSpecs = {
   ...lightsCommands,
   ...libraryCommands,
   ...presetsCommands,
+  ...machineCommands,
 };
 export type CommandSpecs = typeof commandSpecs;
 export type CommandName = keyof CommandSpecs & string;
@@ -103,6 +105,8 @@ export interface HostSnapshot {
   library?: LibrarySnapshot;
   /** Clinic folder, trusted keys, this machine's signing identity (electron/host/presets). */
   sharing?: SharingSnapshot;
+  /** This machine's choices besides the panel's look: what stays awake during a session. */
+  machine?: MachineSnapshot;
 }
 
 /** A command that passed its schema: its name and its parsed arguments, correlated. */

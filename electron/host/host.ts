@@ -40,6 +40,8 @@ import { HostLibrary } from './library';
 import { libraryCommands } from './library/contract';
 import { HostLights } from './lights';
 import { lightsCommands } from './lights/contract';
+import { machineHandlers, machineSnapshot } from './machine';
+import { machineCommands } from './machine/contract';
 import { HostSharing } from './presets';
 import { presetsCommands } from './presets/contract';
 import { Refusal } from './refusal';
@@ -196,12 +198,14 @@ export class StillroomHost {
       ...this.lights.commands,
       ...this.library.commands,
       ...this.sharing.commands,
+      ...machineHandlers(opts.settings),
     };
     const areas: Array<[Record<string, unknown>, () => Omit<HostPatch, 'now'>]> = [
       [audioCommands, () => ({ audio: this.audio.snapshot() })],
       [lightsCommands, () => ({ lights: this.lights.snapshot() })],
       [libraryCommands, () => ({ library: this.library.snapshot() })],
       [presetsCommands, () => this.presetsPatch()],
+      [machineCommands, () => ({ machine: machineSnapshot(this.opts.settings) })],
     ];
     for (const [commands, patch] of areas) for (const name of Object.keys(commands)) this.areaPatch.set(name as CommandName, patch);
     this.areaPatch.set('setPanelPrefs', () => ({ prefs: this.prefs.get() }));
@@ -359,6 +363,7 @@ export class StillroomHost {
       lights: this.lights?.snapshot(),
       library: this.library?.snapshot(),
       sharing: this.sharing?.snapshot(),
+      machine: machineSnapshot(this.opts.settings),
     };
   }
 

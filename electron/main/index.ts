@@ -146,7 +146,9 @@ async function start(): Promise<void> {
   power.update(host.snapshot());
   host.subscribe((m) => {
     windows.send(IPC.state, m);
+    // A session change comes whole; the keep-awake choice comes as its own part.
     if (m.kind === 'state') power.update(m.snapshot);
+    else if (m.patch.machine && host) power.update(host.snapshot());
   });
 
   updateMenu = setupMenu(Menu, process.platform, () => windows.toggleMini());

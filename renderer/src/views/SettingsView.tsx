@@ -76,8 +76,13 @@ function RangesForm({ ranges }: { ranges: VitalsRanges }) {
   );
 }
 
+function setKeepAwake(choice: 'prevent-app-suspension' | 'prevent-display-sleep'): Promise<boolean> {
+  return guarded('keep-awake', 'Keep awake', () => api().setKeepAwake({ choice }), { guard: false });
+}
+
 export function SettingsView() {
   const prefs = useStore((s) => s.snapshot?.prefs ?? null);
+  const keepAwake = useStore((s) => s.snapshot?.machine?.keepAwake ?? null);
   const id = useId();
   if (!prefs) return null;
   return (
@@ -131,6 +136,34 @@ export function SettingsView() {
             Compact layout (the essentials, for a small window)
           </label>
         </section>
+        {keepAwake && api().shell === 'electron' ? (
+          <section className="card" aria-labelledby={`${id}-awake`}>
+            <h2 id={`${id}-awake`} className="card-title">
+              During a session
+            </h2>
+            <fieldset className="radio-row">
+              <legend>Keep awake</legend>
+              <label className="check">
+                <input
+                  type="radio"
+                  name={`${id}-awake`}
+                  checked={keepAwake === 'prevent-app-suspension'}
+                  onChange={() => void setKeepAwake('prevent-app-suspension')}
+                />{' '}
+                The computer (the screen may go dark)
+              </label>
+              <label className="check">
+                <input
+                  type="radio"
+                  name={`${id}-awake`}
+                  checked={keepAwake === 'prevent-display-sleep'}
+                  onChange={() => void setKeepAwake('prevent-display-sleep')}
+                />{' '}
+                The computer and the screen
+              </label>
+            </fieldset>
+          </section>
+        ) : null}
         <section className="card" aria-labelledby={`${id}-ranges`}>
           <h2 id={`${id}-ranges`} className="card-title">
             Vitals flagged outside

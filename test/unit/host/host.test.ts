@@ -214,6 +214,19 @@ describe('host commands', () => {
     expect(mirrored?.prefs.theme).toBe('night');
   });
 
+  it('remembers what the desktop app keeps awake during a session, and sends only that part', async () => {
+    const host = await openHost();
+    expect(host.snapshot().machine?.keepAwake).toBe('prevent-app-suspension');
+    const messages: HostMessage[] = [];
+    host.subscribe((m) => messages.push(m));
+    expect(await host.dispatch('setKeepAwake', { choice: 'prevent-display-sleep' })).toEqual({ ok: true });
+    expect(messages.map((m) => (m.kind === 'patch' ? Object.keys(m.patch).sort().join() : m.kind))).toEqual(['machine,now']);
+    host.close();
+    hosts.pop();
+    expect((await openHost()).snapshot().machine?.keepAwake).toBe('prevent-display-sleep');
+    expect((await host.dispatch('setKeepAwake', { choice: 'always' })).ok).toBe(false);
+  });
+
   it('ends a session and refuses further commands', async () => {
     const host = await openHost();
     await host.dispatch('startSession', { presetId: 'test' });

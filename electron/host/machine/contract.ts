@@ -1,0 +1,20 @@
+/**
+ * This machine's own choices that are not the panel's look: what the desktop app keeps awake
+ * during a session. Publishes only the `machine` part of the snapshot.
+ */
+import { z } from 'zod';
+import { command } from '../command';
+
+export const KEEP_AWAKE = ['prevent-app-suspension', 'prevent-display-sleep'] as const;
+
+export const machineCommands = {
+  /**
+   * Desktop app: `prevent-app-suspension` keeps the computer and its timers awake and lets the
+   * screen go dark in a dim room (the default); `prevent-display-sleep` keeps the screen lit too.
+   */
+  setKeepAwake: command(z.object({ choice: z.enum(KEEP_AWAKE) }).strict()),
+};
+
+export interface MachineSnapshot {
+  keepAwake: (typeof KEEP_AWAKE)[number];
+}
