@@ -17,6 +17,7 @@ import { LightingDirector } from '../services/lighting/director';
 import type { LightDriver } from '../services/lighting/driver';
 import { VirtualLamp } from '../services/lighting/virtual';
 import { lockDataDir } from '../services/lock';
+import type { SupportLog } from '../services/log';
 import { type LoadedPreset, loadPresets, type PresetCatalog, summarise } from '../services/presets';
 import type { Settings } from '../services/settings';
 import type { Vault } from '../services/vault';
@@ -68,6 +69,11 @@ export interface HostOptions {
    * leave it out get plain journals.
    */
   vault?: Vault | null;
+  /**
+   * The support log the shell keeps (`services/log.ts`): `log` lines go there, and the host tells
+   * it which texts are private (the session's alias and intention). Without one, lines go to `log`.
+   */
+  supportLog?: SupportLog | null;
 }
 
 /**
@@ -107,7 +113,7 @@ export class StillroomHost {
 
   private constructor(private readonly opts: HostOptions) {
     this.clock = opts.clock ?? Date.now;
-    this.log = opts.log ?? ((l) => process.stderr.write(`${l}\n`));
+    this.log = opts.log ?? (opts.supportLog ? (l) => opts.supportLog?.line(l) : (l) => process.stderr.write(`${l}\n`));
     this.releaseLock = lockDataDir(opts.dataDir);
     this.prefs = new PanelPrefsStore(opts.dataDir, this.log);
     const safe = opts.settings.get('safeScene');
@@ -198,7 +204,7 @@ export class StillroomHost {
       ...this.lights.commands,
       ...this.library.commands,
       ...this.sharing.commands,
-      ...machineHandlers(opts.settings),
+      ...machineHandlers({ settings: opts.settings, dataDir: opts.dataDir, supportLog: opts.supportLog ?? null, now: this.clock }),
     };
     const areas: Array<[Record<string, unknown>, () => Omit<HostPatch, 'now'>]> = [
       [audioCommands, () => ({ audio: this.audio.snapshot() })],
@@ -327,6 +333,7 @@ export class StillroomHost {
     if (!this.handlers) return;
     const now = this.clock();
     this.audio.follow(this.state);
+    if (this.state) this.opts.supportLog?.setPrivate([this.state.plan.clientAlias, this.state.plan.intention]);
     this.timeline = this.state ? buildTimeline(this.state, now, undefined, this.audio.cues()) : null;
     const safe = this.state?.plan.safeScene ?? this.opts.settings.get('safeScene');
     this.director.setKeyframes(this.timeline?.light ?? null, safe);

@@ -18,6 +18,7 @@ import Store from 'electron-store';
 import { StillroomHost } from '../host/host';
 import { IPC } from '../host/ipc';
 import { clearStaleLock } from '../services/lock';
+import { openSupportLog, type SupportLog } from '../services/log';
 import { openSettings, type Settings } from '../services/settings';
 import { chooseDisplay } from './display';
 import { setupSingleInstance } from './instance';
@@ -34,7 +35,10 @@ import { AppWindows } from './windows';
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = resolve(here, '..', 'renderer');
 const preload = join(here, '..', 'preload', 'index.cjs');
-const log = (line: string) => console.error(`stillroom: ${line}`);
+/** The support log in the data folder once it is open (services/log.ts); the console until then. */
+let supportLog: SupportLog | null = null;
+const echo = (line: string) => console.error(`stillroom: ${line}`);
+const log = (line: string) => (supportLog ? supportLog.line(line) : echo(line));
 
 app.setName('Stillroom');
 registerAppScheme(protocol);
@@ -113,6 +117,7 @@ async function start(): Promise<void> {
   );
 
   const dataDir = app.getPath('userData');
+  supportLog = openSupportLog(dataDir, echo);
   try {
     const cleared = clearStaleLock(dataDir);
     if (cleared) log(`took over the data folder's lock left by process ${cleared.pid} (no longer running Stillroom)`);
@@ -122,7 +127,7 @@ async function start(): Promise<void> {
       dataDir,
       appRoot: app.getAppPath(),
       settings,
-      log,
+      supportLog,
     });
   } catch (err) {
     dialog.showErrorBox('Stillroom cannot start', (err as Error).message);

@@ -1,6 +1,6 @@
 /**
  * This machine's own choices that are not the panel's look: what the desktop app keeps awake
- * during a session. Publishes only the `machine` part of the snapshot.
+ * during a session. Publishes only the `machine` part of the snapshot; the support log.
  */
 import { z } from 'zod';
 import { command } from '../command';
@@ -13,6 +13,11 @@ export const machineCommands = {
    * screen go dark in a dim room (the default); `prevent-display-sleep` keeps the screen lit too.
    */
   setKeepAwake: command(z.object({ choice: z.enum(KEEP_AWAKE) }).strict()),
+  /**
+   * Saves the support log (what Stillroom said about itself, never notes, names or vitals) to
+   * the exports folder and hands it back, for the clinic to send to whoever supports them.
+   */
+  saveSupportLog: command(z.object({}).strict(), { slow: true }),
 };
 
 export interface MachineSnapshot {

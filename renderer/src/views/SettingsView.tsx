@@ -4,11 +4,12 @@
  */
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { DEFAULT_VITALS_RANGES, type VitalsRanges, VitalsRangesSchema } from '../../../electron/core/vitals';
-import type { PanelPrefs } from '../../../electron/host/contract';
+import type { PanelPrefs, SavedFile } from '../../../electron/host/contract';
 import { api } from '../bridge';
 import { AppHeader } from '../components/AppHeader';
 import { PressStatusLine } from '../components/ControlButton';
 import { InlineError } from '../components/InlineError';
+import { SavedFileLine } from '../components/presets/shared';
 import { numberOrNull } from '../lib/entry';
 import { guarded } from '../panel/perform';
 import { useStore } from '../stores';
@@ -73,6 +74,37 @@ function RangesForm({ ranges }: { ranges: VitalsRanges }) {
       </div>
       <InlineError text={error} />
     </form>
+  );
+}
+
+/** "Save support log": what Stillroom said about itself, for whoever supports the clinic. */
+function SupportCard() {
+  const id = useId();
+  const [file, setFile] = useState<SavedFile | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const save = async (): Promise<void> => {
+    const r = await api().saveSupportLog({});
+    if (r.ok && r.file) {
+      setFile(r.file);
+      setError(null);
+    } else if (!r.ok) setError(r.error);
+  };
+  return (
+    <section className="card" aria-labelledby={`${id}-support`}>
+      <h2 id={`${id}-support`} className="card-title">
+        Support
+      </h2>
+      <p className="small quiet">
+        The support log holds what Stillroom said about itself (starts, devices, failures) — no notes, names, intentions or vitals.
+      </p>
+      <div className="row-actions">
+        <button type="button" onClick={() => void save()}>
+          Save support log
+        </button>
+      </div>
+      {file ? <SavedFileLine file={file} testId="support-log" /> : null}
+      <InlineError text={error} />
+    </section>
   );
 }
 
@@ -170,6 +202,7 @@ export function SettingsView() {
           </h2>
           <RangesForm ranges={prefs.vitalsRanges} />
         </section>
+        <SupportCard />
       </main>
     </div>
   );
