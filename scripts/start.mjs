@@ -3,22 +3,14 @@
 // installed (e.g. ELECTRON_SKIP_BINARY_DOWNLOAD=1, or no internet), it starts the browser host
 // instead and says so, so the demo still runs.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildIfNeeded, root } from './lib/build.mjs';
+import { electronBinary } from './lib/electron.mjs';
 
 buildIfNeeded();
 
-function electronBinary() {
-  const dir = join(root, 'node_modules', 'electron');
-  const pathFile = join(dir, 'path.txt');
-  if (!existsSync(pathFile)) return null;
-  const bin = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(bin) ? bin : null;
-}
-
-const bin = electronBinary();
+const bin = electronBinary(root);
 if (bin && !process.argv.includes('--browser')) {
   const child = spawn(bin, [root, ...process.argv.slice(2)], { stdio: 'inherit' });
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
@@ -27,7 +19,7 @@ if (bin && !process.argv.includes('--browser')) {
   if (!bin) {
     process.stderr.write(
       'stillroom: the Electron desktop shell is not installed here; starting the browser host instead.\n' +
-        'stillroom: open the address below in Chromium or Chrome. (Run `npm install` with internet access to get the desktop app.)\n',
+        'stillroom: open the address below in Chromium or Chrome. (Run `npm run install-desktop` with internet access to get the desktop app.)\n',
     );
   }
   process.argv = [process.argv[0], 'serve', ...process.argv.slice(2).filter((a) => a !== '--browser')];
