@@ -1,6 +1,7 @@
 /**
  * One launcher for the end-to-end tests: starts the browser host on a fresh data folder,
- * waits for its "running at" line (a named readiness signal, not a sleep), and opens Debian's
+ * waits for its "running at" line (a named readiness signal, not a sleep; the address carries
+ * the host's secret, and tests open it as the therapist would), and opens Debian's
  * Chromium with audio unmuted. Everything started is stopped, by PID, when the test ends.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, test as base, chromium, type Page } from '@playwright/test';
+import { secretFileFor } from '../../electron/serve/secret';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -23,7 +25,11 @@ export const CHROMIUM_ARGS = [
 ];
 
 export interface RunningHost {
+  /** The address the host printed, secret included: what the therapist opens. */
   url: string;
+  /** `http://127.0.0.1:PORT` (no secret): for requests that must be refused. */
+  origin: string;
+  secret: string;
   dataDir: string;
   process: ChildProcess;
   stderr: () => string;
@@ -34,6 +40,16 @@ export interface RunningHost {
  * own ~/.config), so every restart within a test reuses it and the test's clean-up removes it.
  */
 export const keyFileFor = (dataDir: string): string => `${dataDir}.key`;
+
+/** Removes a test's data folder with its key and secret. */
+export function removeDataDir(dataDir: string): void {
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(keyFileFor(dataDir), { force: true });
+  rmSync(secretFileFor(keyFileFor(dataDir)), { force: true });
+}
+
+/** The address line the browser host prints when it is ready. */
+export const READY_LINE = /Stillroom is running at (http:\/\/127\.0\.0\.1:\d+)\/\?token=([A-Za-z0-9_-]+)\n/;
 
 /** Starts `node out/main/serve.js` and resolves once it prints its address. */
 export function startHost(dataDir: string, extra: string[] = []): Promise<RunningHost> {
@@ -52,10 +68,10 @@ export function startHost(dataDir: string, extra: string[] = []): Promise<Runnin
     const timer = setTimeout(() => fail(new Error(`host did not start in 20 s:\n${err}`)), 20_000);
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /Stillroom is running at (http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(out);
-      if (m?.[1]) {
+      const m = READY_LINE.exec(out);
+      if (m?.[1] && m[2]) {
         clearTimeout(timer);
-        ok({ url: m[1], dataDir, process: child, stderr: () => err });
+        ok({ url: `${m[1]}/?token=${m[2]}`, origin: m[1], secret: m[2], dataDir, process: child, stderr: () => err });
       }
     });
     child.on('exit', (code) => {
@@ -104,8 +120,7 @@ export const test = base.extend<Fixtures>({
   dataDir: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'stillroom-data-'));
     await use(dir);
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(keyFileFor(dir), { force: true });
+    removeDataDir(dir);
   },
   host: async ({ dataDir }, use) => {
     const holder: { current: RunningHost } = { current: await startHost(dataDir, ['--preset', 'demo-quick']) };
