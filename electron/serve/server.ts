@@ -191,9 +191,19 @@ export async function startServer(host: StillroomHost, rendererDir: string, port
     }
   });
 
+  // One host message goes to every open page: encode it once, not once per page.
+  const encoded = new WeakMap<object, string>();
+  const encode = (m: ServerMessage): string => {
+    let text = encoded.get(m);
+    if (text === undefined) {
+      text = JSON.stringify(m);
+      encoded.set(m, text);
+    }
+    return text;
+  };
   wss.on('connection', (ws: WebSocket) => {
     const out = (m: ServerMessage) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m));
+      if (ws.readyState === WebSocket.OPEN) ws.send(encode(m));
     };
     let unsubscribe = () => {};
     try {
