@@ -4,7 +4,7 @@
  * the host's secret, and tests open it as the therapist would), and opens Debian's
  * Chromium with audio unmuted. Everything started is stopped, by PID, when the test ends.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -53,8 +53,27 @@ export const READY_LINE = /Stillroom is running at (http:\/\/127\.0\.0\.1:\d+)\/
 
 /** Starts `node out/main/serve.js` and resolves once it prints its address. */
 export function startHost(dataDir: string, extra: string[] = []): Promise<RunningHost> {
+  return spawnUntilReady(join(ROOT, 'out', 'main', 'serve.js'), dataDir, extra);
+}
+
+/**
+ * Starts the browser host the way `npm run serve` does — through the launcher that restarts
+ * it if it dies (`scripts/serve.mjs`) — and resolves once it prints its address.
+ * `hostPid()` is the current host process under the launcher (Linux: read from `ps`).
+ */
+export async function startLauncher(dataDir: string, extra: string[] = []): Promise<RunningHost & { hostPid: () => number | null }> {
+  const launcher = await spawnUntilReady(join(ROOT, 'scripts', 'serve.mjs'), dataDir, extra);
+  const hostPid = (): number | null => {
+    const r = spawnSync('ps', ['-o', 'pid=', '--ppid', String(launcher.process.pid)], { encoding: 'utf8' });
+    const pid = Number.parseInt(r.stdout.trim(), 10);
+    return Number.isFinite(pid) ? pid : null;
+  };
+  return { ...launcher, hostPid };
+}
+
+function spawnUntilReady(script: string, dataDir: string, extra: string[]): Promise<RunningHost> {
   const key = extra.includes('--key-file') ? [] : ['--key-file', keyFileFor(dataDir)];
-  const child = spawn(process.execPath, [join(ROOT, 'out', 'main', 'serve.js'), '--port', '0', '--data-dir', dataDir, ...key, ...extra], {
+  const child = spawn(process.execPath, [script, '--port', '0', '--data-dir', dataDir, ...key, ...extra], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: process.env,
