@@ -34,6 +34,10 @@ export function getBridge(): Bridge {
     if (preload) bridge = electronBridge(preload);
     else {
       const secret = pageSecret();
+      if (!secret)
+        console.warn(
+          "Stillroom: this page was opened without the host's secret; open the whole address the terminal printed (…/?token=…).",
+        );
       bridge = createWsBridge(bridgeUrl(location.host, secret), secret);
     }
   }
