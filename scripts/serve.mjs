@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm run serve`: the browser host. Builds if needed, then serves the app on 127.0.0.1.
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// `npm run serve`: the browser host. Builds if needed, then serves the app on 127.0.0.1 and
+// keeps it running: a host that dies mid-session is restarted on the same port and data
+// folder, so the pages already open reconnect by themselves (lib/supervise.mjs).
 import { buildIfNeeded, root } from './lib/build.mjs';
+import { superviseHost } from './lib/supervise.mjs';
 
 buildIfNeeded();
-await import(pathToFileURL(join(root, 'out', 'main', 'serve.js')).href);
+process.exit(await superviseHost(root, process.argv.slice(2)));

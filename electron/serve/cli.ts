@@ -1,7 +1,9 @@
 /**
- * The browser host: `node out/main/serve.js [--port N] [--data-dir DIR] [--preset ID] [--key-file FILE]`.
+ * The browser host: `node out/main/serve.js [--port N] [--data-dir DIR] [--preset ID] [--key-file FILE] [--new-secret]`.
  * Runs the same host services as the desktop app and serves the built renderer to a browser
- * on 127.0.0.1. Prints exactly one line on stdout when ready; everything else goes to stderr.
+ * on 127.0.0.1. Prints exactly one line on stdout when ready — `Stillroom is running at
+ * http://127.0.0.1:PORT/?token=SECRET` — everything else goes to stderr. The secret
+ * (`secret.ts`) lives beside the data key; `--new-secret` replaces it.
  *
  * Encryption at rest: the journal is sealed with the data folder's key, kept in a 0600 key file
  * outside the data folder (see `defaultKeyFile`; `--key-file` or `STILLROOM_KEY_FILE` choose
@@ -13,9 +15,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StillroomHost } from '../host/host';
 import { DataDirBusyError } from '../services/lock';
+import { openSupportLog } from '../services/log';
 import { defaultDataDir } from '../services/paths';
 import { confSettings } from '../services/settings';
 import { defaultKeyFile, isInside, Vault } from '../services/vault';
+import { loadOrCreateSecret, secretFileFor } from './secret';
 import { startServer } from './server';
 
 interface CliOptions {
@@ -24,15 +28,17 @@ interface CliOptions {
   presetId: string | null;
   /** null: the default place for this data folder (decided once the folder exists). */
   keyFile: string | null;
+  /** Replace the secret, so every page opened before is refused. */
+  newSecret: boolean;
 }
 
 function usage(problem: string): never {
-  process.stderr.write(`${problem}\nusage: npm run serve -- [--port N] [--data-dir DIR] [--preset ID] [--key-file FILE]\n`);
+  process.stderr.write(`${problem}\nusage: npm run serve -- [--port N] [--data-dir DIR] [--preset ID] [--key-file FILE] [--new-secret]\n`);
   process.exit(64);
 }
 
 export function parseArgs(argv: string[]): CliOptions {
-  const opts: CliOptions = { port: 5170, dataDir: defaultDataDir(), presetId: null, keyFile: null };
+  const opts: CliOptions = { port: 5170, dataDir: defaultDataDir(), presetId: null, keyFile: null, newSecret: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] = arg.includes('=') ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
@@ -48,6 +54,7 @@ export function parseArgs(argv: string[]): CliOptions {
     } else if (flag === '--data-dir') opts.dataDir = resolve(value());
     else if (flag === '--preset') opts.presetId = value();
     else if (flag === '--key-file') opts.keyFile = resolve(value());
+    else if (arg === '--new-secret') opts.newSecret = true;
     else usage(`unknown option ${arg}`);
   }
   return opts;
@@ -59,6 +66,7 @@ async function main(): Promise<void> {
   const appRoot = resolve(here, '..', '..');
   let host: StillroomHost;
   let vault: Vault;
+  let secret: string;
   try {
     mkdirSync(opts.dataDir, { recursive: true });
     const keyFile = opts.keyFile ?? defaultKeyFile(opts.dataDir);
@@ -67,6 +75,9 @@ async function main(): Promise<void> {
     }
     vault = Vault.open(keyFile);
     process.stderr.write(`stillroom: journal encrypted at rest with the key in ${keyFile}\n`);
+    const loaded = loadOrCreateSecret(secretFileFor(keyFile), opts.newSecret);
+    secret = loaded.secret;
+    if (loaded.note) process.stderr.write(`stillroom: ${loaded.note}\n`);
   } catch (err) {
     process.stderr.write(`stillroom: ${(err as Error).message}\n`);
     process.exit(1);
@@ -78,7 +89,7 @@ async function main(): Promise<void> {
       appRoot,
       settings: confSettings(opts.dataDir),
       defaultPresetId: opts.presetId,
-      log: (l) => process.stderr.write(`stillroom: ${l}\n`),
+      supportLog: openSupportLog(opts.dataDir, (l) => process.stderr.write(`stillroom: ${l}\n`)),
     });
   } catch (err) {
     process.stderr.write(`stillroom: ${(err as Error).message}\n`);
@@ -89,13 +100,13 @@ async function main(): Promise<void> {
   }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(host, join(appRoot, 'out', 'renderer'), opts.port);
+    server = await startServer(host, join(appRoot, 'out', 'renderer'), opts.port, { secret });
   } catch (err) {
     host.close();
     process.stderr.write(`stillroom: could not start the server: ${(err as Error).message}\n`);
     process.exit(1);
   }
-  process.stdout.write(`Stillroom is running at ${server.url}\n`);
+  process.stdout.write(`Stillroom is running at ${server.url}?token=${secret}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

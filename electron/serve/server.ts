@@ -1,23 +1,41 @@
 /**
  * The browser host's transport: serves the built renderer over HTTP, the session's audio
  * files (with Range, so the player can seek), and the command/state bridge over WebSocket.
- * Loopback only; requests whose Host or Origin is not this server are refused, so no web
- * page the therapist happens to open can reach the session.
+ *
+ * Who gets in: loopback only; requests whose Host or Origin is not this server are refused;
+ * the bridge and the media need the host's secret (`?token=`, see `secret.ts`) — only the
+ * renderer's own static files are served without it; requests another site's page makes
+ * (Sec-Fetch-Site cross-site or same-site, e.g. another port on 127.0.0.1) are refused
+ * unless they are the therapist following a link; and no response may be framed.
+ * So no web page and no other account on the machine can read or steer the session.
+ *
+ * Promise: no input takes the process down. Every handler's exception is caught, logged
+ * and answered (500 or a refusal naming the problem).
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize, resolve, sep } from 'node:path';
-import { WebSocket, WebSocketServer } from 'ws';
+import type { Duplex } from 'node:stream';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { type ClientMessage, type CommandResult, MAX_BROWSER_MESSAGE_BYTES, type ServerMessage } from '../host/contract';
 import type { StillroomHost } from '../host/host';
 import { planStatic } from '../services/static';
+import { secretMatches } from './secret';
 
 export interface RunningServer {
   url: string;
   port: number;
   close(): Promise<void>;
 }
+
+/** On every response: no page of another origin may frame the panel (clickjacking). */
+export const FRAME_HEADERS: Readonly<Record<string, string>> = {
+  'x-frame-options': 'DENY',
+  'content-security-policy': "frame-ancestors 'none'",
+};
+
+const NEEDS_SECRET = "this address needs Stillroom's secret: open the whole address the terminal printed (http://127.0.0.1:PORT/?token=…)";
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): undefined {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
@@ -35,16 +53,52 @@ function serveFile(req: IncomingMessage, res: ServerResponse, file: string, cach
     .pipe(res);
 }
 
+/**
+ * Whether a browser says another site's page made this request (`Sec-Fetch-Site`; absent from
+ * non-browser clients, which the secret stops). The therapist opening the address from a link
+ * (a top-level navigation) is let through: the page itself is no secret.
+ */
+function fromAnotherSite(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site === undefined || site === 'same-origin' || site === 'none') return false;
+  return !(req.headers['sec-fetch-mode'] === 'navigate' && req.headers['sec-fetch-dest'] === 'document');
+}
+
+/** Writes a refusal straight onto an upgrade's socket (no HTTP response object exists there). */
+function refuseUpgrade(socket: Duplex, status: string, reason: string): void {
+  const frame = Object.entries(FRAME_HEADERS)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  if (socket.writable) {
+    socket.end(
+      `HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\n${frame}content-length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+    );
+  }
+  socket.destroy();
+}
+
+export interface ServerOptions {
+  /** The host's secret (see `secret.ts`): required on the bridge and on every media request. */
+  secret: string;
+  /** Where handler failures are logged (default: stderr). */
+  log?: (line: string) => void;
+}
+
 /** Starts the browser host's server on 127.0.0.1. */
-export async function startServer(host: StillroomHost, rendererDir: string, port: number): Promise<RunningServer> {
+export async function startServer(host: StillroomHost, rendererDir: string, port: number, options: ServerOptions): Promise<RunningServer> {
   const root = resolve(rendererDir);
   if (!existsSync(join(root, 'index.html'))) throw new Error(`the renderer is not built (${root}/index.html is missing)`);
+  if (!options.secret) throw new Error('the browser host needs a secret');
+  const { secret } = options;
+  const log = options.log ?? ((line: string) => process.stderr.write(`stillroom: ${line}\n`));
   let origin = '';
   const allowedHosts = new Set<string>();
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    for (const [k, v] of Object.entries(FRAME_HEADERS)) res.setHeader(k, v);
     if (!req.headers.host || !allowedHosts.has(req.headers.host)) return send(res, 421, 'wrong host');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
+    if (fromAnotherSite(req)) return send(res, 403, "another site's page may not reach Stillroom");
     let url: URL;
     let pathname: string;
     try {
@@ -53,7 +107,9 @@ export async function startServer(host: StillroomHost, rendererDir: string, port
     } catch {
       return send(res, 400, 'bad request: the address is not valid percent-encoding');
     }
-    if (pathname.startsWith('/media/')) {
+    if (pathname.startsWith('/media/') || pathname === '/bridge') {
+      if (!secretMatches(secret, url.searchParams.get('token'))) return send(res, 401, NEEDS_SECRET);
+      if (pathname === '/bridge') return send(res, 426, 'the bridge is a WebSocket', { upgrade: 'websocket' });
       const file = host.mediaFile(pathname.slice('/media/'.length));
       if (!file) return send(res, 404, 'no such track in this session');
       return serveFile(req, res, file, 'no-store');
@@ -64,36 +120,75 @@ export async function startServer(host: StillroomHost, rendererDir: string, port
     const target = existsSync(file) && statSync(file).isFile() ? file : join(root, 'index.html');
     return serveFile(req, res, target, target.endsWith('index.html') ? 'no-store' : 'max-age=3600');
   };
+  const failed = (what: string, err: unknown) =>
+    log(`${what.slice(0, 200)} failed: ${err instanceof Error ? err.message : String(err)} (answered; the host goes on)`);
   const server: Server = createServer((req, res) => {
     // No request may take the host down: whatever a handler throws is answered and logged.
     try {
       handle(req, res);
     } catch (err) {
-      process.stderr.write(`stillroom: request ${JSON.stringify(req.url ?? '').slice(0, 200)} failed: ${(err as Error).message}\n`);
+      failed(`request ${JSON.stringify(req.url ?? '')}`, err);
       if (!res.headersSent) send(res, 500, 'the request could not be handled');
       else res.destroy();
     }
   });
-
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BROWSER_MESSAGE_BYTES });
-  server.on('upgrade', (req, socket, head) => {
-    const okHost = req.headers.host && allowedHosts.has(req.headers.host);
-    const okOrigin = !req.headers.origin || allowedHosts.has(req.headers.origin.replace(/^https?:\/\//, ''));
-    if (!okHost || !okOrigin || new URL(req.url ?? '/', origin).pathname !== '/bridge') {
-      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
-      socket.destroy();
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  // A request Node cannot parse (bad framing, headers over 16 KiB): answer and close that connection only.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    refuseUpgrade(socket, status, 'bad request');
   });
 
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BROWSER_MESSAGE_BYTES });
+  wss.on('error', (err) => failed('the WebSocket server', err));
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const okHost = req.headers.host && allowedHosts.has(req.headers.host);
+    const okOrigin = !req.headers.origin || allowedHosts.has(req.headers.origin.replace(/^https?:\/\//, ''));
+    let url: URL | null = null;
+    try {
+      url = new URL(req.url ?? '/', origin);
+    } catch {
+      // answered below
+    }
+    if (!okHost || !okOrigin || fromAnotherSite(req) || url?.pathname !== '/bridge')
+      return refuseUpgrade(socket, '403 Forbidden', 'forbidden');
+    if (!secretMatches(secret, url.searchParams.get('token'))) return refuseUpgrade(socket, '401 Unauthorized', NEEDS_SECRET);
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      upgrade(req, socket, head);
+    } catch (err) {
+      failed(`upgrade ${JSON.stringify(req.url ?? '')}`, err);
+      socket.destroy();
+    }
+  });
+
+  // One host message goes to every open page: encode it once, not once per page.
+  const encoded = new WeakMap<object, string>();
+  const encode = (m: ServerMessage): string => {
+    let text = encoded.get(m);
+    if (text === undefined) {
+      text = JSON.stringify(m);
+      encoded.set(m, text);
+    }
+    return text;
+  };
   wss.on('connection', (ws: WebSocket) => {
     const out = (m: ServerMessage) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m));
+      if (ws.readyState === WebSocket.OPEN) ws.send(encode(m));
     };
-    const unsubscribe = host.subscribe((m) => out(m));
-    out({ kind: 'state', snapshot: host.snapshot() });
-    ws.on('message', (data) => {
+    let unsubscribe = () => {};
+    try {
+      unsubscribe = host.subscribe((m) => out(m));
+      out({ kind: 'state', snapshot: host.snapshot() });
+    } catch (err) {
+      failed('a new connection', err);
+      unsubscribe();
+      return void ws.close(1011, 'the host could not send its state');
+    }
+    const onMessage = (data: RawData) => {
       let msg: unknown;
       try {
         msg = JSON.parse(String(data));
@@ -105,10 +200,28 @@ export async function startServer(host: StillroomHost, rendererDir: string, port
       }
       const m = msg as Partial<Record<keyof ClientMessage, unknown>>;
       const id = typeof m.id === 'number' && Number.isSafeInteger(m.id) ? m.id : -1;
-      host
-        .dispatch(m.command, m.args)
-        .catch((err: unknown): CommandResult => ({ ok: false, error: `the command failed: ${(err as Error)?.message ?? String(err)}` }))
-        .then((result) => out({ kind: 'reply', id, result }));
+      const refused = (err: unknown): CommandResult => {
+        failed(`command ${typeof m.command === 'string' ? JSON.stringify(m.command) : typeof m.command}`, err);
+        return { ok: false, error: `the command failed: ${err instanceof Error ? err.message : String(err)}` };
+      };
+      let pending: Promise<CommandResult>;
+      try {
+        pending = Promise.resolve(host.dispatch(m.command, m.args));
+      } catch (err) {
+        pending = Promise.resolve(refused(err));
+      }
+      pending
+        .catch(refused)
+        .then((result) => out({ kind: 'reply', id, result }))
+        .catch((err: unknown) => failed('a reply', err));
+    };
+    ws.on('message', (data) => {
+      try {
+        onMessage(data);
+      } catch (err) {
+        failed('a WebSocket message', err);
+        out({ kind: 'reply', id: -1, result: { ok: false, error: 'the message could not be handled' } });
+      }
     });
     ws.on('close', unsubscribe);
     ws.on('error', unsubscribe);

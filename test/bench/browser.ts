@@ -1,8 +1,8 @@
 /** Benchmarks that need the browser host and Chromium: cold start to first paint, idle CPU. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keyFileFor, launchChromium, startHost, stopHost } from '../e2e/launcher';
+import { launchChromium, removeDataDir, startHost, stopHost } from '../e2e/launcher';
 
 export async function benchBrowser(): Promise<Record<string, number>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stillroom-bench-data-'));
@@ -45,7 +45,6 @@ export async function benchBrowser(): Promise<Record<string, number>> {
     };
   } finally {
     await close();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(keyFileFor(dataDir), { force: true });
+    removeDataDir(dataDir);
   }
 }

@@ -16,7 +16,7 @@ import { replay, type SessionEvent, type SessionPlan, type SessionState } from '
 import { buildTimeline } from '../../electron/core/timeline';
 import { renderReport } from '../../electron/services/report/export';
 import { Vault } from '../../electron/services/vault';
-import { keyFileFor, launchChromium, startHost, stopHost } from '../e2e/launcher';
+import { launchChromium, removeDataDir, startHost, stopHost } from '../e2e/launcher';
 import { percentile, timeNoteAppends } from './core';
 
 const MIN = 60_000;
@@ -174,8 +174,7 @@ async function benchNoteLatency(samples = 60): Promise<Record<string, number>> {
   } finally {
     await stopHost(host);
     await close();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(keyFileFor(dataDir), { force: true });
+    removeDataDir(dataDir);
   }
 }
 

@@ -11,8 +11,11 @@ export class HostView {
   private nextId = 1;
   private readonly replies = new Map<number, (r: CommandResult) => void>();
 
+  /** `url`: the address the host printed, secret included (`http://127.0.0.1:PORT/?token=…`). */
   constructor(url: string) {
-    this.ws = new WebSocket(`${url.replace(/^http/, 'ws')}bridge`);
+    const printed = new URL(url);
+    const token = printed.searchParams.get('token') ?? '';
+    this.ws = new WebSocket(`ws://${printed.host}/bridge?token=${encodeURIComponent(token)}`);
     this.ws.on('message', (d) => {
       const m = JSON.parse(String(d)) as { kind: string; snapshot?: HostSnapshot; id?: number; result?: CommandResult };
       if (m.kind === 'state' && m.snapshot) this.last = m.snapshot;

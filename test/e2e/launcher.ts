@@ -1,14 +1,16 @@
 /**
  * One launcher for the end-to-end tests: starts the browser host on a fresh data folder,
- * waits for its "running at" line (a named readiness signal, not a sleep), and opens Debian's
+ * waits for its "running at" line (a named readiness signal, not a sleep; the address carries
+ * the host's secret, and tests open it as the therapist would), and opens Debian's
  * Chromium with audio unmuted. Everything started is stopped, by PID, when the test ends.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, test as base, chromium, type Page } from '@playwright/test';
+import { secretFileFor } from '../../electron/serve/secret';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -23,7 +25,11 @@ export const CHROMIUM_ARGS = [
 ];
 
 export interface RunningHost {
+  /** The address the host printed, secret included: what the therapist opens. */
   url: string;
+  /** `http://127.0.0.1:PORT` (no secret): for requests that must be refused. */
+  origin: string;
+  secret: string;
   dataDir: string;
   process: ChildProcess;
   stderr: () => string;
@@ -35,10 +41,39 @@ export interface RunningHost {
  */
 export const keyFileFor = (dataDir: string): string => `${dataDir}.key`;
 
+/** Removes a test's data folder with its key and secret. */
+export function removeDataDir(dataDir: string): void {
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(keyFileFor(dataDir), { force: true });
+  rmSync(secretFileFor(keyFileFor(dataDir)), { force: true });
+}
+
+/** The address line the browser host prints when it is ready. */
+export const READY_LINE = /Stillroom is running at (http:\/\/127\.0\.0\.1:\d+)\/\?token=([A-Za-z0-9_-]+)\n/;
+
 /** Starts `node out/main/serve.js` and resolves once it prints its address. */
 export function startHost(dataDir: string, extra: string[] = []): Promise<RunningHost> {
+  return spawnUntilReady(join(ROOT, 'out', 'main', 'serve.js'), dataDir, extra);
+}
+
+/**
+ * Starts the browser host the way `npm run serve` does — through the launcher that restarts
+ * it if it dies (`scripts/serve.mjs`) — and resolves once it prints its address.
+ * `hostPid()` is the current host process under the launcher (Linux: read from `ps`).
+ */
+export async function startLauncher(dataDir: string, extra: string[] = []): Promise<RunningHost & { hostPid: () => number | null }> {
+  const launcher = await spawnUntilReady(join(ROOT, 'scripts', 'serve.mjs'), dataDir, extra);
+  const hostPid = (): number | null => {
+    const r = spawnSync('ps', ['-o', 'pid=', '--ppid', String(launcher.process.pid)], { encoding: 'utf8' });
+    const pid = Number.parseInt(r.stdout.trim(), 10);
+    return Number.isFinite(pid) ? pid : null;
+  };
+  return { ...launcher, hostPid };
+}
+
+function spawnUntilReady(script: string, dataDir: string, extra: string[]): Promise<RunningHost> {
   const key = extra.includes('--key-file') ? [] : ['--key-file', keyFileFor(dataDir)];
-  const child = spawn(process.execPath, [join(ROOT, 'out', 'main', 'serve.js'), '--port', '0', '--data-dir', dataDir, ...key, ...extra], {
+  const child = spawn(process.execPath, [script, '--port', '0', '--data-dir', dataDir, ...key, ...extra], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: process.env,
@@ -52,10 +87,10 @@ export function startHost(dataDir: string, extra: string[] = []): Promise<Runnin
     const timer = setTimeout(() => fail(new Error(`host did not start in 20 s:\n${err}`)), 20_000);
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /Stillroom is running at (http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(out);
-      if (m?.[1]) {
+      const m = READY_LINE.exec(out);
+      if (m?.[1] && m[2]) {
         clearTimeout(timer);
-        ok({ url: m[1], dataDir, process: child, stderr: () => err });
+        ok({ url: `${m[1]}/?token=${m[2]}`, origin: m[1], secret: m[2], dataDir, process: child, stderr: () => err });
       }
     });
     child.on('exit', (code) => {
@@ -104,8 +139,7 @@ export const test = base.extend<Fixtures>({
   dataDir: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'stillroom-data-'));
     await use(dir);
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(keyFileFor(dir), { force: true });
+    removeDataDir(dir);
   },
   host: async ({ dataDir }, use) => {
     const holder: { current: RunningHost } = { current: await startHost(dataDir, ['--preset', 'demo-quick']) };

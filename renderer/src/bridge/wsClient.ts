@@ -59,8 +59,8 @@ function parseServerMessage(raw: unknown): ServerMessage | null {
   return null;
 }
 
-/** Connects to `url` (e.g. `ws://127.0.0.1:4321/bridge`) and keeps connecting. */
-export function createWsBridge(url: string): Bridge {
+/** Connects to `url` (e.g. `ws://127.0.0.1:4321/bridge?token=…`) and keeps connecting; `secret` goes on media URLs. */
+export function createWsBridge(url: string, secret = ''): Bridge {
   let ws: WebSocket | null = null;
   let attempt = 0;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -197,7 +197,7 @@ export function createWsBridge(url: string): Bridge {
         stateListeners.delete(listener);
       };
     },
-    mediaUrl: (trackId) => `/media/${encodeURIComponent(trackId)}`,
+    mediaUrl: (trackId) => `/media/${encodeURIComponent(trackId)}?token=${encodeURIComponent(secret)}`,
     shell: 'browser',
   };
 

@@ -1,53 +1,22 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { StillroomHost } from '../../../electron/host/host';
-import { type RunningServer, startServer } from '../../../electron/serve/server';
-import { confSettings } from '../../../electron/services/settings';
+import { get as fetch, SECRET, startTestServer, type TestServer } from './harness';
 
-let root: string;
-let host: StillroomHost;
-let server: RunningServer;
+let t: TestServer;
+let server: TestServer['server'];
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'stillroom-server-'));
-  const rendererDir = join(root, 'renderer');
-  mkdirSync(rendererDir);
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Stillroom</title>');
-  mkdirSync(join(root, 'app', 'playlists'), { recursive: true });
-  host = await StillroomHost.open({
-    dataDir: join(root, 'data'),
-    appRoot: join(root, 'app'),
-    settings: confSettings(join(root, 'data')),
-    log: () => {},
-    tickMs: 60_000,
-  });
-  server = await startServer(host, rendererDir, 0);
+  t = await startTestServer();
+  server = t.server;
 });
 
-afterAll(async () => {
-  await server?.close();
-  host?.close();
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => t?.close());
 
-function get(path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method: 'GET' }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = async (path: string): Promise<number> => (await fetch(server.port, path)).status;
 
 /** Sends raw frames on one socket and collects the replies (skipping state messages). */
 async function replies(frames: string[]): Promise<Array<{ id: number; result: { ok: boolean; error?: string } }>> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/bridge`);
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/bridge?token=${SECRET}`);
   const got: Array<{ id: number; result: { ok: boolean; error?: string } }> = [];
   await new Promise<void>((resolve, reject) => {
     ws.on('open', () => {
@@ -68,7 +37,7 @@ describe('the browser host survives bad input', () => {
   it('answers 400 to addresses that are not valid percent-encoding, and keeps serving', async () => {
     expect(await get('/%E0')).toBe(400);
     expect(await get('/%')).toBe(400);
-    expect(await get('/media/%zz')).toBe(400);
+    expect(await get(`/media/%zz?token=${SECRET}`)).toBe(400);
     expect(await get('/')).toBe(200);
   });
 
