@@ -60,7 +60,7 @@ describe('the therapist report', () => {
     expect(md).toMatch(/\| 09:35 · \+17 min \| Saw the ocean, felt held \|/);
     expect(md).toContain('- **Total monitored:** 2 h 27 min');
     expect(md).toContain('09:60'.slice(0, 0)); // (no bogus times)
-    expect(md).toMatch(/skipped after/);
+    expect(md).toMatch(/skipped by the therapist/);
     expect(md).toContain('## Safe state');
   });
 });
@@ -68,7 +68,7 @@ describe('the therapist report', () => {
 describe('the client report', () => {
   it('leaves out private notes even if chosen, and keeps only the notes chosen', () => {
     const s = session();
-    const r = assembleReport(s, null, { audience: 'client', noteIds: ['n4', 'n5'], now: at(170), timeZone: TZ });
+    const r = assembleReport(s, null, { audience: 'client', include: { chart: true }, noteIds: ['n4', 'n5'], now: at(170), timeZone: TZ });
     const md = text(r);
     expect(md).toContain('Saw the ocean, felt held');
     expect(md).not.toContain('SECRET');
@@ -87,7 +87,7 @@ describe('the client report', () => {
       now: at(170),
       timeZone: TZ,
     });
-    expect(r.sections.map((s) => s.title)).toEqual(['Phases', 'Notes from your session']);
+    expect(r.sections.map((s) => s.title)).toEqual(['Phases']);
     expect(r.chart).toBeNull();
   });
 });
@@ -143,7 +143,7 @@ describe('PDF', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stillroom-pdf-'));
     try {
       for (const audience of ['client', 'therapist'] as const) {
-        const r = assembleReport(session(), null, { audience, now: at(170), timeZone: TZ });
+        const r = assembleReport(session(), null, { audience, noteIds: ['n4', 'n5'], now: at(170), timeZone: TZ });
         writeFileSync(join(dir, `${audience}.pdf`), renderReport(r, 'pdf').bytes);
         const out = spawnSync('pdftotext', [join(dir, `${audience}.pdf`), '-'], { encoding: 'utf8' });
         expect(out.status).toBe(0);
