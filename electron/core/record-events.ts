@@ -78,17 +78,17 @@ export function recordRows(state: SessionState, tl: Timeline, cut: number, opts:
     detail: `${state.plan.preset.name} (${state.plan.preset.route})`,
     flagged: false,
   });
+  state.record.doses.forEach((d, i) => {
+    rows.push({ at: d.givenAt, what: i === 0 ? 'Dose given' : 'Further dose given', detail: doseDetail(d), flagged: false });
+    for (const h of d.history)
+      rows.push({ at: h.at, what: 'Dose details corrected', detail: `was: ${doseDetail({ ...d, ...h })}`, flagged: false });
+  });
   for (const s of spans) {
     if (s.expected || s.start > cut || s.index === 0) continue;
     if (s.end !== null && s.end <= s.start) continue;
     const planned = state.phases[s.index]?.plannedMs ?? 0;
     rows.push({ at: s.start, what: `Phase: ${s.name}`, detail: `planned ${lengthText(planned)}`, flagged: false });
   }
-  state.record.doses.forEach((d, i) => {
-    rows.push({ at: d.givenAt, what: i === 0 ? 'Dose given' : 'Further dose given', detail: doseDetail(d), flagged: false });
-    for (const h of d.history)
-      rows.push({ at: h.at, what: 'Dose details corrected', detail: `was: ${doseDetail({ ...d, ...h })}`, flagged: false });
-  });
   for (const c of state.controls) rows.push(controlRow(state, c, spans));
   for (const iv of state.safe.intervals) {
     rows.push({ at: iv.from, what: 'Safe state on', detail: 'music down, lights to working level', flagged: false });
