@@ -38,6 +38,8 @@ export interface ChartOptions {
   clinical: boolean;
   vitalsRanges?: VitalsRanges;
   timeZone?: string;
+  /** Draw the light curve and safe state (a client's copy leaves them out unless chosen). Default true. */
+  light?: boolean;
 }
 
 const LIGHT_SAMPLES = 160;
@@ -87,12 +89,13 @@ export function chartModel(state: SessionState, tl: Timeline, now: number, opts:
 
   const frames = ended ? tl.light : plannedFrames(state, tl);
   const light: ChartModel['light'] = [];
-  for (let i = 0; i <= LIGHT_SAMPLES; i++) {
+  const showLight = opts.light !== false;
+  for (let i = 0; showLight && i <= LIGHT_SAMPLES; i++) {
     const t = from + ((to - from) * i) / LIGHT_SAMPLES;
     light.push({ t, level: lightAt(frames, t, state.plan.safeScene).level, planned: t > cut });
   }
 
-  const safe = state.safe.intervals.map((iv) => ({ from: iv.from, to: iv.to ?? cut }));
+  const safe = showLight ? state.safe.intervals.map((iv) => ({ from: iv.from, to: iv.to ?? cut })) : [];
   const markers: ChartMarker[] = [];
   const tz = opts.timeZone;
   for (const n of liveNotes(state.notes)) {

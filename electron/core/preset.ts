@@ -94,16 +94,41 @@ export const PhaseSchema = z
   });
 export type PhaseConfig = z.infer<typeof PhaseSchema>;
 
-/** A reminder anchored to the dose, the session start or a phase start. */
+/**
+ * What a reminder asks for. `vitals`, `rating` and `dose` are done by recording one (a reading,
+ * a rating, a further dose) in the reminder's window; `check` is done by pressing Done.
+ */
+export const REMINDER_KINDS = ['check', 'vitals', 'rating', 'dose'] as const;
+export type ReminderKind = (typeof REMINDER_KINDS)[number];
+
+/** What a preset reminder counts from: the dose, the session start, or the start of a phase of that kind. */
+export const ReminderAnchorSchema = z.union([z.literal('dose'), z.literal('session'), z.enum(PHASE_KINDS)]);
+export type ReminderAnchor = z.infer<typeof ReminderAnchorSchema>;
+
+/**
+ * A reminder anchored to the dose, the session start or a phase start. The optional fields keep
+ * older files valid: no `kind` is a plain check, no `everyMin` falls due once.
+ */
 export const ReminderSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'reminder ids are lower-case letters, digits and -'),
     label: shortText,
-    anchor: z.union([z.literal('dose'), z.literal('session'), z.enum(PHASE_KINDS)]),
+    anchor: ReminderAnchorSchema,
     offsetMin: z
       .number()
       .min(-24 * 60)
       .max(24 * 60),
+    kind: z.enum(REMINDER_KINDS).optional(),
+    /** Must be done before the dose (e.g. baseline blood pressure): once the dose is given it is closed, never due. */
+    beforeDose: z.boolean().optional(),
+    /** Falls due again every so many minutes after the first time. */
+    everyMin: z
+      .number()
+      .min(1)
+      .max(24 * 60)
+      .optional(),
+    /** How many times in all when repeating (absent: until the session ends). */
+    times: z.number().int().min(2).max(200).optional(),
   })
   .strict();
 export type Reminder = z.infer<typeof ReminderSchema>;

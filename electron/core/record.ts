@@ -64,6 +64,19 @@ export interface LiveReminder {
   everyMin: number | null;
 }
 
+/** Who signed the record, and when. */
+export interface Signature {
+  at: number;
+  name: string;
+  credentials: string;
+}
+
+/** Something added after the record was signed: its own time and author. */
+export interface Addendum extends Signature {
+  id: string;
+  text: string;
+}
+
 export interface SessionRecord {
   doses: DoseRecord[];
   vitals: VitalsEntry[];
@@ -79,6 +92,9 @@ export interface SessionRecord {
     snoozed: Record<string, number>;
   };
   music: { levelDb: number; ducked: boolean };
+  /** Set once the clinician signs: from then on the record is locked and only addenda are added. */
+  signature: Signature | null;
+  addenda: Addendum[];
 }
 
 export function emptyRecord(): SessionRecord {
@@ -90,6 +106,8 @@ export function emptyRecord(): SessionRecord {
     discharges: [],
     reminders: { added: [], done: {}, snoozed: {} },
     music: { levelDb: 0, ducked: false },
+    signature: null,
+    addenda: [],
   };
 }
 
@@ -108,6 +126,8 @@ const RECORD_TYPES = [
   'MusicLevelSet',
   'MusicDucked',
   'MusicUnducked',
+  'RecordSigned',
+  'AddendumAdded',
 ] as const;
 export type RecordEventType = (typeof RECORD_TYPES)[number];
 export type RecordEvent = Extract<SessionEvent, { type: RecordEventType }>;
@@ -138,7 +158,18 @@ function editNote(notes: Note[], id: string, at: number, change: (n: Note) => No
 export function applyRecordEvent(state: SessionState, ev: RecordEvent): SessionState {
   if (state.status === 'ended' && !allowedAfterEnd(ev.type)) return state;
   const r = state.record;
+  // A signed record is locked: only addenda change it (the host refuses the rest; a journal that has them anyway is read the same way).
+  if (r.signature !== null && ev.type !== 'AddendumAdded') return state;
   switch (ev.type) {
+    case 'RecordSigned':
+      if (state.status !== 'ended') return state;
+      return { ...state, record: { ...r, signature: { at: ev.at, name: ev.name, credentials: ev.credentials } } };
+    case 'AddendumAdded':
+      if (r.signature === null) return state;
+      return {
+        ...state,
+        record: { ...r, addenda: [...r.addenda, { id: ev.id, at: ev.at, text: ev.text, name: ev.name, credentials: ev.credentials }] },
+      };
     case 'NoteEdited':
       return {
         ...state,

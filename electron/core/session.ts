@@ -180,6 +180,18 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('MusicLevelSet'), db: z.number().min(-60).max(0) }),
   z.object({ ...base, type: z.literal('MusicDucked') }),
   z.object({ ...base, type: z.literal('MusicUnducked') }),
+  // ---- signing (issue 13): after RecordSigned the record is locked; later additions are addenda ----
+  /** The clinician signed the record (name and credentials as set on this machine). */
+  z.object({ ...base, type: z.literal('RecordSigned'), name: z.string().min(1).max(120), credentials: z.string().max(120) }),
+  /** Something added after signing, with its own time and author. */
+  z.object({
+    ...base,
+    type: z.literal('AddendumAdded'),
+    id: z.string(),
+    text: z.string().min(1).max(10_000),
+    name: z.string().min(1).max(120),
+    credentials: z.string().max(120),
+  }),
 ]);
 export type SessionEvent = z.infer<typeof SessionEventSchema>;
 export type SessionEventType = SessionEvent['type'];
@@ -216,6 +228,19 @@ export interface Note {
   deletedAt?: number;
 }
 
+/**
+ * What the therapist did to a phase's timing, in order, for the record: holds and resumes,
+ * extensions and shortenings (the change that took effect, in ms), advances (by hand, or by
+ * the dose for a phase that waits for it).
+ */
+export interface PhaseControl {
+  at: number;
+  phaseIndex: number;
+  kind: 'held' | 'resumed' | 'extended' | 'advanced' | 'dose-advanced';
+  /** For `extended`: the change that took effect (negative: shortened). For `resumed`: how long it was held. */
+  ms?: number;
+}
+
 export interface SessionState {
   status: 'running' | 'ended';
   plan: SessionPlan;
@@ -225,6 +250,8 @@ export interface SessionState {
   safe: { on: boolean; since: number | null; intervals: Array<{ from: number; to: number | null }> };
   /** Times at which the therapist skipped the current track. */
   skips: number[];
+  /** Holds, extensions, advances: the record lists them. */
+  controls: PhaseControl[];
   failures: Array<{ at: number; trackId: string; reason: string }>;
   notes: Note[];
   endedAt: number | null;
@@ -264,6 +291,7 @@ function initialState(plan: SessionPlan, at: number, seq: number): SessionState 
     })),
     safe: { on: false, since: null, intervals: [] },
     skips: [],
+    controls: [],
     failures: [],
     notes: [],
     endedAt: null,
@@ -339,6 +367,7 @@ export function applyEvent(state: SessionState | null, ev: SessionEvent): Sessio
         s.record = { ...s.record, doses: [firstDose(ev, s.doseAt)] };
         if (ph.untilDose && ph.endedAt === null && idx < s.phases.length - 1) {
           ph.endedAt = ev.at;
+          s.controls = [...s.controls, { at: ev.at, phaseIndex: idx, kind: 'dose-advanced' }];
           // Like an advance: a phase that has ended is no longer on hold.
           if (ph.heldSince !== null) {
             ph.adjustMs += ev.at - ph.heldSince;
@@ -350,6 +379,7 @@ export function applyEvent(state: SessionState | null, ev: SessionEvent): Sessio
     case 'PhaseAdvanced':
       if (idx < s.phases.length - 1) {
         ph.endedAt = ev.at;
+        s.controls = [...s.controls, { at: ev.at, phaseIndex: idx, kind: 'advanced' }];
         if (ph.heldSince !== null) {
           ph.adjustMs += ev.at - ph.heldSince;
           ph.heldSince = null;
@@ -359,14 +389,20 @@ export function applyEvent(state: SessionState | null, ev: SessionEvent): Sessio
     case 'PhaseExtended': {
       const start = span?.start ?? ev.at;
       const minAdjust = ev.at - start - ph.plannedMs; // never end before now
+      const before = ph.adjustMs;
       ph.adjustMs = Math.max(minAdjust, ph.adjustMs + ev.minutes * 60_000);
+      s.controls = [...s.controls, { at: ev.at, phaseIndex: idx, kind: 'extended', ms: ph.adjustMs - before }];
       return s;
     }
     case 'PhaseHeld':
-      if (ph.heldSince === null) ph.heldSince = ev.at;
+      if (ph.heldSince === null) {
+        ph.heldSince = ev.at;
+        s.controls = [...s.controls, { at: ev.at, phaseIndex: idx, kind: 'held' }];
+      }
       return s;
     case 'PhaseResumed':
       if (ph.heldSince !== null) {
+        s.controls = [...s.controls, { at: ev.at, phaseIndex: idx, kind: 'resumed', ms: ev.at - ph.heldSince }];
         ph.adjustMs += ev.at - ph.heldSince;
         ph.heldSince = null;
       }

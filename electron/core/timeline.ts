@@ -6,6 +6,7 @@
  */
 import { fadeInGain, fadeOutGain, kelvinToMired, lerp, miredToKelvin } from './curves';
 import type { LightScene } from './preset';
+import { nextDue } from './reminders';
 import { type PhaseSpan, phaseSpans, type SessionState } from './session';
 
 /** Shortest fade for a change the therapist forces (skip, advance, boundary): never a hard cut. */
@@ -314,7 +315,7 @@ export function buildTimeline(state: SessionState, now: number, horizonMs = DEFA
     phases: spans,
     segments,
     light: lightKeyframes(state, spans),
-    reminders: dueReminders(state, spans),
+    reminders: dueReminders(state, spans, now),
   };
 }
 
@@ -394,21 +395,14 @@ export function lightAt(
   return { level: v.level, kelvin: miredToKelvin(v.mired), target, moving };
 }
 
-function dueReminders(state: SessionState, spans: PhaseSpan[]): DueReminder[] {
-  return state.plan.preset.reminders.map((r) => {
-    let anchor: number | null = null;
-    let estimated = false;
-    if (r.anchor === 'dose') anchor = state.doseAt;
-    else if (r.anchor === 'session') anchor = state.startedAt;
-    else {
-      const span = spans.find((s) => s.kind === r.anchor);
-      if (span) {
-        anchor = span.start;
-        estimated = span.expected;
-      }
-    }
-    return { id: r.id, label: r.label, dueAt: anchor === null ? null : anchor + r.offsetMin * 60_000, estimated };
-  });
+/** Preset reminders with their next due time (one rule, in reminders.ts); a closed "before the dose" one is left out. */
+function dueReminders(state: SessionState, spans: PhaseSpan[], now: number): DueReminder[] {
+  const out: DueReminder[] = [];
+  for (const r of state.plan.preset.reminders) {
+    const due = nextDue(r, state, spans, now);
+    if (due) out.push({ id: r.id, label: r.label, dueAt: due.dueAt, estimated: due.estimated });
+  }
+  return out;
 }
 
 /** Music gain of a segment at time `t` (before the phase level): equal-power fades in and out. */

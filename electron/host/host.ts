@@ -215,6 +215,7 @@ export class StillroomHost {
     ];
     for (const [commands, patch] of areas) for (const name of Object.keys(commands)) this.areaPatch.set(name as CommandName, patch);
     this.areaPatch.set('setPanelPrefs', () => ({ prefs: this.prefs.get() }));
+    this.areaPatch.set('setClinician', () => ({ prefs: this.prefs.get() }));
     this.areaPatch.set('exportReport', () => ({}));
 
     this.reloadPresets();

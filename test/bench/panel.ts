@@ -2,8 +2,7 @@
  * Facilitator panel figures (issue 5):
  * - key press to note saved in the journal (Enter in the note box of a real Chromium against the
  *   browser host, until the fsynced line is on disk), p50/p99 over 60 notes;
- * - report generation for a 3-hour session with 200 notes and 30 vitals: assembly + Markdown,
- *   and assembly + PDF (median of 7 runs each);
+ * - (report generation for the 3-hour session built here is measured in report.ts);
  * - a journal append as the hosts now write it (sealed with the data key, then fsynced), p50/p99
  *   over 300 notes, beside the plain figure in core.ts — and the sealing alone, per line.
  */
@@ -11,10 +10,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PresetSchema } from '../../electron/core/preset';
-import { assembleReport, toMarkdown } from '../../electron/core/report';
 import { replay, type SessionEvent, type SessionPlan, type SessionState } from '../../electron/core/session';
-import { buildTimeline } from '../../electron/core/timeline';
-import { renderReport } from '../../electron/services/report/export';
 import { Vault } from '../../electron/services/vault';
 import { launchChromium, removeDataDir, startHost, stopHost } from '../e2e/launcher';
 import { percentile, timeNoteAppends } from './core';
@@ -22,7 +18,7 @@ import { percentile, timeNoteAppends } from './core';
 const MIN = 60_000;
 
 /** A finished 3-hour session: 60 tracks, 200 notes (some private, some tagged, a few edited), 30 vitals, safe state twice. */
-function threeHourSession(): SessionState {
+export function threeHourSession(): SessionState {
   const kinds = ['preparation', 'onset', 'peak', 'return', 'integration'] as const;
   const minutes = [20, 20, 80, 30, 30];
   const preset = PresetSchema.parse({
@@ -111,40 +107,6 @@ function threeHourSession(): SessionState {
   return state;
 }
 
-function median(runs: number, fn: () => void): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
-  }
-  return percentile(times, 50);
-}
-
-function benchReport(): Record<string, number> {
-  const state = threeHourSession();
-  const now = (state.endedAt ?? 0) + 10 * MIN;
-  const timeline = buildTimeline(state, now);
-  const opts = { audience: 'therapist' as const, now };
-  let pages = 0;
-  const md = median(7, () => {
-    toMarkdown(assembleReport(state, null, opts));
-  });
-  const pdf = median(7, () => {
-    const bytes = renderReport(assembleReport(state, null, opts), 'pdf').bytes;
-    pages = (bytes.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
-  });
-  const withTimeline = median(7, () => {
-    renderReport(assembleReport(state, timeline, opts), 'pdf');
-  });
-  return {
-    report_3h_200notes_30vitals_markdown_ms: md,
-    report_3h_200notes_30vitals_pdf_ms: pdf,
-    report_3h_200notes_30vitals_pdf_prebuilt_timeline_ms: withTimeline,
-    report_3h_pdf_pages: pages,
-  };
-}
-
 async function benchNoteLatency(samples = 60): Promise<Record<string, number>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stillroom-bench-panel-'));
   const { context, close } = await launchChromium();
@@ -204,7 +166,7 @@ function benchSealedJournal(): Record<string, number> {
 
 /** All panel figures; the browser part is skipped where Chromium is missing. */
 export async function benchPanel(): Promise<Record<string, number>> {
-  const out = { ...benchReport(), ...benchSealedJournal() };
+  const out = benchSealedJournal();
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   let hasChromium = true;
   try {

@@ -11,6 +11,7 @@ import { benchLibrary } from './library';
 import { benchLighting } from './lighting';
 import { benchLoudness } from './loudness';
 import { benchPanel } from './panel';
+import { benchReport } from './report';
 
 const json = process.argv.includes('--json');
 const results: Record<string, number> = {};
@@ -28,12 +29,14 @@ log('loudness analysis (about 30 s)…');
 Object.assign(results, await benchLoudness());
 log('library scan, search and resolve (about a minute)…');
 Object.assign(results, await benchLibrary());
+log('reports: Markdown, PDF (pdfkit vs the old writer), FHIR bundle…');
+Object.assign(results, await benchReport());
 log('lighting drivers on loopback peers (about 75 s)…');
 Object.assign(results, await benchLighting());
 if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
   log('browser host + Chromium (about 40 s)…');
   Object.assign(results, await benchBrowser());
-  log('panel: key press to journal, report generation…');
+  log('panel: key press to journal…');
   Object.assign(results, await benchPanel());
   log('playback: formats, crossfade timing, failures, a long program (about 7 minutes)…');
   Object.assign(results, await benchAudio());

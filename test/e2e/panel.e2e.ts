@@ -277,6 +277,8 @@ test('reminders fall due and are completed; notes and vitals reach the timeline 
   expect(therapist).toContain('Blood pressure before dosing');
 
   await page.getByRole('radio', { name: /Client \(for integration\)/ }).check();
+  // Notes go to the client only when ticked (issue 13).
+  await page.getByRole('checkbox', { name: 'Saw the ocean, felt held' }).check();
   await expect(page.getByTestId('report-preview')).not.toContainText('PRIVATE');
   await page.waitForTimeout(GUARD_WAIT_MS);
   const client = await exportPdf('client');

@@ -30,6 +30,14 @@ export const DoseDetailsArgs = z
   })
   .strict();
 
+/** The clinician who signs records on this machine. */
+export const ClinicianSchema = z
+  .object({
+    name: z.string().trim().max(120, 'a name of at most 120 characters'),
+    credentials: z.string().trim().max(120, 'credentials of at most 120 characters'),
+  })
+  .strict();
+
 /** The panel's look and a few clinic choices, remembered per machine (not per session). */
 export const PanelPrefsSchema = z
   .object({
@@ -39,11 +47,19 @@ export const PanelPrefsSchema = z
     /** Compact layout: the essentials only, for a small window beside other work. */
     compact: z.boolean(),
     vitalsRanges: VitalsRangesSchema,
+    /** Who signs records on this machine (name and credentials, e.g. "Dr Ana Ruiz", "MD, licence 12345"). */
+    clinician: ClinicianSchema,
   })
   .strict();
 export type PanelPrefs = z.infer<typeof PanelPrefsSchema>;
 export type PanelTheme = PanelPrefs['theme'];
-export const DEFAULT_PANEL_PREFS: PanelPrefs = { theme: 'dark', brightness: 1, compact: false, vitalsRanges: DEFAULT_VITALS_RANGES };
+export const DEFAULT_PANEL_PREFS: PanelPrefs = {
+  theme: 'dark',
+  brightness: 1,
+  compact: false,
+  vitalsRanges: DEFAULT_VITALS_RANGES,
+  clinician: { name: '', credentials: '' },
+};
 
 export const ReportIncludeArgs = z
   .object({
@@ -53,6 +69,7 @@ export const ReportIncludeArgs = z
     light: z.boolean(),
     notes: z.boolean(),
     chart: z.boolean(),
+    vitals: z.boolean(),
   })
   .partial()
   .strict();
@@ -171,6 +188,28 @@ export const clinicalCommands = {
   setDuck: command(z.object({ on: z.boolean() }).strict(), { replans: true }),
   /** Changes the panel's look (remembered on this machine). */
   setPanelPrefs: command(PanelPrefsSchema.partial().strict()),
+  /** Sets who signs records on this machine (remembered with the panel's settings). */
+  setClinician: command(ClinicianSchema),
+  /**
+   * Signs the ended session's record as the clinician set on this machine. Refused, naming
+   * each missing item, while something required is missing; afterwards the record is locked.
+   */
+  signRecord: command(z.object({}).strict(), { replans: true }),
+  /** Adds to a signed record: its own time and author, the signed part unchanged. */
+  addAddendum: command(
+    z
+      .object({
+        text: z
+          .string()
+          .trim()
+          .min(1, 'an addendum needs some text')
+          .max(NOTE_MAX_CHARS, `addenda are capped at ${NOTE_MAX_CHARS} characters`),
+      })
+      .strict(),
+    { replans: true },
+  ),
+  /** Writes the signed session as a FHIR R4 Bundle (JSON) to the exports folder and returns it. */
+  exportFhir: command(z.object({}).strict(), { slow: true }).answers<{ resources: number; bytes: number }>(),
   /** Writes the session report (Markdown or PDF) to the reports folder and returns it. */
   exportReport: command(
     z

@@ -5,15 +5,19 @@
  * the session as it is now, then becomes one journal event (appended before it takes effect);
  * a refusal says what to do instead and changes nothing.
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { fhirBundle } from '../../core/fhir';
 import { liveNotes } from '../../core/notes';
 import { allowedAfterEnd } from '../../core/record';
+import { signingProblems } from '../../core/record-sign';
 import { findReminder } from '../../core/reminders';
-import { assembleReport } from '../../core/report';
+import { assembleReport, toMarkdown } from '../../core/report';
 import type { NewSessionEvent, SessionState } from '../../core/session';
 import type { Timeline } from '../../core/timeline';
 import { hasAnyValue, implausibleProblems, ratingProblem } from '../../core/vitals';
-import { saveReport } from '../../services/report/export';
+import { saveFile, saveReport } from '../../services/report/export';
+import type { FontFiles } from '../../services/report/fonts';
 import type { Handlers } from '../command';
 import { Refusal } from '../refusal';
 import type { clinicalCommands } from './contract';
@@ -28,6 +32,8 @@ export interface ClinicalContext {
   append(ev: NewSessionEvent): void;
   prefs: PanelPrefsStore;
   dataDir: string;
+  /** Other report font files (tests: a font that cannot be loaded). */
+  reportFonts?: FontFiles;
 }
 
 /** How far back a time may be entered (a reading taken before it was typed in). */
@@ -35,12 +41,28 @@ const BACKDATE_LIMIT_MS = 6 * 3_600_000;
 /** A little clock skew between panel and host is fine; the future is not. */
 const FUTURE_SLACK_MS = 60_000;
 
-/** The session a record event may go to: running, or ended but still open for the record. */
+/** The session a record event may go to: running, or ended but still open for the record; never a signed one. */
 function sessionFor(ctx: ClinicalContext, eventType: NewSessionEvent['type']): SessionState {
   const s = ctx.state();
   if (!s || !ctx.journalOpen()) throw new Refusal('no session is running');
+  const sig = s.record.signature;
+  if (sig && eventType !== 'AddendumAdded') {
+    throw new Refusal(
+      `the record was signed by ${sig.name} at ${clock(sig.at)} and is locked; write what you want to add as an addendum (nothing was changed)`,
+    );
+  }
   if (s.status === 'ended' && !allowedAfterEnd(eventType)) throw new Refusal('the session has ended');
   return s;
+}
+
+const clock = (ms: number): string => new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false }).format(ms);
+
+/** The clinician set on this machine, required by name for signing and addenda. */
+function clinicianFor(ctx: ClinicalContext, what: string): { name: string; credentials: string } {
+  const c = ctx.prefs.get().clinician;
+  if (!c.name.trim())
+    throw new Refusal(`set the clinician’s name and credentials first (Record → Clinician): ${what} carries the author’s name`);
+  return c;
 }
 
 /** A time the therapist entered, checked: not in the future, not long before the session. */
@@ -49,6 +71,15 @@ export function checkedTime(s: SessionState, at: number, t: number | undefined, 
   if (t > at + FUTURE_SLACK_MS) throw new Refusal(`${what} is in the future; enter the time it happened`);
   if (t < s.startedAt - BACKDATE_LIMIT_MS) throw new Refusal(`${what} is more than 6 hours before the session started`);
   return Math.min(t, at);
+}
+
+/** A UUID (version 5 layout) derived from the session and a key: the same record always exports the same ids. */
+function stableUuid(sessionId: string, key: string): string {
+  const h = createHash('sha1').update(`stillroom:${sessionId}:${key}`).digest();
+  h[6] = ((h[6] ?? 0) & 0x0f) | 0x50;
+  h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }
 
 const nextId = (s: SessionState, prefix: string): string => `${prefix}${s.lastSeq + 1}`;
@@ -210,6 +241,60 @@ export function clinicalHandlers(ctx: ClinicalContext): Handlers<typeof clinical
       if (s.record.music.ducked !== a.on) ctx.append({ type: a.on ? 'MusicDucked' : 'MusicUnducked', at });
       return;
     },
+    setClinician: (a) => {
+      try {
+        ctx.prefs.update({ clinician: { name: a.name, credentials: a.credentials } });
+      } catch (err) {
+        throw new Refusal(`could not save the clinician: ${(err as Error).message}`);
+      }
+      return;
+    },
+    signRecord: () => {
+      const at = ctx.now();
+      const s = ctx.state();
+      if (!s || !ctx.journalOpen()) throw new Refusal('there is no session record to sign');
+      const c = ctx.prefs.get().clinician;
+      const problems = signingProblems(s, c, at);
+      if (problems.length) throw new Refusal(`The record cannot be signed yet. Missing: ${problems.join('; ')}.`);
+      sessionFor(ctx, 'RecordSigned');
+      ctx.append({ type: 'RecordSigned', at, name: c.name.trim(), credentials: c.credentials.trim() });
+      return;
+    },
+    addAddendum: (a) => {
+      const at = ctx.now();
+      const s = sessionFor(ctx, 'AddendumAdded');
+      if (!s.record.signature) throw new Refusal('the record is not signed yet: change it directly (addenda are for signed records)');
+      const c = clinicianFor(ctx, 'an addendum');
+      ctx.append({ type: 'AddendumAdded', at, id: nextId(s, 'add'), text: a.text, name: c.name.trim(), credentials: c.credentials.trim() });
+      return;
+    },
+    exportFhir: () => {
+      const at = ctx.now();
+      const s = ctx.state();
+      if (!s) throw new Refusal('there is no session to export yet');
+      if (!s.record.signature) throw new Refusal('sign the record first: only a signed record goes to the clinic’s health record');
+      const report = assembleReport(s, ctx.timeline(), { audience: 'therapist', now: at, vitalsRanges: ctx.prefs.get().vitalsRanges });
+      const bundle = fhirBundle(s, {
+        report: toMarkdown(report),
+        reportTitle: report.title,
+        now: at,
+        vitalsRanges: ctx.prefs.get().vitalsRanges,
+        uuid: (key) => stableUuid(s.plan.sessionId, key),
+      });
+      const text = `${JSON.stringify(bundle, null, 2)}\n`;
+      try {
+        const file = saveFile(
+          join(ctx.dataDir, 'exports'),
+          `${report.fileStem.replace(/-therapist$/, '')}-fhir.json`,
+          'application/fhir+json',
+          Buffer.from(text, 'utf8'),
+          'the FHIR bundle',
+        );
+        return { file, data: { resources: bundle.entry.length, bytes: Buffer.byteLength(text) } };
+      } catch (err) {
+        throw new Refusal((err as Error).message);
+      }
+    },
     setPanelPrefs: (a) => {
       try {
         ctx.prefs.update(a);
@@ -218,7 +303,7 @@ export function clinicalHandlers(ctx: ClinicalContext): Handlers<typeof clinical
       }
       return;
     },
-    exportReport: (a) => {
+    exportReport: async (a) => {
       const at = ctx.now();
 
       const s = ctx.state();
@@ -236,7 +321,7 @@ export function clinicalHandlers(ctx: ClinicalContext): Handlers<typeof clinical
         vitalsRanges: ctx.prefs.get().vitalsRanges,
       });
       try {
-        return { file: saveReport(join(ctx.dataDir, 'reports'), report, a.format) };
+        return { file: await saveReport(join(ctx.dataDir, 'reports'), report, a.format, ctx.reportFonts ?? {}) };
       } catch (err) {
         throw new Refusal((err as Error).message);
       }

@@ -1,25 +1,39 @@
 /**
- * Writes a session report to disk (Markdown or PDF) and hands it back for a browser download.
- * Writing goes to a temporary file that is renamed into place, so a full or refusing disk never
- * leaves half a report; the failure comes back as a message a person can act on. Reports are
- * never written to the journal: whatever happens here, the session record is untouched.
+ * Writes a session report (Markdown or PDF) or an export (the FHIR bundle) to disk and hands it
+ * back for a browser download. Health information: files are readable by this user only (0600)
+ * in folders only this user can open (0700), named by date and a short session id, never the
+ * client's alias. Writing goes to a temporary file that is renamed into place, so a full or
+ * refusing disk never leaves half a file; the failure comes back as a message a person can act
+ * on. Nothing here touches the journal: whatever happens, the session record is intact.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Report, toMarkdown } from '../../core/report';
-import type { SavedFile } from '../../host/contract';
+import type { SavedFile } from '../../host/command';
+import type { FontFiles } from './fonts';
 import { reportToPdf } from './pdf-report';
 
 export type ReportFormat = 'markdown' | 'pdf';
 
-const clock = (ms: number): string => new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false }).format(ms);
+const clockIn =
+  (tz?: string) =>
+  (ms: number): string =>
+    new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: tz }).format(ms);
 
 /** The report's bytes and file name. */
-export function renderReport(report: Report, format: ReportFormat): { name: string; mediaType: string; bytes: Buffer } {
+export async function renderReport(
+  report: Report,
+  format: ReportFormat,
+  fonts: FontFiles = {},
+): Promise<{ name: string; mediaType: string; bytes: Buffer }> {
   if (format === 'markdown') {
     return { name: `${report.fileStem}.md`, mediaType: 'text/markdown', bytes: Buffer.from(toMarkdown(report), 'utf8') };
   }
-  return { name: `${report.fileStem}.pdf`, mediaType: 'application/pdf', bytes: Buffer.from(reportToPdf(report, clock)) };
+  return {
+    name: `${report.fileStem}.pdf`,
+    mediaType: 'application/pdf',
+    bytes: await reportToPdf(report, clockIn(report.timeZone), fonts),
+  };
 }
 
 function reason(err: unknown): string {
@@ -36,7 +50,7 @@ function reason(err: unknown): string {
       return 'the disk is read-only';
     case 'ENOTDIR':
     case 'EEXIST':
-      return 'a file is in the way of the reports folder';
+      return 'a file is in the way of the folder';
     case 'EIO':
       return 'the disk reported an input/output error';
     default:
@@ -44,14 +58,19 @@ function reason(err: unknown): string {
   }
 }
 
-/** Saves the report into `dir`; throws an Error whose message says what went wrong and that nothing was lost. */
-export function saveReport(dir: string, report: Report, format: ReportFormat): SavedFile {
-  const file = renderReport(report, format);
-  const path = join(dir, file.name);
+/** Makes `dir` (and its parents) with mode 0700, and narrows an existing one to 0700. */
+function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}
+
+/** Saves bytes as `dir/name` (0600, atomically); throws an Error saying what went wrong and that nothing was lost. */
+export function saveFile(dir: string, name: string, mediaType: string, bytes: Buffer, what = 'the file'): SavedFile {
+  const path = join(dir, name);
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, file.bytes);
+    privateDir(dir);
+    writeFileSync(tmp, bytes, { mode: 0o600 });
     renameSync(tmp, path);
   } catch (err) {
     try {
@@ -60,14 +79,15 @@ export function saveReport(dir: string, report: Report, format: ReportFormat): S
       /* nothing was written */
     }
     throw new Error(
-      `Could not save the report to ${dir}: ${reason(err)}. Nothing was lost: the session record is intact. Free some space or fix the folder, then export again.`,
+      `Could not save ${what} (${name}) to ${dir}: ${reason(err)}. Nothing was lost: the session record is intact. Free some space or fix the folder, then export again.`,
     );
   }
-  return {
-    name: file.name,
-    path,
-    mediaType: file.mediaType,
-    encoding: format === 'markdown' ? 'utf8' : 'base64',
-    data: format === 'markdown' ? file.bytes.toString('utf8') : file.bytes.toString('base64'),
-  };
+  const text = mediaType.startsWith('text/') || mediaType.includes('json');
+  return { name, path, mediaType, encoding: text ? 'utf8' : 'base64', data: text ? bytes.toString('utf8') : bytes.toString('base64') };
+}
+
+/** Renders and saves the report into `dir`. A font that cannot be loaded or a refusing disk throws a message that says so. */
+export async function saveReport(dir: string, report: Report, format: ReportFormat, fonts: FontFiles = {}): Promise<SavedFile> {
+  const file = await renderReport(report, format, fonts);
+  return saveFile(dir, file.name, file.mediaType, file.bytes, 'the report');
 }

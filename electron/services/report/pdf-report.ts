@@ -1,10 +1,13 @@
 /**
  * Lays a session report out on A4 pages: title, sections of facts, paragraphs, lists and
- * tables (rows wrap and break across pages), and the timeline chart drawn from the same
- * `ChartModel` as the panel's. Printed on white: dark text, muted colours.
+ * tables (rows wrap and break across pages, a table's header repeats), and the timeline chart
+ * drawn from the same `ChartModel` as the panel's, with a time axis, lane labels, the light
+ * curve, safe state and markers. A heading never sits alone at the bottom of a page: it moves
+ * to the next page with the start of what follows. Printed on white: dark text, muted colours.
  */
 import type { ChartModel, Report, ReportBlock } from '../../core/report';
-import { type Face, PdfDocument, type Rgb, textWidth, wrapText } from './pdf';
+import type { FontFiles } from './fonts';
+import { type Face, PdfCanvas, type Rgb } from './pdf-canvas';
 
 const MARGIN = 50;
 const BODY = 9.5;
@@ -12,6 +15,7 @@ const LEAD = 13;
 const INK: Rgb = [0.12, 0.12, 0.13];
 const SOFT: Rgb = [0.4, 0.4, 0.42];
 const RULE: Rgb = [0.78, 0.78, 0.8];
+const CHART_H = 220;
 
 const MARK: Record<ChartModel['markers'][number]['kind'], Rgb> = {
   note: [0.35, 0.35, 0.38],
@@ -23,7 +27,7 @@ const MARK: Record<ChartModel['markers'][number]['kind'], Rgb> = {
 const FLAGGED: Rgb = [0.78, 0.2, 0.15];
 
 class Layout {
-  readonly doc: PdfDocument;
+  readonly doc: PdfCanvas;
   y = 0;
   readonly left = MARGIN;
   readonly width: number;
@@ -31,39 +35,39 @@ class Layout {
   constructor(
     private readonly report: Report,
     private readonly clock: (ms: number) => string,
+    fonts: FontFiles,
   ) {
-    this.doc = new PdfDocument({ title: report.title, created: new Date(report.generatedAt) });
+    this.doc = new PdfCanvas({ title: report.title, created: new Date(report.generatedAt) }, fonts);
     this.width = this.doc.width - 2 * MARGIN;
     this.page();
   }
 
   private page(): void {
     this.doc.addPage();
-    const n = this.doc.pageCount;
-    const foot = `${this.report.title} · ${this.report.subtitle} · page ${n}`;
-    this.doc.text(MARGIN, this.doc.height - 28, foot, 7.5, 'regular', SOFT);
+    const foot = `${this.report.title} · ${this.report.subtitle} · page ${this.doc.pageCount}`;
+    const lines = this.doc.wrap(foot, this.width, 7.5);
+    this.doc.text(MARGIN, this.doc.height - 28, lines[0] ?? '', 7.5, 'regular', SOFT);
     this.y = MARGIN;
+  }
+
+  private get bottom(): number {
+    return this.doc.height - MARGIN;
   }
 
   /** Makes room for `h` points, starting a new page if needed; true when it did. */
   ensure(h: number): boolean {
-    if (this.y + h <= this.doc.height - MARGIN) return false;
+    if (this.y + h <= this.bottom) return false;
     this.page();
     return true;
   }
 
-  lines(texts: string[], x: number, size: number, face: Face, fill: Rgb = INK): void {
-    for (const t of texts) {
-      this.ensure(size * 1.4);
-      this.y += size * 1.4;
-      this.doc.text(x, this.y - size * 0.35, t, size, face, fill);
-    }
-  }
-
   title(): void {
     this.y += 8;
-    this.doc.text(this.left, this.y + 10, this.report.title, 18, 'bold', INK);
-    this.y += 30;
+    for (const line of this.doc.wrap(this.report.title, this.width, 18, 'bold')) {
+      this.y += 22;
+      this.doc.text(this.left, this.y, line, 18, 'bold', INK);
+    }
+    this.y += 16;
     this.doc.text(this.left, this.y, this.report.subtitle, 10, 'regular', SOFT);
     this.y += 8;
     if (this.report.draft) {
@@ -73,8 +77,27 @@ class Layout {
     this.y += 10;
   }
 
-  heading(text: string): void {
-    this.ensure(44);
+  /** How much of a block must follow its heading on the same page: its first line, row or the whole chart. */
+  private leadHeight(b: ReportBlock | undefined): number {
+    if (!b) return 0;
+    switch (b.kind) {
+      case 'chart':
+        return this.report.chart ? CHART_H : 0;
+      case 'table': {
+        const first = b.rows[0];
+        if (!first) return LEAD * 2;
+        const widths = this.columnWidths(b.widths);
+        const lines = Math.min(4, Math.max(1, ...first.map((c, i) => this.doc.wrap(c, (widths[i] ?? 40) - 4, BODY).length)));
+        return LEAD * 2 + lines * LEAD + 6;
+      }
+      default:
+        return LEAD * 2;
+    }
+  }
+
+  heading(text: string, next: ReportBlock | undefined): void {
+    const own = 34;
+    this.ensure(own + this.leadHeight(next));
     this.y += 16;
     this.doc.text(this.left, this.y + 9, text, 12, 'bold', INK);
     this.y += 14;
@@ -82,16 +105,23 @@ class Layout {
     this.y += 4;
   }
 
+  private lines(texts: string[], x: number, size: number, face: Face, fill: Rgb = INK): void {
+    for (const t of texts) {
+      this.ensure(size * 1.4);
+      this.y += size * 1.4;
+      this.doc.text(x, this.y - size * 0.35, t, size, face, fill);
+    }
+  }
+
   block(b: ReportBlock): void {
     switch (b.kind) {
       case 'paragraph':
-        this.lines(wrapText(b.text, this.width, BODY), this.left, BODY, 'regular');
+        this.lines(this.doc.wrap(b.text, this.width, BODY), this.left, BODY, 'regular');
         this.y += 4;
         return;
       case 'list':
         for (const item of b.items) {
-          const wrapped = wrapText(item, this.width - 12, BODY);
-          wrapped.forEach((line, i) => {
+          this.doc.wrap(item, this.width - 12, BODY).forEach((line, i) => {
             this.ensure(LEAD);
             this.y += LEAD;
             if (i === 0) this.doc.text(this.left, this.y - 3, '•', BODY, 'regular', SOFT);
@@ -101,10 +131,9 @@ class Layout {
         this.y += 4;
         return;
       case 'facts': {
-        const labelW = Math.min(150, Math.max(...b.items.map(([k]) => textWidth(k, BODY, 'bold'))) + 14);
+        const labelW = Math.min(150, Math.max(...b.items.map(([k]) => this.doc.textWidth(k, BODY, 'bold'))) + 14);
         for (const [k, v] of b.items) {
-          const wrapped = wrapText(v, this.width - labelW, BODY);
-          wrapped.forEach((line, i) => {
+          this.doc.wrap(v, this.width - labelW, BODY).forEach((line, i) => {
             this.ensure(LEAD);
             this.y += LEAD;
             if (i === 0) this.doc.text(this.left, this.y - 3, k, BODY, 'bold', SOFT);
@@ -123,23 +152,25 @@ class Layout {
     }
   }
 
-  private table(columns: string[], rel: number[], rows: string[][]): void {
+  private columnWidths(rel: number[]): number[] {
     const total = rel.reduce((a, w) => a + w, 0) || 1;
-    const widths = rel.map((w) => (w / total) * this.width);
+    return rel.map((w) => (w / total) * this.width);
+  }
+
+  private table(columns: string[], rel: number[], rows: string[][]): void {
+    const widths = this.columnWidths(rel);
     const xs = widths.map((_, i) => this.left + widths.slice(0, i).reduce((a, w) => a + w, 0));
     const pad = 4;
     const header = (): void => {
       this.ensure(LEAD * 2);
       this.y += LEAD;
-      columns.forEach((c, i) => {
-        this.doc.text((xs[i] ?? 0) + 0, this.y - 3, c, BODY - 0.5, 'bold', SOFT);
-      });
+      for (const [i, c] of columns.entries()) this.doc.text(xs[i] ?? 0, this.y - 3, c, BODY - 0.5, 'bold', SOFT);
       this.y += 3;
       this.doc.line(this.left, this.y, this.left + this.width, this.y, 0.5, RULE);
     };
     header();
     for (const row of rows) {
-      const cells = row.map((cell, i) => wrapText(cell, (widths[i] ?? 40) - pad, BODY));
+      const cells = row.map((cell, i) => this.doc.wrap(cell, (widths[i] ?? 40) - pad, BODY));
       const height = Math.max(1, ...cells.map((c) => c.length));
       // Short rows stay together; a very long one (a long note) flows on to the next page.
       if (height <= 8 && this.ensure(height * LEAD + 4)) header();
@@ -158,76 +189,92 @@ class Layout {
   }
 
   private chart(m: ChartModel): void {
-    const h = 178;
-    this.ensure(h + 10);
+    this.ensure(CHART_H);
+    const doc = this.doc;
+    const laneW = 44;
+    const x0 = this.left + laneW;
+    const w = this.width - laneW;
     const top = this.y + 8;
-    const x0 = this.left;
-    const w = this.width;
     const span = Math.max(1, m.to - m.from);
     const X = (t: number): number => x0 + ((Math.min(m.to, Math.max(m.from, t)) - m.from) / span) * w;
-    const doc = this.doc;
+    const lane = (y: number, label: string): void => doc.text(this.left, y, label, 6.5, 'regular', SOFT);
 
-    // Phases.
+    // Phases, named on their bars.
+    lane(top + 12, 'Phases');
     m.phases.forEach((p, i) => {
       const a = X(p.from);
       const b = X(p.to);
       const shade: Rgb = p.expected ? [0.96, 0.96, 0.97] : i % 2 ? [0.87, 0.88, 0.9] : [0.92, 0.93, 0.94];
       doc.rect(a, top, Math.max(0.5, b - a), 18, shade, p.expected ? RULE : null);
       let name = p.name;
-      while (name.length > 1 && textWidth(name, 7) > b - a - 4) name = name.slice(0, -1);
+      while (name.length > 1 && doc.textWidth(name, 7) > b - a - 4) name = name.slice(0, -1);
       if (b - a > 14) doc.text(a + 2, top + 12, name === p.name ? name : `${name.slice(0, -1)}…`, 7, 'regular', INK);
     });
 
-    // Music.
+    // Music: one bar per track, alternating lanes so a crossfade shows as an overlap.
     const musicTop = top + 24;
-    doc.text(x0, musicTop - 1, 'Music', 6.5, 'regular', SOFT);
+    lane(musicTop + 9, 'Music');
     for (const s of m.segments) {
       const a = X(s.from);
       const b = X(s.to);
       doc.rect(a, musicTop + 2 + s.lane * 7, Math.max(0.5, b - a), 6, s.planned ? [0.82, 0.85, 0.9] : [0.55, 0.62, 0.72]);
     }
 
-    // Light level (and safe state behind it).
-    const lightTop = musicTop + 26;
+    // Light level (and safe state behind it), with a 0–100 % scale.
+    const lightTop = musicTop + 24;
     const lightH = 70;
-    for (const iv of m.safe) doc.rect(X(iv.from), lightTop, Math.max(0.8, X(iv.to) - X(iv.from)), lightH, [0.88, 0.93, 0.97]);
-    doc.rect(x0, lightTop, w, lightH, null, RULE, 0.4);
-    doc.text(x0 + 2, lightTop + 8, 'Light 100 %', 6.5, 'regular', SOFT);
-    const Y = (level: number): number => lightTop + lightH - (Math.max(0, Math.min(100, level)) / 100) * lightH;
-    const past = m.light.filter((p) => !p.planned).map((p) => [X(p.t), Y(p.level)] as const);
-    const lastPast = m.light.findLast((p) => !p.planned);
-    const ahead = m.light.filter((p) => p.planned).map((p) => [X(p.t), Y(p.level)] as const);
-    doc.polyline(past, 1.3, [0.78, 0.5, 0.15]);
-    if (ahead.length)
-      doc.polyline([...(lastPast ? [[X(lastPast.t), Y(lastPast.level)] as const] : []), ...ahead], 1, [0.85, 0.7, 0.5], [3, 2]);
+    if (m.light.length) {
+      lane(lightTop + lightH / 2 + 2, 'Light');
+      for (const iv of m.safe) doc.rect(X(iv.from), lightTop, Math.max(0.8, X(iv.to) - X(iv.from)), lightH, [0.88, 0.93, 0.97]);
+      doc.rect(x0, lightTop, w, lightH, null, RULE, 0.4);
+      for (const pct of [0, 50, 100]) {
+        const y = lightTop + lightH - (pct / 100) * lightH;
+        doc.line(x0 - 3, y, x0, y, 0.4, SOFT);
+        const label = `${pct} %`;
+        doc.text(x0 - 5 - doc.textWidth(label, 6), y + 2, label, 6, 'regular', SOFT);
+      }
+      const Y = (level: number): number => lightTop + lightH - (Math.max(0, Math.min(100, level)) / 100) * lightH;
+      const past = m.light.filter((p) => !p.planned).map((p) => [X(p.t), Y(p.level)] as const);
+      const lastPast = m.light.findLast((p) => !p.planned);
+      const ahead = m.light.filter((p) => p.planned).map((p) => [X(p.t), Y(p.level)] as const);
+      doc.polyline(past, 1.3, [0.78, 0.5, 0.15]);
+      if (ahead.length)
+        doc.polyline([...(lastPast ? [[X(lastPast.t), Y(lastPast.level)] as const] : []), ...ahead], 1, [0.85, 0.7, 0.5], [3, 2]);
+    }
+    const markTop = (m.light.length ? lightTop + lightH : lightTop) + 10;
 
-    // Markers.
-    const markTop = lightTop + lightH + 10;
+    // Markers: notes on one row, clinical entries on the next.
+    lane(markTop + 2, 'Notes');
+    lane(markTop + 11, 'Record');
     for (const mk of m.markers) {
       const row = mk.kind === 'note' ? 0 : 1;
       doc.dot(X(mk.t), markTop + row * 9, 2.4, mk.flagged ? FLAGGED : MARK[mk.kind]);
     }
     if (m.now !== null) doc.line(X(m.now), top, X(m.now), markTop + 12, 0.6, [0.3, 0.3, 0.3], [2, 2]);
 
-    // Time axis: about eight labels on round minutes.
-    const axisY = markTop + 24;
+    // Time axis: a tick and a clock label on round minutes, five to ten of them whatever the length.
+    const axisY = markTop + 18;
+    doc.line(x0, axisY, x0 + w, axisY, 0.4, SOFT);
     const minutes = span / 60_000;
-    const step = [5, 10, 15, 20, 30, 60, 90, 120].find((s) => minutes / s <= 8) ?? 180;
+    const step = [1, 2, 5, 10, 15, 20, 30, 60, 90, 120, 180, 240].find((s) => minutes / s <= 10) ?? 360;
     const first = Math.ceil(m.from / (step * 60_000)) * step * 60_000;
-    for (let t = first; t <= m.to; t += step * 60_000) {
-      doc.line(X(t), markTop + 15, X(t), markTop + 18, 0.4, SOFT);
+    const labels: number[] = [];
+    for (let t = first; t <= m.to; t += step * 60_000) labels.push(t);
+    if (labels.length < 2) labels.splice(0, labels.length, m.from, m.to);
+    let lastRight = -Infinity;
+    for (const t of labels) {
+      doc.line(X(t), axisY, X(t), axisY + 3, 0.4, SOFT);
       const label = this.clock(t);
-      doc.text(
-        Math.min(x0 + w - textWidth(label, 6.5), Math.max(x0, X(t) - textWidth(label, 6.5) / 2)),
-        axisY,
-        label,
-        6.5,
-        'regular',
-        SOFT,
-      );
+      const lw = doc.textWidth(label, 6.5);
+      const lx = Math.min(x0 + w - lw, Math.max(x0, X(t) - lw / 2));
+      if (lx < lastRight + 4) continue;
+      doc.text(lx, axisY + 11, label, 6.5, 'regular', SOFT);
+      lastRight = lx + lw;
     }
+    doc.text(this.left, axisY + 11, 'Time', 6.5, 'regular', SOFT);
+
     // Legend.
-    const legendY = axisY + 12;
+    const legendY = axisY + 24;
     let lx = x0;
     const has = (k: string): boolean => m.markers.some((mk) => mk.kind === k);
     const legend: Array<[Rgb, string, boolean]> = [
@@ -236,24 +283,25 @@ class Layout {
       [MARK.vitals, 'vitals', has('vitals')],
       [MARK.rating, 'rating', has('rating')],
       [FLAGGED, 'out of range or adverse event', m.markers.some((mk) => mk.flagged)],
+      [[0.88, 0.93, 0.97], 'safe state', m.safe.length > 0],
     ];
     for (const [c, label, shown] of legend) {
       if (!shown) continue;
-      doc.dot(lx + 3, legendY - 2.5, 2.4, c);
+      doc.dot(lx + 3, legendY - 2.5, 2.6, c);
       doc.text(lx + 8, legendY, label, 6.5, 'regular', SOFT);
-      lx += 14 + textWidth(label, 6.5);
+      lx += 16 + doc.textWidth(label, 6.5);
     }
-    this.y = legendY + 8;
+    this.y = legendY + 10;
   }
 }
 
-/** The report as PDF bytes. `clock` formats a time of day for the chart's axis. */
-export function reportToPdf(report: Report, clock: (ms: number) => string): Uint8Array {
-  const l = new Layout(report, clock);
+/** The report as PDF bytes. `clock` formats a time of day for the chart's axis; `fonts` overrides font files (tests). */
+export async function reportToPdf(report: Report, clock: (ms: number) => string, fonts: FontFiles = {}): Promise<Buffer> {
+  const l = new Layout(report, clock, fonts);
   l.title();
   for (const s of report.sections) {
-    l.heading(s.title);
+    l.heading(s.title, s.blocks[0]);
     for (const b of s.blocks) l.block(b);
   }
-  return l.doc.toBytes();
+  return l.doc.finish();
 }

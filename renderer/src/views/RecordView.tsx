@@ -1,4 +1,4 @@
-/** The clinical record of the session: dose, vitals, ratings, adverse events, discharge. Works on while the session runs and after it ends. */
+/** The clinical record of the session: dose, vitals, ratings, adverse events, discharge, signature. Works on while the session runs and after it ends; once signed, only addenda. */
 
 import { AppHeader } from '../components/AppHeader';
 import { PressStatusLine } from '../components/ControlButton';
@@ -6,6 +6,7 @@ import { AdverseForm } from '../components/record/AdverseForm';
 import { DischargeForm } from '../components/record/DischargeForm';
 import { DoseForm } from '../components/record/DoseForm';
 import { RatingForm } from '../components/record/RatingForm';
+import { SignCard } from '../components/record/SignCard';
 import { VitalsForm } from '../components/record/VitalsForm';
 import { useStore } from '../stores';
 import { headerContext } from './LivePanel';
@@ -26,6 +27,7 @@ export function RecordView() {
           <RatingForm session={session} />
           <AdverseForm session={session} />
           <DischargeForm session={session} />
+          <SignCard session={session} />
         </div>
       </main>
     </div>

@@ -6,7 +6,7 @@
  */
 import { useEffect, useId, useMemo, useState } from 'react';
 import { liveNotes } from '../../../electron/core/notes';
-import { type Audience, assembleReport, FULL_INCLUDE, type ReportInclude, toMarkdown } from '../../../electron/core/report';
+import { type Audience, assembleReport, CLIENT_DEFAULT_INCLUDE, type ReportInclude, toMarkdown } from '../../../electron/core/report';
 import type { Note } from '../../../electron/core/session';
 import type { SavedFile } from '../../../electron/host/contract';
 import { api } from '../bridge';
@@ -20,15 +20,15 @@ import { headerContext } from './LivePanel';
 const INCLUDE_LABELS: Array<[keyof ReportInclude, string]> = [
   ['intention', 'Intention'],
   ['phases', 'Phase times'],
-  ['tracks', 'Tracks played'],
-  ['light', 'Light changes'],
+  ['tracks', 'Music played'],
+  ['light', 'Light and safe state'],
+  ['vitals', 'Vitals'],
   ['chart', 'Timeline chart (PDF)'],
-  ['notes', 'Chosen notes'],
 ];
 
-/** Notes that go to the client: not private, not unticked. */
-function chosenNotes(notes: readonly Note[], excluded: ReadonlySet<string>): string[] {
-  return notes.filter((n) => !n.private && !excluded.has(n.id)).map((n) => n.id);
+/** Notes that go to the client: ticked, and never a private one. */
+function chosenNotes(notes: readonly Note[], ticked: ReadonlySet<string>): string[] {
+  return notes.filter((n) => !n.private && ticked.has(n.id)).map((n) => n.id);
 }
 
 function toBlobUrl(file: SavedFile): string {
@@ -40,19 +40,21 @@ export function ReportView() {
   const snapshot = useStore((s) => s.snapshot);
   const session = snapshot?.session ?? null;
   const [audience, setAudience] = useState<Audience>('therapist');
-  const [include, setInclude] = useState<ReportInclude>({ ...FULL_INCLUDE });
-  const [excluded, setExcluded] = useState<ReadonlySet<string>>(new Set());
+  // The client's copy shares the intention, the phase times and the music until the therapist chooses more.
+  const [include, setInclude] = useState<ReportInclude>({ ...CLIENT_DEFAULT_INCLUDE });
+  // Every note is off until ticked.
+  const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
   const [saved, setSaved] = useState<{ file: SavedFile; url: string } | null>(null);
   const id = useId();
 
   useEffect(() => () => (saved ? URL.revokeObjectURL(saved.url) : undefined), [saved]);
 
   const notes = session ? liveNotes(session.notes) : [];
-  const noteIds = chosenNotes(notes, excluded);
+  const noteIds = chosenNotes(notes, ticked);
 
   const preview = useMemo(() => {
     if (!session || !snapshot) return '';
-    const noteIds = chosenNotes(liveNotes(session.notes), excluded);
+    const noteIds = chosenNotes(liveNotes(session.notes), ticked);
     const r = assembleReport(session, snapshot.timeline, {
       audience,
       include,
@@ -61,7 +63,7 @@ export function ReportView() {
       vitalsRanges: snapshot.prefs.vitalsRanges,
     });
     return toMarkdown(r);
-  }, [session, snapshot, audience, include, excluded]);
+  }, [session, snapshot, audience, include, ticked]);
 
   if (!session || !snapshot) return null;
 
@@ -104,35 +106,34 @@ export function ReportView() {
                     </label>
                   ))}
                 </fieldset>
-                {include.notes ? (
-                  <fieldset className="stack note-choice">
-                    <legend className="section-title">Notes to share</legend>
-                    {notes.length === 0 ? <p className="quiet small">No notes.</p> : null}
-                    {notes.map((n) => (
-                      <label key={n.id} className={`check small${n.private ? ' is-private' : ''}`}>
-                        <input
-                          type="checkbox"
-                          disabled={n.private}
-                          checked={!n.private && !excluded.has(n.id)}
-                          onChange={(e) => {
-                            const next = new Set(excluded);
-                            if (e.target.checked) next.delete(n.id);
-                            else next.add(n.id);
-                            setExcluded(next);
-                          }}
-                        />{' '}
-                        <span className="tabular">{noteStamp(n, session.doseAt)}</span>{' '}
-                        {n.text.length > 80 ? `${n.text.slice(0, 80)}…` : n.text}
-                        {n.private ? ' (private: never shared)' : ''}
-                      </label>
-                    ))}
-                  </fieldset>
-                ) : null}
+                <fieldset className="stack note-choice">
+                  <legend className="section-title">Notes to share (none until ticked)</legend>
+                  {notes.length === 0 ? <p className="quiet small">No notes.</p> : null}
+                  {notes.map((n) => (
+                    <label key={n.id} className={`check small${n.private ? ' is-private' : ''}`}>
+                      <input
+                        type="checkbox"
+                        aria-label={n.text}
+                        disabled={n.private}
+                        checked={!n.private && ticked.has(n.id)}
+                        onChange={(e) => {
+                          const next = new Set(ticked);
+                          if (e.target.checked) next.add(n.id);
+                          else next.delete(n.id);
+                          setTicked(next);
+                        }}
+                      />{' '}
+                      <span className="tabular">{noteStamp(n, session.doseAt)}</span>{' '}
+                      {n.text.length > 80 ? `${n.text.slice(0, 80)}…` : n.text}
+                      {n.private ? ' (private: never shared)' : ''}
+                    </label>
+                  ))}
+                </fieldset>
               </>
             ) : (
               <p className="quiet small">
-                Everything: dose, vitals and ratings, adverse events, reminders, all notes (private ones marked) with their history, music,
-                light and discharge.
+                Everything: dose, every event, vitals and ratings, adverse events, reminders, all notes (private ones marked) with their
+                history, music, light, discharge, the signature and addenda.
               </p>
             )}
             <div className="row-actions">
@@ -155,7 +156,7 @@ export function ReportView() {
           </form>
           <section className="report-preview" aria-labelledby={`${id}-preview`}>
             <h2 id={`${id}-preview`} className="section-title">
-              Preview (Markdown)
+              {audience === 'client' ? 'Preview: exactly what the client gets' : 'Preview (Markdown)'}
             </h2>
             {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the preview scrolls, so it must be reachable by keyboard */}
             <pre tabIndex={0} data-testid="report-preview">

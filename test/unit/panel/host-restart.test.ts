@@ -142,11 +142,15 @@ describe('an ended session after a restart', () => {
     const duck = await again.dispatch('setDuck', { on: true });
     expect(!duck.ok && duck.error).toMatch(/ended/);
 
-    const client = await again.dispatch('exportReport', { audience: 'client', format: 'markdown' });
+    // Notes reach the client's copy only when ticked; a private one never does, even ticked.
+    const notes = again.snapshot().session?.notes ?? [];
+    const client = await again.dispatch('exportReport', { audience: 'client', format: 'markdown', noteIds: notes.map((n) => n.id) });
     expect(client.ok).toBe(true);
     const text = readFileSync(client.ok ? (client.file?.path as string) : '', 'utf8');
     expect(text).toContain('Shared with the client');
     expect(text).not.toContain('Therapist only');
+    const bare = await again.dispatch('exportReport', { audience: 'client', format: 'markdown' });
+    expect(readFileSync(bare.ok ? (bare.file?.path as string) : '', 'utf8')).not.toContain('Shared with the client');
     closeAll();
 
     // The discharge written after the restart is in the journal too.

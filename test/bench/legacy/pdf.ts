@@ -1,4 +1,6 @@
 /**
+ * The hand-made PDF writer as it was before issue 13, kept only for the bench's comparison.
+ *
  * A small PDF writer: A4 pages of text in the two standard Helvetica faces (WinAnsi encoding,
  * so pdftotext and every reader get the words back), lines, rectangles, polylines and dots.
  * That is all the session report needs; it keeps the report free of a large dependency and
