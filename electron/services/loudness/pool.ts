@@ -152,6 +152,12 @@ export class LoudnessPool {
     await this.cache?.save();
   }
 
+  /** Cancels every queued and running analysis; the pool stays open for new ones. */
+  cancelAll(): void {
+    for (const job of this.queue.splice(0)) job.done(cancelled(job.file));
+    for (const slot of this.slots) if (slot.job) this.cancel(slot.job);
+  }
+
   private cancel(job: Job): void {
     const queued = this.queue.indexOf(job);
     if (queued >= 0) {
@@ -298,6 +304,10 @@ export interface AnalyseManyOptions extends Omit<PoolOptions, 'idleMs'> {
  */
 export async function analyseMany(files: readonly string[], options: AnalyseManyOptions = {}): Promise<LoudnessOutcome[]> {
   const pool = new LoudnessPool({ ...options, idleMs: 1000 });
+  // One listener for the whole batch: a listener per queued file on the caller's signal would
+  // trip Node's listener-leak warning from 11 files on (and is needless work).
+  const onAbort = () => pool.cancelAll();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   const share = new Array<number>(files.length).fill(0);
   let completed = 0;
   const report = (index: number, extra?: LoudnessOutcome) => {
@@ -317,7 +327,7 @@ export async function analyseMany(files: readonly string[], options: AnalyseMany
     return await Promise.all(
       files.map(async (file, index) => {
         const outcome = await pool.analyse(file, {
-          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.signal?.aborted ? { signal: options.signal } : {}),
           onProgress: (f) => {
             share[index] = Math.min(0.999, f);
             report(index);
@@ -330,6 +340,7 @@ export async function analyseMany(files: readonly string[], options: AnalyseMany
       }),
     );
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     await pool.close();
   }
 }
