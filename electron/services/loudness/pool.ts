@@ -1,20 +1,22 @@
 /**
- * Runs loudness analysis in worker threads: a queue of files, a few workers (one by default:
- * the therapist's laptop may have two cores, and playback comes first), progress per file,
- * cancellation, and a crash in one file never stopping the rest of the batch.
+ * Runs loudness analysis in worker threads: a queue of files, one worker per core by default
+ * (each worker lowers its own thread's priority, see `worker.ts`, so playback and the panel
+ * still come first), progress per file, cancellation, and a crash in one file never stopping
+ * the rest of the batch.
  *
  * Running from source (tests, the CLI under tsx) the worker is `worker.ts`, loaded through
  * tsx inside the thread. A bundled build must emit `worker.ts` as its own entry next to the
  * bundle (electron-vite: add it to `main.build.rollupOptions.input` as `loudness-worker`), or
  * pass `workerUrl`.
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type FileIdentity, identityOf, type LoudnessCache } from './cache';
 import type { FromWorker, ToWorker } from './messages';
 import type { LoudnessFailure, LoudnessOutcome } from './types';
 
 export interface PoolOptions {
-  /** Files analysed at once (default 1). Each uses one core while it runs. */
+  /** Files analysed at once (default: one per core). Each uses one core, at low priority, while it runs. */
   concurrency?: number;
   /** The worker script; defaults to `worker.ts` from source or `loudness-worker.js` next to a bundle. */
   workerUrl?: URL;
@@ -90,7 +92,7 @@ export class LoudnessPool {
   private saveTimer: NodeJS.Timeout | null = null;
 
   constructor(options: PoolOptions = {}) {
-    const n = Math.max(1, Math.floor(options.concurrency ?? 1));
+    const n = Math.max(1, Math.floor(options.concurrency ?? availableParallelism()));
     this.slots = Array.from({ length: n }, () => ({
       worker: null,
       job: null,
@@ -103,6 +105,11 @@ export class LoudnessPool {
     this.idleMs = options.idleMs ?? 20_000;
     this.stallMs = options.stallMs ?? 60_000;
     this.cache = options.cache;
+  }
+
+  /** How many files it analyses at once. */
+  get concurrency(): number {
+    return this.slots.length;
   }
 
   /** Files waiting or being analysed. */
