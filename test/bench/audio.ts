@@ -11,11 +11,14 @@
  * - **Long program, bounded memory**: 30 tracks of 25 minutes (a 12½-hour playlist, far
  *   more than the 3-hour program it stands for), played as a fast program: every 5 s the
  *   therapist skips, so each long file is opened, streamed, crossfaded and released. Renderer
- *   memory (RSS of Chromium's renderer processes, and the page's JS heap) is sampled
+ *   memory (RSS of Chromium's renderer processes; PSS of the page's renderer from
+ *   `/proc/PID/smaps_rollup`, which splits shared pages fairly; the page's JS heap) is sampled
  *   throughout; a decoding player would add ~400 MiB per track, a streaming one stays flat.
+ *   Beside it, the floor: a bare page (one `<audio>` element, nothing else) playing one of
+ *   the same long files, measured the same way.
  */
 import { spawnSync } from 'node:child_process';
-import { linkSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -24,6 +27,7 @@ import { makeTone } from '../e2e/audio-record';
 import { HostView } from '../e2e/host-view';
 import { launchChromium, startHost, stopHost } from '../e2e/launcher';
 import { startPulse } from '../e2e/pulse';
+import { pageRendererPid, pssMb } from './procs';
 
 const FORMATS = ['mp3', 'flac', 'm4a', 'ogg', 'opus', 'wav'] as const;
 const LONG_S = 25 * 60;
@@ -300,6 +304,7 @@ async function longProgram(root: string): Promise<Record<string, number>> {
       return usedSize / 1024 / 1024;
     };
     const rss: number[] = [];
+    const pss: number[] = [];
     const heap: number[] = [];
     let skipped = 0;
     for (let i = 0; i < LONG_TRACKS; i++) {
@@ -307,6 +312,8 @@ async function longProgram(root: string): Promise<Record<string, number>> {
       if (r.ok) skipped++;
       await page.waitForTimeout(5000);
       rss.push(rendererRssMb());
+      const pid = pageRendererPid();
+      pss.push(pid === null ? Number.NaN : pssMb(pid));
       if (i % 5 === 4) heap.push(await heapMb());
     }
     const d = await debug(page);
@@ -314,12 +321,16 @@ async function longProgram(root: string): Promise<Record<string, number>> {
       process.stderr.write(
         `renderer RSS (MB) after each skip: ${rss.map((x) => x.toFixed(0)).join(' ')}\nheap: ${heap.map((x) => x.toFixed(1)).join(' ')}\n`,
       );
-    const base = rss.slice(0, 3).reduce((a, b) => a + b, 0) / 3;
-    const tail = rss.slice(-3).reduce((a, b) => a + b, 0) / 3;
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const base = mean(rss.slice(0, 3));
+    const tail = mean(rss.slice(-3));
     return {
       audio_long_program_tracks: skipped,
       audio_long_program_renderer_rss_mb_peak: Math.max(...rss),
       audio_long_program_renderer_rss_growth_mb: tail - base,
+      audio_long_program_renderer_pss_mb_peak: Math.max(...pss),
+      audio_long_program_renderer_pss_growth_mb: mean(pss.slice(-3)) - mean(pss.slice(0, 3)),
+      audio_bare_page_one_long_track_pss_mb: await barePageFloor(join(media, 'long.mp3')),
       audio_long_program_js_heap_mb_end: heap.at(-1) ?? Number.NaN,
       audio_long_program_js_heap_growth_mb: (heap.at(-1) ?? 0) - (heap[0] ?? 0),
       audio_long_program_voices_alive_at_end: d.voices.length,
@@ -329,6 +340,30 @@ async function longProgram(root: string): Promise<Record<string, number>> {
     view.close();
     await close();
     await stopHost(host);
+  }
+}
+
+/**
+ * The floor for the memory figures: a page with nothing but one `<audio>` element playing one
+ * of the long files (served by Playwright on a made-up origin), PSS of its renderer after 15 s.
+ */
+async function barePageFloor(file: string): Promise<number> {
+  const { context, close } = await launchChromium();
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const body = readFileSync(file);
+    await page.route('http://floor.invalid/**', (route) =>
+      route.request().url().endsWith('.mp3')
+        ? route.fulfill({ status: 200, headers: { 'content-type': 'audio/mpeg' }, body })
+        : route.fulfill({ status: 200, headers: { 'content-type': 'text/html' }, body: '<audio src="/long.mp3" autoplay></audio>' }),
+    );
+    await page.goto('http://floor.invalid/');
+    await page.waitForFunction(() => (document.querySelector('audio')?.currentTime ?? 0) > 1, undefined, { timeout: 20_000 });
+    await page.waitForTimeout(15_000); // real time: the element streams and plays as it would in a session
+    const pid = pageRendererPid();
+    return pid === null ? Number.NaN : pssMb(pid);
+  } finally {
+    await close();
   }
 }
 
