@@ -347,7 +347,7 @@ async function longProgram(root: string): Promise<Record<string, number>> {
  * The floor for the memory figures: a page with nothing but one `<audio>` element playing one
  * of the long files (served by Playwright on a made-up origin), PSS of its renderer after 15 s.
  */
-async function barePageFloor(file: string): Promise<number> {
+export async function barePageFloor(file: string): Promise<number> {
   const { context, close } = await launchChromium();
   try {
     const page = context.pages()[0] ?? (await context.newPage());
