@@ -6,8 +6,9 @@
  *   plays (mp3, flac, m4a/aac, ogg vorbis, opus, wav) with 2 s crossfades. Each on-time start
  *   is timed in the page (how far the music is behind its planned position ~1 s in: the fade
  *   curves themselves run on the audio clock) → p50/p99 over the starts that are crossfades.
- *   Twice, the file of the track playing is deleted mid-track: how long until the host
- *   notices, until the replacement sounds, and the longest silence on the output meter.
+ *   Twice, the file of the track playing is deleted mid-track, and once it is truncated to a
+ *   quarter (a sync client replacing it): how long until the host notices, until the
+ *   replacement sounds, and the longest silence on the output meter.
  * - **Long program, bounded memory**: 30 tracks of 25 minutes (a 12½-hour playlist, far
  *   more than the 3-hour program it stands for), played as a fast program: every 5 s the
  *   therapist skips, so each long file is opened, streamed, crossfaded and released. Renderer
@@ -18,7 +19,18 @@
  *   the same long files, measured the same way.
  */
 import { spawnSync } from 'node:child_process';
-import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -135,7 +147,8 @@ async function formatsAndStarts(root: string): Promise<Record<string, number>> {
   for (let round = 0; round < 4; round++) {
     for (const fmt of FORMATS) {
       const name = `r${round}-${fmt}.${fmt}`;
-      linkSync(join(media, `short.${fmt}`), join(media, name));
+      // Copies, not links: one of them is truncated in place during the run.
+      copyFileSync(join(media, `short.${fmt}`), join(media, name));
       refs.push({ title: `${fmt} ${round}`, asset: `bench/${name}`, durationS: 7 });
     }
   }
@@ -173,9 +186,10 @@ async function formatsAndStarts(root: string): Promise<Record<string, number>> {
     const session = view.last?.session;
     const end = (view.last?.timeline?.segments ?? []).filter((s) => s.start < t0 + refs.length * 5500).at(-1)?.end ?? t0 + 120_000;
     const playedFormats = new Set<string>();
-    // Twice, the file of the track playing alone is deleted mid-track (the host notices, the next fades in).
-    const deleteAt = [t0 + 25_000, t0 + 60_000];
-    const deleted: Array<{ at: number; trackId: string }> = [];
+    // Twice, the file of the track playing alone is deleted mid-track, once truncated to a quarter
+    // (the host notices, the next fades in).
+    const deleteAt = [t0 + 25_000, t0 + 60_000, t0 + 95_000];
+    const deleted: Array<{ at: number; trackId: string; truncated: boolean }> = [];
     while (Date.now() < Math.min(end, t0 + 150_000)) {
       const now = Date.now();
       const solo = (view.last?.timeline?.segments ?? []).filter((x) => x.start <= now && x.end > now);
@@ -184,8 +198,10 @@ async function formatsAndStarts(root: string): Promise<Record<string, number>> {
         const seg = solo[0];
         const file = seg ? session?.plan.tracks[seg.trackId]?.file : null;
         if (seg && file) {
-          unlinkSync(file);
-          deleted.push({ at: Date.now(), trackId: seg.trackId });
+          const truncated = deleted.length === 2;
+          if (truncated) truncateSync(file, Math.floor(statSync(file).size / 4));
+          else unlinkSync(file);
+          deleted.push({ at: Date.now(), trackId: seg.trackId, truncated });
         }
       }
       const d = await debug(page);
@@ -201,7 +217,7 @@ async function formatsAndStarts(root: string): Promise<Record<string, number>> {
     const levels = await page.evaluate(() => (window as unknown as { __levels: Array<[number, number, string[]]> }).__levels);
     const failures = view.last?.session?.failures ?? [];
     const segments = view.last?.timeline?.segments ?? [];
-    const timings = deleted.map(({ at, trackId }) => {
+    const timings = deleted.map(({ at, trackId, truncated }) => {
       const failure = failures.find((f) => f.trackId === trackId);
       const replacement = failure ? segments.find((x) => x.start === failure.at && x.trackId !== trackId) : undefined;
       // The replacement's voice sounding (its element playing, its fade above 1 %).
@@ -213,7 +229,12 @@ async function formatsAndStarts(root: string): Promise<Record<string, number>> {
         run = db < -60 ? run + 10 : 0;
         silent = Math.max(silent, run);
       }
-      return { notice: failure ? failure.at - at : Number.NaN, replaced: heard && failure ? heard[0] - failure.at : Number.NaN, silent };
+      return {
+        truncated,
+        notice: failure ? failure.at - at : Number.NaN,
+        replaced: heard && failure ? heard[0] - failure.at : Number.NaN,
+        silent,
+      };
     });
     return {
       audio_formats_played_of_6: FORMATS.filter((f) => playedFormats.has(f)).length,
@@ -227,6 +248,8 @@ async function formatsAndStarts(root: string): Promise<Record<string, number>> {
       audio_failed_track_to_replacement_sounding_ms_max: Math.max(...timings.map((t) => t.replaced)),
       audio_failed_track_to_music_again_ms: Math.max(...timings.map((t) => t.notice + t.replaced)),
       audio_failed_track_longest_silence_ms: Math.max(...timings.map((t) => t.silent)),
+      audio_truncated_track_noticed_ms: timings.find((t) => t.truncated)?.notice ?? Number.NaN,
+      audio_truncated_track_longest_silence_ms: timings.find((t) => t.truncated)?.silent ?? Number.NaN,
       audio_failures_measured: timings.filter((t) => Number.isFinite(t.replaced)).length,
       audio_output_underruns: d.underruns?.events ?? Number.NaN,
     };
