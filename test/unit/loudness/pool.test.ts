@@ -56,12 +56,14 @@ describe('analyseMany', () => {
     const outcomes = await analyseMany([f('hang-here.wav'), f('good1.wav')], {
       concurrency: 1,
       workerUrl: new URL('./crashing-worker.ts', import.meta.url),
-      stallMs: 1500,
+      // Long enough for the next file's fresh worker (started through tsx, at low priority, on a
+      // busy machine) to report before it would itself count as stalled.
+      stallMs: 4000,
     });
     expect(outcomes[0]).toMatchObject({ ok: false, error: { code: 'internal' } });
     if (!outcomes[0]?.ok) expect(outcomes[0]?.error.message).toMatch(/stalled/);
     expect(outcomes[1]?.ok).toBe(true);
-    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(performance.now() - started).toBeLessThan(20_000);
   });
 
   it('stops when cancelled: the rest of the batch comes back cancelled, quickly', async () => {
