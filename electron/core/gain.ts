@@ -202,3 +202,65 @@ export function trackGain(
 export function unmeasuredGainDb(policy: Readonly<GainPolicy> = DEFAULT_GAIN_POLICY): number {
   return Math.min(0, policy.targetLufs - policy.assumedUnmeasuredLufs);
 }
+
+/**
+ * A track's short-term loudness over time, from the same analysis pass as its integrated
+ * figure: the loudness (LUFS, BS.1770 K-weighted, ungated) of consecutive `windowS`-second
+ * windows from the start of the file; the last may be shorter. Silence is stored as −70 (the
+ * absolute gate: it never counts).
+ */
+export interface LoudnessEnvelope {
+  windowS: number;
+  lufs: number[];
+}
+
+const ABSOLUTE_GATE_LUFS = -70;
+const RELATIVE_GATE_LU = -10;
+const energy = (lufs: number): number => 10 ** ((lufs + 0.691) / 10);
+
+/**
+ * Integrated loudness of the part of a track from `fromS` to `toS` (seconds in the file),
+ * from its envelope: each window counts by how much of it lies in the section, then the
+ * BS.1770 gates (−70 LUFS absolute, −10 LU below the section's mean relative). Null when the
+ * section holds no window above the gate, or falls outside the envelope.
+ */
+export function sectionLufs(env: LoudnessEnvelope, fromS: number, toS: number): number | null {
+  if (!(env.windowS > 0) || !(toS > fromS)) return null;
+  const parts: Array<{ e: number; w: number }> = [];
+  const first = Math.max(0, Math.floor(fromS / env.windowS));
+  const last = Math.min(env.lufs.length - 1, Math.ceil(toS / env.windowS) - 1);
+  for (let i = first; i <= last; i++) {
+    const a = Math.max(fromS, i * env.windowS);
+    const b = Math.min(toS, (i + 1) * env.windowS);
+    const l = env.lufs[i] as number;
+    if (b > a && l > ABSOLUTE_GATE_LUFS) parts.push({ e: energy(l), w: b - a });
+  }
+  const mean = (xs: typeof parts): number => xs.reduce((s, p) => s + p.e * p.w, 0) / xs.reduce((s, p) => s + p.w, 0);
+  if (parts.length === 0) return null;
+  const relative = mean(parts) * 10 ** (RELATIVE_GATE_LU / 10);
+  const gated = parts.filter((p) => p.e > relative);
+  return gated.length === 0 ? null : -0.691 + 10 * Math.log10(mean(gated));
+}
+
+/** A section shorter than the played track by less than this (s) is levelled by the whole track's figure. */
+export const SECTION_SLACK_S = 10;
+
+/**
+ * The gain for the part of a track a segment actually plays (`fromS`…`toS` in the file):
+ * a phase that fades a track out early (its first 90 s of a slow build, say) is levelled by
+ * what is heard, not by a whole-track figure the room never hears. A track that plays (nearly)
+ * whole, or has no envelope, gets its whole-track gain as before. The true-peak cap stays the
+ * whole track's (the safe side). Invariant as for `trackGain`.
+ */
+export function sectionGain(
+  measured: MeasuredLoudness & { durationS: number; envelope?: LoudnessEnvelope | null },
+  section: { fromS: number; toS: number },
+  policy: Readonly<GainPolicy> = DEFAULT_GAIN_POLICY,
+): TrackGain {
+  const whole = trackGain({ measured }, policy);
+  const env = measured.envelope;
+  if (!env || section.toS >= measured.durationS - SECTION_SLACK_S) return whole;
+  const lufs = sectionLufs(env, Math.max(0, section.fromS), section.toS);
+  if (lufs === null) return whole;
+  return trackGain({ measured: { ...measured, integratedLufs: lufs } }, policy);
+}

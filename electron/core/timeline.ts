@@ -169,7 +169,10 @@ export function buildTimeline(state: SessionState, now: number, horizonMs = DEFA
     ...state.skips.map((at): Forced => ({ at, kind: 'skip' })),
     ...state.failures.map((f): Forced => ({ at: f.at, kind: 'fail', trackId: f.trackId })),
   ].sort((a, b) => a.at - b.at);
-  const failedBefore = (trackId: string, t: number): boolean => state.failures.some((f) => f.trackId === trackId && f.at <= t);
+  // A track counts as failed from its first failure on (a map, not a search per candidate: see the bench).
+  const firstFailure = new Map<string, number>();
+  for (const f of state.failures) firstFailure.set(f.trackId, Math.min(f.at, firstFailure.get(f.trackId) ?? Number.POSITIVE_INFINITY));
+  const failedBefore = (trackId: string, t: number): boolean => (firstFailure.get(trackId) ?? Number.POSITIVE_INFINITY) <= t;
 
   const cueOf = (trackId: string): TrackCue | null => {
     const late = cues[trackId];
@@ -191,6 +194,15 @@ export function buildTimeline(state: SessionState, now: number, horizonMs = DEFA
     // A cue-out learned too late would move a fade-out that is already under way: ignore it.
     const lengthMs = cue.knownAt + CUE_NOTICE_MS <= start + cued - fadeOutMs ? cued : full - offsetS * 1000;
     return { offsetS, lengthMs: Math.max(1000, lengthMs) };
+  };
+
+  /** The first track of `list` (read cyclically from `offset`) not failed by `t`, numbered from `base`. */
+  const firstPlayable = (list: readonly string[], base: number, offset: number, t: number): { id: string; at: number } | null => {
+    for (let j = 0; j < list.length; j++) {
+      const id = list[(offset + j) % list.length] as string;
+      if (!failedBefore(id, t)) return { id, at: base + j };
+    }
+    return null;
   };
 
   for (const span of spans) {
@@ -218,25 +230,15 @@ export function buildTimeline(state: SessionState, now: number, horizonMs = DEFA
      * bed cannot; only `silence` ever ends the music on purpose.
      */
     const pick = (from: number, t: number): { id: string; at: number } | null => {
-      const ok = (id: string | undefined): id is string => id !== undefined && !failedBefore(id, t);
-      for (let at = from; at < n; at++) if (ok(ids[at])) return { id: ids[at] as string, at };
+      for (let at = from; at < n; at++) {
+        const id = ids[at];
+        if (id !== undefined && !failedBefore(id, t)) return { id, at };
+      }
       if (cfg.runOut === 'silence') return null;
       const base = Math.max(from, n);
-      const fromBed = (): { id: string; at: number } | null => {
-        for (let j = 0; j < bed.length; j++) {
-          const id = bed[(base + j - n) % bed.length];
-          if (ok(id)) return { id, at: base + j };
-        }
-        return null;
-      };
-      const fromPlaylist = (): { id: string; at: number } | null => {
-        for (let j = 0; j < n; j++) {
-          const id = ids[(base + j) % n];
-          if (ok(id)) return { id, at: base + j };
-        }
-        return null;
-      };
-      return cfg.runOut === 'fallback' ? (fromBed() ?? fromPlaylist()) : (fromPlaylist() ?? fromBed());
+      return cfg.runOut === 'fallback'
+        ? (firstPlayable(bed, base, base - n, t) ?? firstPlayable(ids, base, base, t))
+        : (firstPlayable(ids, base, base, t) ?? firstPlayable(bed, base, base - n, t));
     };
 
     while (cursor < spanEnd && k < 10_000) {

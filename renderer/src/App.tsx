@@ -2,7 +2,12 @@
  * The panel: the chosen view (Session — start, live or summary by the host's state — Record,
  * Report, Settings), the keyboard, the cheat sheet and the privacy screen. A new view is an
  * entry in lib/views.ts and a case below.
+ *
+ * Only what the first screen needs (start view, live panel, the audio engine) is in the
+ * entry chunk; every other view is its own chunk, loaded when it is first opened (the whole
+ * renderer in one chunk made the cold start paint late). A view still loading shows nothing.
  */
+import { lazy, Suspense } from 'react';
 import { AppHeader } from './components/AppHeader';
 import { AudioDriver } from './components/AudioDriver';
 import { CheatSheet } from './components/CheatSheet';
@@ -12,15 +17,16 @@ import { ShortcutKeys } from './components/ShortcutKeys';
 import { ThemeRoot } from './components/ThemeRoot';
 import { VIEWS } from './lib/views';
 import { useStore } from './stores';
-import { LibraryView } from './views/LibraryView';
-import { LightsView } from './views/LightsView';
 import { LivePanel } from './views/LivePanel';
-import { PresetsView } from './views/PresetsView';
-import { RecordView } from './views/RecordView';
-import { ReportView } from './views/ReportView';
-import { SettingsView } from './views/SettingsView';
 import { StartView } from './views/StartView';
-import { SummaryView } from './views/SummaryView';
+
+const LibraryView = lazy(() => import('./views/LibraryView').then((m) => ({ default: m.LibraryView })));
+const LightsView = lazy(() => import('./views/LightsView').then((m) => ({ default: m.LightsView })));
+const PresetsView = lazy(() => import('./views/PresetsView').then((m) => ({ default: m.PresetsView })));
+const RecordView = lazy(() => import('./views/RecordView').then((m) => ({ default: m.RecordView })));
+const ReportView = lazy(() => import('./views/ReportView').then((m) => ({ default: m.ReportView })));
+const SettingsView = lazy(() => import('./views/SettingsView').then((m) => ({ default: m.SettingsView })));
+const SummaryView = lazy(() => import('./views/SummaryView').then((m) => ({ default: m.SummaryView })));
 
 function SessionView() {
   const snapshot = useStore((s) => s.snapshot);
@@ -69,7 +75,9 @@ export function App() {
       <AudioDriver />
       <ShortcutKeys />
       <ThemeRoot>
-        <CurrentView />
+        <Suspense fallback={null}>
+          <CurrentView />
+        </Suspense>
       </ThemeRoot>
       <CheatSheet />
       <PrivacyBlank />

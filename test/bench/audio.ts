@@ -6,16 +6,31 @@
  *   plays (mp3, flac, m4a/aac, ogg vorbis, opus, wav) with 2 s crossfades. Each on-time start
  *   is timed in the page (how far the music is behind its planned position ~1 s in: the fade
  *   curves themselves run on the audio clock) → p50/p99 over the starts that are crossfades.
- *   Twice, the file of the track playing is deleted mid-track: how long until the host
- *   notices, until the replacement sounds, and the longest silence on the output meter.
+ *   Twice, the file of the track playing is deleted mid-track, and once it is truncated to a
+ *   quarter (a sync client replacing it): how long until the host notices, until the
+ *   replacement sounds, and the longest silence on the output meter.
  * - **Long program, bounded memory**: 30 tracks of 25 minutes (a 12½-hour playlist, far
  *   more than the 3-hour program it stands for), played as a fast program: every 5 s the
  *   therapist skips, so each long file is opened, streamed, crossfaded and released. Renderer
- *   memory (RSS of Chromium's renderer processes, and the page's JS heap) is sampled
+ *   memory (RSS of Chromium's renderer processes; PSS of the page's renderer from
+ *   `/proc/PID/smaps_rollup`, which splits shared pages fairly; the page's JS heap) is sampled
  *   throughout; a decoding player would add ~400 MiB per track, a streaming one stays flat.
+ *   Beside it, the floor: a bare page (one `<audio>` element, nothing else) playing one of
+ *   the same long files, measured the same way.
  */
 import { spawnSync } from 'node:child_process';
-import { linkSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -24,6 +39,7 @@ import { makeTone } from '../e2e/audio-record';
 import { HostView } from '../e2e/host-view';
 import { launchChromium, startHost, stopHost } from '../e2e/launcher';
 import { startPulse } from '../e2e/pulse';
+import { pageRendererPid, pssMb } from './procs';
 
 const FORMATS = ['mp3', 'flac', 'm4a', 'ogg', 'opus', 'wav'] as const;
 const LONG_S = 25 * 60;
@@ -131,7 +147,8 @@ async function formatsAndStarts(root: string): Promise<Record<string, number>> {
   for (let round = 0; round < 4; round++) {
     for (const fmt of FORMATS) {
       const name = `r${round}-${fmt}.${fmt}`;
-      linkSync(join(media, `short.${fmt}`), join(media, name));
+      // Copies, not links: one of them is truncated in place during the run.
+      copyFileSync(join(media, `short.${fmt}`), join(media, name));
       refs.push({ title: `${fmt} ${round}`, asset: `bench/${name}`, durationS: 7 });
     }
   }
@@ -169,9 +186,10 @@ async function formatsAndStarts(root: string): Promise<Record<string, number>> {
     const session = view.last?.session;
     const end = (view.last?.timeline?.segments ?? []).filter((s) => s.start < t0 + refs.length * 5500).at(-1)?.end ?? t0 + 120_000;
     const playedFormats = new Set<string>();
-    // Twice, the file of the track playing alone is deleted mid-track (the host notices, the next fades in).
-    const deleteAt = [t0 + 25_000, t0 + 60_000];
-    const deleted: Array<{ at: number; trackId: string }> = [];
+    // Twice, the file of the track playing alone is deleted mid-track, once truncated to a quarter
+    // (the host notices, the next fades in).
+    const deleteAt = [t0 + 25_000, t0 + 60_000, t0 + 95_000];
+    const deleted: Array<{ at: number; trackId: string; truncated: boolean }> = [];
     while (Date.now() < Math.min(end, t0 + 150_000)) {
       const now = Date.now();
       const solo = (view.last?.timeline?.segments ?? []).filter((x) => x.start <= now && x.end > now);
@@ -180,8 +198,10 @@ async function formatsAndStarts(root: string): Promise<Record<string, number>> {
         const seg = solo[0];
         const file = seg ? session?.plan.tracks[seg.trackId]?.file : null;
         if (seg && file) {
-          unlinkSync(file);
-          deleted.push({ at: Date.now(), trackId: seg.trackId });
+          const truncated = deleted.length === 2;
+          if (truncated) truncateSync(file, Math.floor(statSync(file).size / 4));
+          else unlinkSync(file);
+          deleted.push({ at: Date.now(), trackId: seg.trackId, truncated });
         }
       }
       const d = await debug(page);
@@ -197,7 +217,7 @@ async function formatsAndStarts(root: string): Promise<Record<string, number>> {
     const levels = await page.evaluate(() => (window as unknown as { __levels: Array<[number, number, string[]]> }).__levels);
     const failures = view.last?.session?.failures ?? [];
     const segments = view.last?.timeline?.segments ?? [];
-    const timings = deleted.map(({ at, trackId }) => {
+    const timings = deleted.map(({ at, trackId, truncated }) => {
       const failure = failures.find((f) => f.trackId === trackId);
       const replacement = failure ? segments.find((x) => x.start === failure.at && x.trackId !== trackId) : undefined;
       // The replacement's voice sounding (its element playing, its fade above 1 %).
@@ -209,7 +229,12 @@ async function formatsAndStarts(root: string): Promise<Record<string, number>> {
         run = db < -60 ? run + 10 : 0;
         silent = Math.max(silent, run);
       }
-      return { notice: failure ? failure.at - at : Number.NaN, replaced: heard && failure ? heard[0] - failure.at : Number.NaN, silent };
+      return {
+        truncated,
+        notice: failure ? failure.at - at : Number.NaN,
+        replaced: heard && failure ? heard[0] - failure.at : Number.NaN,
+        silent,
+      };
     });
     return {
       audio_formats_played_of_6: FORMATS.filter((f) => playedFormats.has(f)).length,
@@ -223,6 +248,8 @@ async function formatsAndStarts(root: string): Promise<Record<string, number>> {
       audio_failed_track_to_replacement_sounding_ms_max: Math.max(...timings.map((t) => t.replaced)),
       audio_failed_track_to_music_again_ms: Math.max(...timings.map((t) => t.notice + t.replaced)),
       audio_failed_track_longest_silence_ms: Math.max(...timings.map((t) => t.silent)),
+      audio_truncated_track_noticed_ms: timings.find((t) => t.truncated)?.notice ?? Number.NaN,
+      audio_truncated_track_longest_silence_ms: timings.find((t) => t.truncated)?.silent ?? Number.NaN,
       audio_failures_measured: timings.filter((t) => Number.isFinite(t.replaced)).length,
       audio_output_underruns: d.underruns?.events ?? Number.NaN,
     };
@@ -300,6 +327,7 @@ async function longProgram(root: string): Promise<Record<string, number>> {
       return usedSize / 1024 / 1024;
     };
     const rss: number[] = [];
+    const pss: number[] = [];
     const heap: number[] = [];
     let skipped = 0;
     for (let i = 0; i < LONG_TRACKS; i++) {
@@ -307,6 +335,8 @@ async function longProgram(root: string): Promise<Record<string, number>> {
       if (r.ok) skipped++;
       await page.waitForTimeout(5000);
       rss.push(rendererRssMb());
+      const pid = pageRendererPid();
+      pss.push(pid === null ? Number.NaN : pssMb(pid));
       if (i % 5 === 4) heap.push(await heapMb());
     }
     const d = await debug(page);
@@ -314,12 +344,16 @@ async function longProgram(root: string): Promise<Record<string, number>> {
       process.stderr.write(
         `renderer RSS (MB) after each skip: ${rss.map((x) => x.toFixed(0)).join(' ')}\nheap: ${heap.map((x) => x.toFixed(1)).join(' ')}\n`,
       );
-    const base = rss.slice(0, 3).reduce((a, b) => a + b, 0) / 3;
-    const tail = rss.slice(-3).reduce((a, b) => a + b, 0) / 3;
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const base = mean(rss.slice(0, 3));
+    const tail = mean(rss.slice(-3));
     return {
       audio_long_program_tracks: skipped,
       audio_long_program_renderer_rss_mb_peak: Math.max(...rss),
       audio_long_program_renderer_rss_growth_mb: tail - base,
+      audio_long_program_renderer_pss_mb_peak: Math.max(...pss),
+      audio_long_program_renderer_pss_growth_mb: mean(pss.slice(-3)) - mean(pss.slice(0, 3)),
+      audio_bare_page_one_long_track_pss_mb: await barePageFloor(join(media, 'long.mp3')),
       audio_long_program_js_heap_mb_end: heap.at(-1) ?? Number.NaN,
       audio_long_program_js_heap_growth_mb: (heap.at(-1) ?? 0) - (heap[0] ?? 0),
       audio_long_program_voices_alive_at_end: d.voices.length,
@@ -329,6 +363,30 @@ async function longProgram(root: string): Promise<Record<string, number>> {
     view.close();
     await close();
     await stopHost(host);
+  }
+}
+
+/**
+ * The floor for the memory figures: a page with nothing but one `<audio>` element playing one
+ * of the long files (served by Playwright on a made-up origin), PSS of its renderer after 15 s.
+ */
+export async function barePageFloor(file: string): Promise<number> {
+  const { context, close } = await launchChromium();
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const body = readFileSync(file);
+    await page.route('http://floor.invalid/**', (route) =>
+      route.request().url().endsWith('.mp3')
+        ? route.fulfill({ status: 200, headers: { 'content-type': 'audio/mpeg' }, body })
+        : route.fulfill({ status: 200, headers: { 'content-type': 'text/html' }, body: '<audio src="/long.mp3" autoplay></audio>' }),
+    );
+    await page.goto('http://floor.invalid/');
+    await page.waitForFunction(() => (document.querySelector('audio')?.currentTime ?? 0) > 1, undefined, { timeout: 20_000 });
+    await page.waitForTimeout(15_000); // real time: the element streams and plays as it would in a session
+    const pid = pageRendererPid();
+    return pid === null ? Number.NaN : pssMb(pid);
+  } finally {
+    await close();
   }
 }
 

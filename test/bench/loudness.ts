@@ -7,14 +7,15 @@
  * Memory is measured in a fresh child process per figure (peak RSS minus the RSS after
  * warm-up), so one figure's garbage can't inflate another's.
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import decode from 'audio-decode';
 import { analyseFile } from '../../electron/services/loudness/analyse';
 import { integratedLufsWhole, truePeakDbtp } from '../../electron/services/loudness/ebur128';
+import { analyseMany } from '../../electron/services/loudness/pool';
 import { hasTool, run, sine, writeWav } from '../fixtures/audio-gen';
 
 const RATE = 44100;
@@ -111,6 +112,78 @@ async function speed(file: string, seconds: number): Promise<number> {
   return seconds / ((performance.now() - t0) / 1000);
 }
 
+/** Runs `jobs` at most `parallel` at a time; resolves when all are done. */
+async function inParallel(jobs: Array<() => Promise<void>>, parallel: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < jobs.length) await (jobs[next++] as () => Promise<void>)();
+    }),
+  );
+}
+
+const ffmpegEbur128 = (file: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const p = spawn('ffmpeg', ['-nostats', '-hide_banner', '-i', file, '-filter_complex', 'ebur128=peak=true', '-f', 'null', '-'], {
+      stdio: 'ignore',
+    });
+    p.on('error', reject);
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg ebur128 ${file}: exit ${code}`))));
+  });
+
+/**
+ * The issue's side-by-side: 16 files (4 each of mp3, ogg, flac, m4a; 90 s of music-like sound),
+ * measured by ffmpeg's `ebur128` filter with one process per core at a time, and by Stillroom's
+ * pool with 1, 2 and one worker per core (the default), in the same run. Ratios are ffmpeg's wall
+ * clock over ours: above 1 Stillroom is faster. The pool runs the bundled worker when the app is
+ * built (as the host does), else the TypeScript one through tsx (slower to start).
+ */
+export async function versusFfmpeg(dir: string): Promise<Record<string, number>> {
+  const cores = availableParallelism();
+  const wav = join(dir, 'side.wav');
+  writeMusicWav(wav, 90);
+  const codecs: Record<string, string[]> = {
+    mp3: ['-c:a', 'libmp3lame', '-b:a', '192k'],
+    ogg: ['-c:a', 'libvorbis', '-q:a', '5'],
+    flac: ['-c:a', 'flac'],
+    m4a: ['-c:a', 'aac', '-b:a', '192k'],
+  };
+  const files: string[] = [];
+  for (const [ext, args] of Object.entries(codecs)) {
+    for (let i = 0; i < 4; i++) {
+      const f = join(dir, `side-${i}.${ext}`);
+      // Each copy a little different (gain), so no two are the same file.
+      run('ffmpeg', ['-i', wav, '-af', `volume=${-i}dB`, ...args, f]);
+      files.push(f);
+    }
+  }
+  const bundled = join(import.meta.dirname, '..', '..', 'out', 'main', 'loudness-worker.js');
+  const workerUrl = existsSync(bundled) ? new URL(`file://${bundled}`) : undefined;
+  const ours = async (concurrency: number): Promise<number> => {
+    const t0 = performance.now();
+    const out = await analyseMany(files, { concurrency, ...(workerUrl ? { workerUrl } : {}) });
+    if (out.some((o) => !o.ok)) throw new Error('loudness bench: a file failed to measure');
+    return (performance.now() - t0) / 1000;
+  };
+  const t0 = performance.now();
+  await inParallel(
+    files.map((f) => () => ffmpegEbur128(f)),
+    cores,
+  );
+  const ffmpegS = (performance.now() - t0) / 1000;
+  const one = await ours(1);
+  const two = await ours(2);
+  const all = await ours(cores);
+  return {
+    loudness_16_files_ffmpeg_wall_s: ffmpegS,
+    loudness_16_files_default_wall_s: all,
+    loudness_16_files_vs_ffmpeg_ratio_1_worker: ffmpegS / one,
+    loudness_16_files_vs_ffmpeg_ratio_2_workers: ffmpegS / two,
+    loudness_16_files_vs_ffmpeg_ratio_default: ffmpegS / all,
+    loudness_workers_default: cores,
+  };
+}
+
 export async function benchLoudness(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'stillroom-bench-loudness-'));
   try {
@@ -135,6 +208,7 @@ export async function benchLoudness(): Promise<Record<string, number>> {
     out.loudness_mp3_5min_peak_rss_increase_mb = peakRssIncreaseMb('stream', mp3, warm);
     out.loudness_m4a_5min_peak_rss_increase_mb = peakRssIncreaseMb('stream', m4a, warm);
     out.loudness_mp3_5min_whole_buffer_peak_rss_increase_mb = peakRssIncreaseMb('whole', mp3, warm);
+    Object.assign(out, await versusFfmpeg(dir));
     return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });

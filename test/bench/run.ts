@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: Stillroom's performance figures, as a readable table, or with `--json`
  * as one JSON object (name → value, units in the names). Figures live here, not in tests.
+ * `--check` then compares them with `budget.json` and exits 1 if any is over.
  */
 import { existsSync } from 'node:fs';
 import { benchAudio } from './audio';
 import { benchBrowser } from './browser';
+import { checkBudget, formatBudget, loadBudget } from './budget';
 import { benchJournal, benchTimeline } from './core';
 import { benchHost } from './host';
 import { benchLibrary } from './library';
@@ -14,6 +16,8 @@ import { benchPanel } from './panel';
 import { benchReport } from './report';
 
 const json = process.argv.includes('--json');
+const check = process.argv.includes('--check');
+const budget = check ? loadBudget() : null; // a broken budget file fails before minutes of measuring
 const results: Record<string, number> = {};
 const log = (s: string) => {
   if (!json) process.stderr.write(`${s}\n`);
@@ -52,4 +56,13 @@ if (json) {
   const width = Math.max(...Object.keys(rounded).map((k) => k.length));
   process.stdout.write(`${'figure'.padEnd(width)}  value\n${'-'.repeat(width)}  -----\n`);
   for (const [k, v] of Object.entries(rounded)) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+}
+if (budget) {
+  const lines = checkBudget(results, budget);
+  process.stderr.write(`\nbudget (test/bench/budget.json):\n${formatBudget(lines)}\n`);
+  const over = lines.filter((l) => l.verdict === 'over');
+  if (over.length > 0) {
+    process.stderr.write(`${over.length} figure${over.length === 1 ? ' is' : 's are'} over budget: ${over.map((l) => l.key).join(', ')}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -14,12 +14,15 @@
  * audible in the middle of every crossfade (Goertzel at each tone); each track's loudness
  * within ±1 LU of the target (−23 LUFS); no sample at or above 0 dBFS; the deleted file
  * leaves no gap. Then: the music controls (duck, mute, volume, skip; a reload keeps them), the
- * output device (chosen, then unplugged: back on the default with a fade), and a track whose
- * data stops coming (skipped after 2 s, inside its crossfade, without a gap).
+ * output device (chosen, then unplugged: back on the default with a fade), a track whose
+ * data stops coming (skipped after 2 s, inside its crossfade, without a gap), and files that
+ * change under the session (one truncated 12 s before it is due, one while it plays: left out,
+ * or faded out, never a gap or a cut). These play and record in real time: their waits are
+ * the program's own time, not sleeps standing in for a state.
  */
 
 import { spawnSync } from 'node:child_process';
-import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
@@ -96,7 +99,7 @@ interface Setup {
 }
 
 /** Generates the music, writes the preset, starts the host (pointed at the music) and Chromium. */
-async function setUp(presetJson: unknown, opts: { allowDeviceNames?: boolean } = {}): Promise<Setup> {
+async function setUp(presetJson: unknown, opts: { allowDeviceNames?: boolean; music?: (media: string) => void } = {}): Promise<Setup> {
   const dir = mkdtempSync(join(tmpdir(), 'stillroom-audio-e2e-'));
   const media = join(dir, 'assets', 'e2e');
   const dataDir = join(dir, 'data');
@@ -106,6 +109,7 @@ async function setUp(presetJson: unknown, opts: { allowDeviceNames?: boolean } =
     if (t.make) makeTone(media, t.file, { freq: t.freq, ...t.make });
     else makeMislabelled(media, t.file);
   }
+  opts.music?.(media);
   const id = (presetJson as { id: string }).id;
   writeFileSync(join(dataDir, 'presets', `${id}.stillroom.json`), JSON.stringify(presetJson, null, 2));
   process.env.STILLROOM_EXTRA_ASSET_DIR = join(dir, 'assets');
@@ -529,6 +533,132 @@ test.describe('playback recorded from the room', () => {
       expect(gap.ms, 'the outgoing track and the replacement bridge the stall').toBeLessThanOrEqual(50);
       const replacement = view.last?.timeline?.segments.find((x) => x.start === failure?.at && x.trackId !== fId);
       expect(replacement, 'the next track starts where F failed').toBeTruthy();
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+test.describe('files that change under a session, recorded from the room', () => {
+  test.describe.configure({ timeout: 150_000 });
+
+  test('a file truncated 12 s before it is due is left out, one truncated while it plays fades out: no gap, no cut', async () => {
+    const why = skipReason();
+    test.skip(why !== null, why ?? '');
+    // Four 20-second tones, each its own frequency, levelled alike; 3 s crossfades.
+    const tones = {
+      P: { file: 'p.ogg', freq: 440 },
+      Q: { file: 'q.mp3', freq: 660 },
+      R: { file: 'r.flac', freq: 880 },
+      S: { file: 's.wav', freq: 330 },
+    } as const;
+    const music = (media: string) => {
+      for (const t of Object.values(tones)) makeTone(media, t.file, { freq: t.freq, peakDb: -12, seconds: 20 });
+    };
+    const s = await setUp(
+      {
+        format: 'stillroom.preset/1',
+        id: 'e2e-changed',
+        name: 'E2E changed files',
+        route: 'demo',
+        phases: [
+          {
+            kind: 'preparation',
+            name: 'Arriving',
+            plannedMin: 5,
+            crossfadeS: XF_S,
+            volume: 1,
+            runOut: 'repeat',
+            playlist: Object.entries(tones).map(([k, t]) => ({
+              title: `Tone ${k}`,
+              artist: 'Stillroom e2e',
+              durationS: 20,
+              asset: `e2e/${t.file}`,
+            })),
+            light: { level: 40, kelvin: 2700, transitionS: 5 },
+          },
+        ],
+      },
+      { music },
+    );
+    try {
+      const { page, view } = s;
+      await checkedBeforeStart(page, 4);
+      await warmUp(page);
+      const underrunsBefore = (await audioDebug(page))?.underruns;
+      const rec = record();
+      await page.waitForTimeout(300);
+      await page.getByRole('button', { name: 'Start session' }).click();
+      await expect.poll(() => view.last?.session?.status, { timeout: 5000 }).toBe('running');
+      const session = view.last?.session;
+      if (!session) throw new Error('no session');
+      const t0 = session.startedAt;
+      const idOf = (k: keyof typeof tones): string => Object.values(session.plan.tracks).find((x) => x.title === `Tone ${k}`)?.id ?? '';
+      const segOf = (k: keyof typeof tones) => view.last?.timeline?.segments.find((x) => x.trackId === idOf(k));
+      const failureOf = (k: keyof typeof tones) => view.last?.session?.failures.find((f) => f.trackId === idOf(k));
+      const truncate = (k: keyof typeof tones): number => {
+        const file = join(s.media, tones[k].file);
+        truncateSync(file, Math.floor(statSync(file).size / 4));
+        return Date.now();
+      };
+
+      // Q, 12 s before it is due: a sync client leaves a quarter of it.
+      const qStart = segOf('Q')?.start ?? Number.NaN;
+      await page.waitForTimeout(Math.max(0, qStart - 12_000 - Date.now())); // real time: the program plays in real time
+      const qCutAt = truncate('Q');
+      await expect.poll(() => failureOf('Q'), { timeout: 5000 }).toBeTruthy();
+      expect(failureOf('Q')?.reason).toMatch(/cut short/);
+      expect(failureOf('Q')?.at ?? Number.NaN, 'Q failed before it was due').toBeLessThan(qStart);
+
+      // R plays in Q's place; 9 s in, while it plays alone, it is cut to a quarter (5 s: behind where it plays).
+      const rStart = segOf('R')?.start ?? Number.NaN;
+      expect(Math.abs(rStart - qStart), 'R takes the slot Q had').toBeLessThan(1000);
+      await page.waitForTimeout(Math.max(0, rStart + 9000 - Date.now())); // real time
+      const rCutAt = truncate('R');
+      await expect.poll(() => failureOf('R'), { timeout: 5000 }).toBeTruthy();
+      const rFailedAt = failureOf('R')?.at ?? Number.NaN;
+      expect(failureOf('R')?.reason).toMatch(/cut short/);
+      expect(rFailedAt - rCutAt, 'noticed within about a second').toBeLessThan(1500);
+      await page.waitForTimeout(Math.max(0, rFailedAt + 5000 - Date.now())); // real time: record S coming in
+      const pcm = await rec.stop();
+      const underrunsAfter = (await audioDebug(page))?.underruns;
+      const starved =
+        underrunsAfter && underrunsBefore
+          ? `${underrunsAfter.events - underrunsBefore.events} underruns, ${(underrunsAfter.ms - underrunsBefore.ms).toFixed(0)} ms`
+          : 'n/a';
+
+      const onset = onsetS(pcm);
+      const at = (hostMs: number): number => onset + (hostMs - t0) / 1000;
+      const endS = at(rFailedAt + 4500);
+      const report = [
+        `Q cut ${((qStart - qCutAt) / 1000).toFixed(1)} s before due; R cut ${((rCutAt - rStart) / 1000).toFixed(1)} s in, failed ${rFailedAt - rCutAt} ms later`,
+      ];
+
+      // 1. Music all the way through.
+      const gap = longestSilenceMs(pcm, onset + 0.05, endS);
+      report.push(`longest silence ${gap.ms} ms at +${(gap.atS - onset).toFixed(2)} s; Chromium's own output: ${starved}`);
+      expect(gap.ms, `silence at +${(gap.atS - onset).toFixed(2)} s (Chromium: ${starved})`).toBeLessThanOrEqual(50);
+
+      // 2. Q never sounded.
+      const qHeard = Math.max(...Array.from({ length: 20 }, (_, i) => toneDb(pcm, tones.Q.freq, at(qStart) + i * 0.5, 0.2)));
+      report.push(`Q (660 Hz) at most ${qHeard.toFixed(1)} dB where it was due`);
+      expect(qHeard, 'the truncated Q never played').toBeLessThan(-60);
+
+      // 3. R left with a fade: while it is within 20 dB of its steady level it falls by less than
+      // 10 dB per 50 ms (its 1.5 s equal-power fade: about 5; a cut: 35+ in one window), and it is
+      // gone 2.5 s after it failed.
+      const steady = toneDb(pcm, tones.R.freq, at(rFailedAt - 1500), 1);
+      const windows = Array.from({ length: 60 }, (_, i) => toneDb(pcm, tones.R.freq, at(rFailedAt - 500) + i * 0.05, 0.05));
+      const drops = windows.slice(1).map((v, i) => ((windows[i] as number) > steady - 20 ? (windows[i] as number) - v : 0));
+      report.push(`R steady ${steady.toFixed(1)} dB; largest fall per 50 ms while audible ${Math.max(...drops).toFixed(1)} dB`);
+      expect(steady, 'R was playing when it was cut').toBeGreaterThan(-35);
+      expect(Math.max(...drops), 'R faded out, it was not cut').toBeLessThan(10);
+      expect(windows.at(-1) ?? 0, 'R is gone after its fade').toBeLessThan(steady - 30);
+
+      // 4. S came in to replace it.
+      expect(toneDb(pcm, tones.S.freq, at(rFailedAt + 3000), 0.5), 'S plays').toBeGreaterThan(steady - 6);
+      test.info().annotations.push({ type: 'measured', description: report.join('\n') });
+      process.stderr.write(`changed-files e2e:\n  ${report.join('\n  ')}\n`);
     } finally {
       await s.close();
     }

@@ -24,6 +24,7 @@ import { type AudioSnapshot, batchProgress, Coalescer, type PresetCheck, type Tr
 import type { Preset } from '../../core/preset';
 import type { SessionPlan, SessionState } from '../../core/session';
 import type { Timeline, TrackCue, TrackCues } from '../../core/timeline';
+import { type FileStamp, fileChangeReason, tracksToCheck } from '../../core/track-files';
 import { identityOf, LoudnessCache, type LoudnessOutcome, LoudnessPool, type LoudnessResult } from '../../services/loudness';
 import type { Settings } from '../../services/settings';
 import { type LibraryLookup, type ResolvedPlaylists, resolvePlaylists } from '../../services/tracks';
@@ -46,10 +47,6 @@ export function assetDirs(appRoot: string, env: NodeJS.ProcessEnv = process.env)
 
 /** Analysis failures that mean the file will never play (the player would only fail on it or play silence). */
 const UNPLAYABLE = new Set(['not-found', 'empty', 'unrecognised', 'silent', 'too-short']);
-/** The files of tracks playing now or within 30 s are checked every second; those a little further ahead every 10 s. */
-const FILE_CHECK_SOON_MS = 30_000;
-const FILE_CHECK_AHEAD_MS = 90_000;
-const FILE_CHECK_EVERY_MS = { soon: 1000, later: 10_000 } as const;
 /** Tracks this close to playing are measured first. */
 const URGENT_AHEAD_MS = 120_000;
 const CUES_FORMAT = 'stillroom.cues/1';
@@ -99,6 +96,8 @@ export class HostAudio {
   private check: PresetCheck | null = null;
   private checkedFiles = new Map<string, { phase: string; title: string }>();
   private readonly lastFileCheck = new Map<string, number>();
+  /** Each session file as the session first saw it (see `core/track-files.ts`). */
+  private readonly fileStamps = new Map<string, FileStamp>();
   private readonly reportedUnplayable = new Set<string>();
   private closed = false;
   /**
@@ -192,6 +191,11 @@ export class HostAudio {
       this.pendingCues = null;
       this.reportedUnplayable.clear();
       this.lastFileCheck.clear();
+      this.fileStamps.clear();
+      for (const t of Object.values(state.plan.tracks)) {
+        const stamp = t.file ? stampOf(t.file) : null;
+        if (t.file && stamp) this.fileStamps.set(t.file, stamp);
+      }
       if (prev) this.muted = false; // a new session starts audible (a restarted host does too)
       if (state.status === 'running') {
         // Measure every track of the session, in playlist order; `tick` moves what plays soon to the front.
@@ -222,22 +226,23 @@ export class HostAudio {
   }
 
   /**
-   * Every second: the files of tracks playing now or soon must still be there. A deleted or
-   * moved file is reported at once, so the music moves on with a fade instead of failing
-   * later in the player (or, for a track still streaming, stopping dead).
+   * Every second: the files of tracks playing now or soon must still be there and unchanged.
+   * A deleted, moved, truncated or re-written file is reported at once, so the music moves on
+   * with a fade instead of failing later in the player (or, for a track still streaming,
+   * stopping dead when its data runs out).
    */
   private checkFiles(timeline: Timeline, now: number): void {
     const state = this.session;
     if (!state) return;
-    for (const seg of timeline.segments) {
-      if (seg.end <= now || seg.start - now > FILE_CHECK_AHEAD_MS || seg.failedAt !== undefined) continue;
-      const id = seg.trackId;
-      if (this.reportedUnplayable.has(id) || state.failures.some((f) => f.trackId === id)) continue;
-      const every = seg.start - now <= FILE_CHECK_SOON_MS ? FILE_CHECK_EVERY_MS.soon : FILE_CHECK_EVERY_MS.later;
-      if (now - (this.lastFileCheck.get(id) ?? Number.NEGATIVE_INFINITY) < every - 50) continue;
+    const settled = (id: string) => this.reportedUnplayable.has(id) || state.failures.some((f) => f.trackId === id);
+    for (const id of tracksToCheck(timeline.segments, now, this.lastFileCheck, settled)) {
       this.lastFileCheck.set(id, now);
       const file = state.plan.tracks[id]?.file;
-      if (file && !isFile(file)) this.unplayable(id, 'the file was moved or deleted during the session');
+      if (!file) continue;
+      const stamp = stampOf(file);
+      const why = fileChangeReason(this.fileStamps.get(file), stamp);
+      if (why) this.unplayable(id, why);
+      else if (stamp && !this.fileStamps.has(file)) this.fileStamps.set(file, stamp);
     }
   }
 
@@ -443,10 +448,12 @@ function gainOf(r: LoudnessResult): TrackGain {
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
-function isFile(file: string): boolean {
+/** Size and modification time of a regular file; null when it is not there (or not a file). */
+function stampOf(file: string): FileStamp | null {
   try {
-    return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+    const st = statSync(file, { throwIfNoEntry: false });
+    return st?.isFile() ? { size: st.size, mtimeMs: st.mtimeMs } : null;
   } catch {
-    return false;
+    return null;
   }
 }

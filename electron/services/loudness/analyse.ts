@@ -274,6 +274,7 @@ export async function analyseFile(path: string, options: AnalyseOptions = {}): P
     file: facts.file,
     integratedLufs,
     loudnessRangeLu: meters.loudness.loudnessRangeLu(),
+    envelope: meters.loudness.envelope(),
     truePeakDbtp,
     cueInS: cues.cueInS,
     cueOutS: cues.cueOutS,

@@ -15,6 +15,8 @@ import type { LoudnessOutcome } from './types';
 
 const USAGE = `usage: npm run loudness -- [--jobs N] [--target LUFS] FILE...
 
+--jobs N: files measured at once (default: one per core, ${availableParallelism()} here).
+
 Measures each file (EBU R128): integrated loudness (LUFS), loudness range (LU), true peak (dBTP),
 where the music starts and ends (cueInS/cueOutS), its ReplayGain tag, and the gain Stillroom
 would apply (suggestedGainDb, for a target of ${DEFAULT_GAIN_POLICY.targetLufs} LUFS unless --target is given).
@@ -50,7 +52,7 @@ function line(outcome: LoudnessOutcome, targetLufs: number): string {
 
 function parseArgs(argv: string[]): { files: string[]; jobs: number; targetLufs: number } | string {
   const files: string[] = [];
-  let jobs = 1;
+  let jobs = availableParallelism();
   let targetLufs = DEFAULT_GAIN_POLICY.targetLufs;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;

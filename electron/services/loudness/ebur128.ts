@@ -49,6 +49,13 @@ const REQUIRED = [
   'ebur128_true_peak_stereo',
 ] as const;
 
+/**
+ * The one version this loader was written and tested against (package.json pins it exactly).
+ * Another version may pass different arguments or expect other imports, so it is refused with
+ * a plain message rather than measured wrongly; `ebur128-adapter.test.ts` pins the rest.
+ */
+export const EBUR128_WASM_VERSION = '3.0.0';
+
 let compiled: WasmModule | null = null;
 let instance: Exports | null = null;
 /** The last message a Rust panic printed, kept for the error we throw after the trap. */
@@ -57,6 +64,12 @@ let lastPanic = '';
 function wasmModule(): WasmModule {
   if (!compiled) {
     const require = createRequire(import.meta.url);
+    const installed = (require('ebur128-wasm/package.json') as { version?: unknown }).version;
+    if (installed !== EBUR128_WASM_VERSION) {
+      throw new Error(
+        `ebur128-wasm ${String(installed)} is installed but Stillroom's loader is written for ${EBUR128_WASM_VERSION}; reinstall with npm ci`,
+      );
+    }
     const file = require.resolve('ebur128-wasm/ebur128_wasm_bg.wasm');
     compiled = new WA.Module(readFileSync(file));
   }

@@ -1,20 +1,22 @@
 /**
- * Runs loudness analysis in worker threads: a queue of files, a few workers (one by default:
- * the therapist's laptop may have two cores, and playback comes first), progress per file,
- * cancellation, and a crash in one file never stopping the rest of the batch.
+ * Runs loudness analysis in worker threads: a queue of files, one worker per core by default
+ * (each worker lowers its own thread's priority, see `worker.ts`, so playback and the panel
+ * still come first), progress per file, cancellation, and a crash in one file never stopping
+ * the rest of the batch.
  *
  * Running from source (tests, the CLI under tsx) the worker is `worker.ts`, loaded through
  * tsx inside the thread. A bundled build must emit `worker.ts` as its own entry next to the
  * bundle (electron-vite: add it to `main.build.rollupOptions.input` as `loudness-worker`), or
  * pass `workerUrl`.
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type FileIdentity, identityOf, type LoudnessCache } from './cache';
 import type { FromWorker, ToWorker } from './messages';
 import type { LoudnessFailure, LoudnessOutcome } from './types';
 
 export interface PoolOptions {
-  /** Files analysed at once (default 1). Each uses one core while it runs. */
+  /** Files analysed at once (default: one per core). Each uses one core, at low priority, while it runs. */
   concurrency?: number;
   /** The worker script; defaults to `worker.ts` from source or `loudness-worker.js` next to a bundle. */
   workerUrl?: URL;
@@ -90,7 +92,7 @@ export class LoudnessPool {
   private saveTimer: NodeJS.Timeout | null = null;
 
   constructor(options: PoolOptions = {}) {
-    const n = Math.max(1, Math.floor(options.concurrency ?? 1));
+    const n = Math.max(1, Math.floor(options.concurrency ?? availableParallelism()));
     this.slots = Array.from({ length: n }, () => ({
       worker: null,
       job: null,
@@ -103,6 +105,11 @@ export class LoudnessPool {
     this.idleMs = options.idleMs ?? 20_000;
     this.stallMs = options.stallMs ?? 60_000;
     this.cache = options.cache;
+  }
+
+  /** How many files it analyses at once. */
+  get concurrency(): number {
+    return this.slots.length;
   }
 
   /** Files waiting or being analysed. */
@@ -150,6 +157,12 @@ export class LoudnessPool {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
     await this.cache?.save();
+  }
+
+  /** Cancels every queued and running analysis; the pool stays open for new ones. */
+  cancelAll(): void {
+    for (const job of this.queue.splice(0)) job.done(cancelled(job.file));
+    for (const slot of this.slots) if (slot.job) this.cancel(slot.job);
   }
 
   private cancel(job: Job): void {
@@ -298,6 +311,10 @@ export interface AnalyseManyOptions extends Omit<PoolOptions, 'idleMs'> {
  */
 export async function analyseMany(files: readonly string[], options: AnalyseManyOptions = {}): Promise<LoudnessOutcome[]> {
   const pool = new LoudnessPool({ ...options, idleMs: 1000 });
+  // One listener for the whole batch: a listener per queued file on the caller's signal would
+  // trip Node's listener-leak warning from 11 files on (and is needless work).
+  const onAbort = () => pool.cancelAll();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   const share = new Array<number>(files.length).fill(0);
   let completed = 0;
   const report = (index: number, extra?: LoudnessOutcome) => {
@@ -317,7 +334,7 @@ export async function analyseMany(files: readonly string[], options: AnalyseMany
     return await Promise.all(
       files.map(async (file, index) => {
         const outcome = await pool.analyse(file, {
-          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.signal?.aborted ? { signal: options.signal } : {}),
           onProgress: (f) => {
             share[index] = Math.min(0.999, f);
             report(index);
@@ -330,6 +347,7 @@ export async function analyseMany(files: readonly string[], options: AnalyseMany
       }),
     );
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     await pool.close();
   }
 }

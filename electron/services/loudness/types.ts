@@ -25,6 +25,8 @@ export interface LoudnessResult {
   replayGainIgnored?: string;
   /** Problems the decoder reported and recovered from (damaged frames); 0 for a clean file. */
   decodeWarnings: number;
+  /** Short-term loudness over the track (3 s windows), for levelling the section a phase plays. Absent in older cache entries. */
+  envelope?: { windowS: number; lufs: number[] };
 }
 
 /** Why a file could not be measured. */

@@ -6,6 +6,7 @@
  * Codec libraries print their complaints about damaged frames to the console; in here they
  * are counted (reported as `decodeWarnings`) instead of scrolling through the host's log.
  */
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { analyseFile } from './analyse';
 import type { FromWorker, ToWorker } from './messages';
@@ -13,6 +14,18 @@ import { toFailure } from './types';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs as a worker thread (see pool.ts)');
+
+/**
+ * There is a worker per core, so analysis yields to everything else: on Linux a thread's nice
+ * value is its own, and this lowers only this thread's (elsewhere the call may touch the
+ * process or be refused; either way analysis still runs).
+ */
+const WORKER_NICE = 10;
+try {
+  setPriority(0, WORKER_NICE);
+} catch {
+  // Not allowed here: run at normal priority.
+}
 
 let warnings = 0;
 const count = () => {

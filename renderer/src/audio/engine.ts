@@ -2,10 +2,12 @@
  * The audio engine: plays the host's timeline by the host's wall clock. It is a plain class,
  * outside the store; `AudioDriver` feeds it snapshots and it reports a meter reading back.
  *
- * Scheduling: a 200 ms tick creates a voice (preloading) ~20 s before a segment starts, arms an
- * exact timer for a start that is imminent, starts anything whose time has come (seeking to
- * where the wall clock says, so a reload rejoins mid-track with a short fade-in), and releases
- * voices after their end. Reconciling: a new timeline is matched by segment id — a voice whose
+ * Scheduling: one timer, 200 ms apart while something is about to happen (a start to arm, a
+ * start to measure, a voice to release) and once a second otherwise — an idle session on a
+ * long track wakes the page once a second for the watchdog, the meter and this check. A tick
+ * creates a voice (preloading) ~20 s before a segment starts, arms an exact timer for a start
+ * that is imminent, starts anything whose time has come (seeking to where the wall clock says,
+ * so a reload rejoins mid-track with a short fade-in), and releases voices after their end. Reconciling: a new timeline is matched by segment id — a voice whose
  * id persists keeps playing and only gets its fade curves re-laid; one whose id vanished fades
  * out over 1.5 s; one that has not started yet is kept (with its loaded file) when only its
  * timing changed, so a replacement for a failed track can start at once. Failures (load,
@@ -31,10 +33,18 @@ import { OutputRouter } from './output';
 import type { MeterReading } from './types';
 import { Voice } from './voice';
 
+/** Tick while something is about to happen; see `busy`. */
 const TICK_MS = 200;
+/** Tick while nothing is: the watchdog and the meter need no more than this. */
+const IDLE_TICK_MS = 1000;
 const PRELOAD_MS = 20_000;
-const METER_MS = 250;
-const WATCHDOG_MS = 1000;
+/**
+ * A meter reading reaches the store (and the page) only when what the panel shows changes
+ * (sound or silence, a problem) or the level moved this much: the panel shows one word, and a
+ * steady track must not re-render it every second. (Tests and the bench read the live level
+ * from the debug view.)
+ */
+const METER_STEP_DB = 6;
 /** Joining a segment with less than this left is not worth a start (it would only fade). */
 const MIN_JOIN_MS = 1500;
 /** Keep a voice this long past its end so the last of the fade leaves the output buffer. */
@@ -73,7 +83,9 @@ export class AudioEngine {
   private readonly leaving = new Set<Voice>();
   /** Segments reported as failed: never started again. */
   private readonly failed = new Set<string>();
-  private timers: Array<ReturnType<typeof setInterval>> = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastWatchdog = Number.NEGATIVE_INFINITY;
+  private lastMeter: MeterReading | null = null;
   private blocked = false;
   private problem: string | null = null;
   /** Wall time since which the audio clock is known to run (null while it does not). */
@@ -112,9 +124,7 @@ export class AudioEngine {
     ctx.addEventListener('statechange', this.onStateChange);
     for (const type of ['pointerdown', 'keydown'] as const) document.addEventListener(type, this.onGesture, true);
     this.guardMediaKeys();
-    this.timers.push(setInterval(() => this.tick(), TICK_MS));
-    this.timers.push(setInterval(() => this.watchdog(), WATCHDOG_MS));
-    this.timers.push(setInterval(() => this.meter(), METER_MS));
+    this.heartbeat();
     this.installDebug();
   }
 
@@ -212,6 +222,30 @@ export class AudioEngine {
     this.voices.delete(voice.key);
     voice.leave(now, LEAVE_FADE_MS);
     if (voice.state === 'leaving') this.leaving.add(voice);
+  }
+
+  /** The one timer: tick, and once a second the watchdog and the meter; fast only while busy. */
+  private heartbeat(): void {
+    if (this.disposed) return;
+    this.tick();
+    const now = this.opts.now();
+    if (now - this.lastWatchdog >= IDLE_TICK_MS - 50) {
+      this.lastWatchdog = now;
+      this.watchdog();
+      this.meter();
+    }
+    this.timer = setTimeout(() => this.heartbeat(), this.busy(now) ? TICK_MS : IDLE_TICK_MS);
+  }
+
+  /** Something needs a look sooner than a second from now: a start to arm or measure, a voice to release. */
+  private busy(now: number): boolean {
+    if (this.leaving.size > 0) return true;
+    for (const v of this.voices.values()) {
+      if (!v.started && v.seg.start - now < IDLE_TICK_MS + TICK_MS + MAX_START_LEAD_MS) return true;
+      if (v.started && v.startErrorMs === null && now - v.seg.start < 5000) return true;
+      if (now >= v.seg.end - IDLE_TICK_MS) return true;
+    }
+    return false;
   }
 
   /** The scheduler: preload, arm, start, stop, check. */
@@ -410,13 +444,26 @@ export class AudioEngine {
 
   private emitMeter(db: number): void {
     const rmsDb = Math.round(db * 10) / 10;
-    this.opts.onMeter({
+    const m: MeterReading = {
       rmsDb,
       flowing: MasterBus.flowing(rmsDb),
       ctxState: this.ctx?.state ?? 'none',
       blocked: this.blocked,
       problem: this.problem,
-    });
+    };
+    const last = this.lastMeter;
+    if (
+      last &&
+      Math.abs(last.rmsDb - m.rmsDb) < METER_STEP_DB &&
+      last.flowing === m.flowing &&
+      last.ctxState === m.ctxState &&
+      last.blocked === m.blocked &&
+      last.problem === m.problem
+    ) {
+      return;
+    }
+    this.lastMeter = m;
+    this.opts.onMeter(m);
   }
 
   private installDebug(): void {
@@ -436,8 +483,8 @@ export class AudioEngine {
   /** Stops everything at once (the page is going away). */
   dispose(): void {
     this.disposed = true;
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     for (const type of ['pointerdown', 'keydown'] as const) document.removeEventListener(type, this.onGesture, true);
     this.ctx?.removeEventListener('statechange', this.onStateChange);
     for (const v of this.voices.values()) v.dispose();

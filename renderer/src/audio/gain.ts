@@ -29,6 +29,22 @@ export interface ScheduledGain {
 export const RESUME_FADE_MS = 1500;
 /** Fade-out of a voice the timeline no longer has, or one that failed. */
 export const LEAVE_FADE_MS = 1500;
+/** Shortest fade-out, even when almost nothing is left to play: never a click. */
+export const MIN_LEAVE_FADE_MS = 40;
+/** A fade-out ends this long before the buffered audio runs out (the output's own latency, and margin). */
+const RUNWAY_MARGIN_MS = 150;
+
+/**
+ * How long a voice that must go (its track failed, its file changed) fades out: the usual
+ * `wantedMs`, unless less than that is buffered ahead of where it plays — then it fades out
+ * over what is left, so it is never cut by running dry mid-fade. `bufferedMs` null: unknown,
+ * take the usual fade.
+ */
+export function leaveFadeMs(wantedMs: number, bufferedMs: number | null): number {
+  if (bufferedMs === null || !Number.isFinite(bufferedMs)) return wantedMs;
+  return Math.max(MIN_LEAVE_FADE_MS, Math.min(wantedMs, bufferedMs - RUNWAY_MARGIN_MS));
+}
+
 /** How long a re-planned gain takes to glide from what is sounding to the new plan. */
 export const BLEND_MS = 1000;
 /** Even a "gapless" start or end gets this much ramp, so nothing clicks. */

@@ -8,6 +8,9 @@
  *   the rate isn't 44.1 kHz), we hand it elements for its pool instead.
  * - On unload it points the element at a `data:` URI of silence, which the page's CSP
  *   (`media-src 'self'`) refuses with a console error; we release the element the standard way.
+ *
+ * howler is pinned to 2.2.4 exactly; `test/unit/audio/howl-internals.test.ts` runs each of
+ * these against the installed howler and fails by name when an update breaks one.
  */
 import { type Howl, Howler } from 'howler';
 

@@ -14,6 +14,7 @@ import {
   constantPlan,
   fadeOutPlan,
   type GainPlan,
+  leaveFadeMs,
   rampPlan,
   type ScheduledGain,
   segmentPlan,
@@ -232,8 +233,11 @@ export class Voice {
     this.setPlan(now, segmentPlan(this.seg, this.resumeAt));
   }
 
-  /** Fades out over `ms` and stops. Returns when it will be silent. */
-  leave(now: number, ms: number): void {
+  /**
+   * Fades out over `wantedMs` (or over what is still buffered, when that is less: a file that
+   * changed under it may have no more to give) and stops.
+   */
+  leave(now: number, wantedMs: number): void {
     if (this.state === 'gone' || this.state === 'leaving') return;
     if (this.startTimer) clearTimeout(this.startTimer);
     this.startTimer = null;
@@ -241,6 +245,7 @@ export class Voice {
       this.dispose();
       return;
     }
+    const ms = leaveFadeMs(wantedMs, this.bufferedAheadMs());
     const current = this.scheduled?.plan ?? constantPlan(0);
     this.setPlan(now, fadeOutPlan(current, now, ms));
     this.state = 'leaving';
@@ -288,6 +293,19 @@ export class Voice {
     if (this.failed || this.state === 'gone') return;
     this.failed = true;
     this.deps.onFailure(this, reason);
+  }
+
+  /** How much audio is buffered ahead of where it plays (ms); null when the element cannot say. */
+  bufferedAheadMs(): number | null {
+    const el = this.el;
+    if (!el) return null;
+    if (el.ended) return 0;
+    const t = el.currentTime;
+    const ranges = el.buffered;
+    for (let i = 0; i < ranges.length; i++) {
+      if (ranges.start(i) <= t + 0.05 && ranges.end(i) > t) return (ranges.end(i) - t) * 1000;
+    }
+    return ranges.length > 0 ? 0 : null;
   }
 
   /** Where in the file it is (s). */

@@ -17,6 +17,8 @@ import {
   dbToSlider,
   fadeOutPlan,
   type GainPlan,
+  leaveFadeMs,
+  MIN_LEAVE_FADE_MS,
   mergeStretches,
   RESUME_FADE_MS,
   rampPlan,
@@ -232,5 +234,22 @@ describe('scheduling a plan on an AudioParam', () => {
   it('samples curves at 20 ms (both ends included), capped in size', () => {
     expect(sampleCurve(() => 1, 0, 1000)).toHaveLength(51);
     expect(sampleCurve(() => 1, 0, 10_000_000).length).toBeLessThanOrEqual(8192);
+  });
+});
+
+describe('a voice that must go fades out over what it still has', () => {
+  it('takes the usual fade when enough is buffered, or when the element cannot say', () => {
+    expect(leaveFadeMs(1500, 60_000)).toBe(1500);
+    expect(leaveFadeMs(1500, null)).toBe(1500);
+  });
+
+  it('fades faster when less is buffered than the fade needs, ending before the data does', () => {
+    expect(leaveFadeMs(1500, 1000)).toBe(850);
+    expect(leaveFadeMs(1500, 400)).toBe(250);
+  });
+
+  it('still fades (never a click) when almost nothing is left', () => {
+    expect(leaveFadeMs(1500, 100)).toBe(MIN_LEAVE_FADE_MS);
+    expect(leaveFadeMs(1500, 0)).toBe(MIN_LEAVE_FADE_MS);
   });
 });

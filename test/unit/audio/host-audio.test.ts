@@ -2,10 +2,11 @@
  * The host's side of playback (electron/host/audio.ts) through the real host: the file check
  * before a session (missing and unplayable tracks named, the rest measured in a worker), gains
  * and cue points carried into the plan, cue points learned mid-session kept beside the
- * journal so a restart rebuilds the same timeline, a file deleted mid-session failed at once,
+ * journal so a restart rebuilds the same timeline, a file deleted, cut short or re-written
+ * mid-session failed at once,
  * the mute, and the output device remembered per machine.
  */
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -188,6 +189,38 @@ describe('during the session', () => {
         .timeline?.segments.filter((s) => s.start > now)
         .every((s) => s.trackId !== otherId),
     ).toBe(true);
+  });
+
+  it('a file cut short or re-written mid-session is failed at once, before it is due and while it plays', async () => {
+    writePreset('changed', [ref('Quiet', 'm/quiet.wav'), ref('Other', 'm/other.wav'), ref('Loud', 'm/loud.wav')]);
+    const host = await openHost();
+    await host.dispatch('startSession', { presetId: 'changed' });
+    const idOf = (title: string) => Object.values(host.snapshot().session?.plan.tracks ?? {}).find((t) => t.title === title)?.id ?? '';
+    const failureOf = (id: string) => host.snapshot().session?.failures.find((f) => f.trackId === id);
+    // Other is due in a few seconds: a sync client truncates it to a quarter.
+    const other = join(extra, 'm', 'other.wav');
+    truncateSync(other, Math.floor(statSync(other).size / 4));
+    now += 1000;
+    const cut = await until(
+      () => failureOf(idOf('Other')),
+      (f) => f !== undefined,
+    );
+    expect(cut?.reason).toMatch(/cut short during the session \(\d+ kB of \d+ kB left\)/);
+    expect(host.snapshot().notices.join(' ')).toMatch(/Skipped “Other”/);
+    // Quiet, playing now, is re-written in place with the same size: a change too.
+    const quiet = join(extra, 'm', 'quiet.wav');
+    const { size, mtime } = statSync(quiet);
+    writeFileSync(quiet, Buffer.alloc(size));
+    utimesSync(quiet, mtime, new Date(mtime.getTime() + 5000));
+    now += 1000;
+    const rewritten = await until(
+      () => failureOf(idOf('Quiet')),
+      (f) => f !== undefined,
+    );
+    expect(rewritten?.reason).toMatch(/replaced or re-written/);
+    // Loud, unchanged, plays on.
+    expect(failureOf(idOf('Loud'))).toBeUndefined();
+    expect(host.snapshot().timeline?.segments.some((s) => s.trackId === idOf('Loud') && s.end > now)).toBe(true);
   });
 
   it('mute is the host’s (a reload keeps it), a new session starts audible, and the output device is remembered', async () => {

@@ -1,21 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sine, writeWav } from '../../fixtures/audio-gen';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'stillroom-loudness-cli-'));
+// Every test reads only these files, written once here: no test depends on another having run.
+beforeAll(() => {
+  writeWav(join(dir, 'calm.wav'), [sine(3, 22050, 220, -20), sine(3, 22050, 220, -20)], 22050);
+  writeFileSync(join(dir, 'notes.mp3'), 'not audio\n');
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const cli = (...args: string[]) =>
-  spawnSync(process.execPath, [join(root, 'scripts', 'loudness.mjs'), ...args], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+  spawnSync(process.execPath, [join(root, 'scripts', 'loudness.mjs'), ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
 
 describe('npm run loudness', () => {
   it('prints one JSON line per file, in order, and exits 1 when one failed', () => {
-    writeWav(join(dir, 'calm.wav'), [sine(3, 22050, 220, -20), sine(3, 22050, 220, -20)], 22050);
-    writeFileSync(join(dir, 'notes.mp3'), 'not audio\n');
     const r = cli('calm.wav', 'notes.mp3');
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(''); // progress goes to stderr only on a terminal
@@ -47,5 +50,18 @@ describe('npm run loudness', () => {
     const none = cli();
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/usage: npm run loudness/);
+  });
+
+  it('measures a folder of a dozen files without a listener-leak warning (one abort listener per batch, not per file)', () => {
+    const names = Array.from({ length: 12 }, (_, i) => {
+      const name = `calm-${i}.wav`;
+      linkSync(join(dir, 'calm.wav'), join(dir, name));
+      return name;
+    });
+    const r = cli(...names);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(12);
+    expect(r.stderr).not.toMatch(/MaxListenersExceeded/);
+    expect(r.stderr).toBe('');
   });
 });

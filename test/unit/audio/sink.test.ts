@@ -1,5 +1,5 @@
 /**
- * Where the music should play (renderer/src/audio/devices.ts, pure): the chosen output by id,
+ * Where the music should play (renderer/src/audio/sink.ts, pure): the chosen output by id,
  * else by name (another origin's id for the same headphones), else the default until it is
  * connected again — and what the panel says then.
  */

@@ -1,0 +1,109 @@
+/**
+ * Chromium's processes as the operating system sees them, for the idle-CPU and memory figures:
+ * the process tree under this bench, CPU time from `/proc/PID/stat`, proportional memory (PSS:
+ * shared pages split between the processes that share them) from `/proc/PID/smaps_rollup`.
+ * Linux only; elsewhere the figures come back NaN and `--check` lists them as not measured.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Clock ticks per second of `/proc/PID/stat` times (USER_HZ, 100 on every Linux Stillroom runs on). */
+const TICKS_PER_S = 100;
+
+interface Proc {
+  pid: number;
+  ppid: number;
+  args: string;
+}
+
+function allProcs(): Proc[] {
+  const out: Proc[] = [];
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const args = readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      out.push({ pid: Number(name), ppid: Number(after[1]), args });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out;
+}
+
+/** Chromium processes started by this bench (descendants of this process), with their `--type`. */
+export function chromiumProcesses(): Array<{ pid: number; type: string }> {
+  const procs = allProcs();
+  const mine = new Set<number>([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of procs) {
+      if (!mine.has(p.pid) && mine.has(p.ppid)) {
+        mine.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return procs
+    .filter((p) => mine.has(p.pid) && /chrom/i.test(p.args.split(' ')[0] ?? ''))
+    .map((p) => ({ pid: p.pid, type: /--type=([\w-]+)/.exec(p.args)?.[1] ?? 'browser' }));
+}
+
+/** CPU seconds (user + system) a process has used so far; NaN when it cannot be read. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / TICKS_PER_S;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Proportional set size of a process in MB; NaN when it cannot be read. */
+export function pssMb(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The renderer holding the page: of this Chromium's renderers, the one with the most memory (a spare renderer is tiny). */
+export function pageRendererPid(): number | null {
+  const renderers = chromiumProcesses().filter((p) => p.type === 'renderer');
+  let best: { pid: number; pss: number } | null = null;
+  for (const r of renderers) {
+    const pss = pssMb(r.pid);
+    if (Number.isFinite(pss) && (!best || pss > best.pss)) best = { pid: r.pid, pss };
+  }
+  return best?.pid ?? null;
+}
+
+/**
+ * CPU used over `windowMs` of real time, as % of one core: the page's renderer and every
+ * Chromium process together. Waits out the window (real time is what is measured).
+ */
+export async function idleCpu(windowMs: number): Promise<{ rendererPct: number; chromiumPct: number }> {
+  const renderer = pageRendererPid();
+  const procs = chromiumProcesses();
+  const before = new Map(procs.map((p) => [p.pid, cpuSeconds(p.pid)]));
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, windowMs));
+  const s = (performance.now() - t0) / 1000;
+  let total = 0;
+  for (const p of chromiumProcesses()) {
+    const a = before.get(p.pid) ?? 0; // a process born in the window counts from zero
+    const b = cpuSeconds(p.pid);
+    if (Number.isFinite(a) && Number.isFinite(b)) total += b - a;
+  }
+  const rend = renderer === null ? Number.NaN : cpuSeconds(renderer) - (before.get(renderer) ?? Number.NaN);
+  return { rendererPct: (rend / s) * 100, chromiumPct: (total / s) * 100 };
+}
