@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { applyEvent, type NewSessionEvent, phaseIndexAt, type SessionPlan, type SessionState } from '../core/session';
 import { buildTimeline, segmentsAt, type Timeline } from '../core/timeline';
-import { Journal, listJournals, readJournal } from '../services/journal';
+import { integrityNotice, Journal, listJournals, readJournal } from '../services/journal';
 import { LightingDirector } from '../services/lighting/director';
 import type { LightDriver } from '../services/lighting/driver';
 import { VirtualLamp } from '../services/lighting/virtual';
@@ -177,17 +177,23 @@ export class StillroomHost {
     const file = files[files.length - 1];
     if (!file) return;
     const vault = this.opts.vault ?? null;
-    const { events, skipped } = readJournal(file, vault);
+    const { events, skipped, integrity } = readJournal(file, vault);
     for (const s of skipped) this.log(`journal: ${s}`);
     let state: SessionState | null = null;
     for (const ev of events) state = applyEvent(state, ev);
     if (!state) {
       if (skipped.length > 0)
-        this.notice('The last session’s journal could not be read (written with another data key, or damaged); it was left as it is.');
+        this.notice(
+          integrity.wrongKey
+            ? `The last session’s journal was written with another data key${vault?.keyFile ? ` than ${vault.keyFile}` : ''}; it was left as it is. Restore the key file that belongs with this data folder to read it.`
+            : 'The last session’s journal could not be read (its first entry is missing or damaged); it was left as it is.',
+        );
       return;
     }
     this.state = state;
     this.journal = Journal.reopen(file, state.lastSeq, vault);
+    const damage = integrityNotice(integrity);
+    if (damage) this.notice(damage);
     if (state.status === 'running') {
       const at = new Date(state.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
       this.notice(`Resumed the session started at ${at}.`);

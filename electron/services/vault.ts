@@ -10,7 +10,8 @@
  *   so a copied, synced or backed-up data folder carries no readable notes.
  * Node's built-in crypto does the work; there is nothing to hand-roll beyond the framing.
  *
- * Sealed text is one line: `sr1:` + base64(iv 12 B | tag 16 B | ciphertext).
+ * Sealed text is one line: `sr1:` + base64(iv 12 B | tag 16 B | ciphertext), or `sr2:` + the same
+ * when it is bound to associated data (a context string) given to both `seal` and `open`.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
 const PREFIX = 'sr1:';
+/** Same framing, sealed with associated data (see `seal`). */
+const BOUND_PREFIX = 'sr2:';
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -68,6 +71,8 @@ export class Vault {
   private constructor(
     private readonly key: Buffer,
     readonly protection: KeyProtector['kind'],
+    /** Where the key is kept (null for an in-memory key), so messages can name it. */
+    readonly keyFile: string | null = null,
   ) {}
 
   /**
@@ -85,7 +90,7 @@ export class Vault {
       }
       if (key.length !== KEY_BYTES)
         throw new VaultError(`the data key at ${keyFile} is damaged (${key.length} bytes, expected ${KEY_BYTES})`);
-      return new Vault(key, protector.kind);
+      return new Vault(key, protector.kind, keyFile);
     }
     const key = randomBytes(KEY_BYTES);
     mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
@@ -93,7 +98,7 @@ export class Vault {
     writeFileSync(tmp, protector.protect(key), { mode: 0o600 });
     chmodSync(tmp, 0o600);
     renameSync(tmp, keyFile);
-    return new Vault(key, protector.kind);
+    return new Vault(key, protector.kind, keyFile);
   }
 
   /** A vault whose key lives only in memory (tests). */
@@ -101,25 +106,36 @@ export class Vault {
     return new Vault(randomBytes(KEY_BYTES), 'key-file');
   }
 
+  /** True for text this class sealed (`sr1:` plain, `sr2:` bound to associated data). */
   static isSealed(text: string): boolean {
-    return text.startsWith(PREFIX);
+    return text.startsWith(PREFIX) || text.startsWith(BOUND_PREFIX);
   }
 
-  /** Encrypts UTF-8 text to one line of ASCII. */
-  seal(plain: string): string {
+  /**
+   * Encrypts UTF-8 text to one line of ASCII. With `context`, the text is bound to it as
+   * associated data (`sr2:`): it opens only when the same context is given again — the journal
+   * binds each line to its session and sequence number, so a line moved, copied or renumbered
+   * does not open.
+   */
+  seal(plain: string, context?: string): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    if (context !== undefined) cipher.setAAD(Buffer.from(context, 'utf8'));
     const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), ct]).toString('base64');
+    return (context !== undefined ? BOUND_PREFIX : PREFIX) + Buffer.concat([iv, cipher.getAuthTag(), ct]).toString('base64');
   }
 
-  /** Decrypts a sealed line; throws VaultError when it is not ours or was altered. */
-  open(sealed: string): string {
-    if (!Vault.isSealed(sealed)) throw new VaultError('not sealed text');
+  /** Decrypts a sealed line (with the context it was sealed with, if any); throws VaultError when it is not ours or was altered. */
+  open(sealed: string, context?: string): string {
+    const bound = sealed.startsWith(BOUND_PREFIX);
+    if (!bound && !sealed.startsWith(PREFIX)) throw new VaultError('not sealed text');
+    if (bound !== (context !== undefined))
+      throw new VaultError(bound ? 'sealed text bound to a context, opened without one' : 'sealed text carries no context');
     const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64');
     if (raw.length < IV_BYTES + TAG_BYTES) throw new VaultError('sealed text is too short');
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
+      if (context !== undefined) decipher.setAAD(Buffer.from(context, 'utf8'));
       decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
       return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
     } catch {
