@@ -30,12 +30,12 @@ function keychainUsable(): boolean {
 export function openDataVault(userData: string, log: (line: string) => void): Vault {
   if (keychainUsable()) {
     const file = join(userData, 'keys', 'data.key');
-    const vault = Vault.open(file, keychain);
+    const vault = Vault.open(file, keychain, { dataDir: userData });
     log(`journal encrypted at rest; data key in ${file}, wrapped by the OS keychain`);
     return vault;
   }
   const file = defaultKeyFile(userData);
-  const vault = Vault.open(file);
+  const vault = Vault.open(file, undefined, { dataDir: userData });
   log(`no OS keychain is available: the data key is kept in the key file ${file} (mode 0600, outside the data folder)`);
   return vault;
 }
