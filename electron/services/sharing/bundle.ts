@@ -4,7 +4,8 @@
  * `preset.stillroom.json` (plain or signed; a signed one also covers the audio hashes) and
  * `audio/NNN-name.ext`. Import checks everything, extracts into a hidden temp folder inside
  * the imports folder, verifies every hash, and only then renames the folder into place — a
- * failed import leaves nothing behind, a successful one is complete.
+ * failed import leaves nothing behind, a successful one is complete. The folder arrives marked
+ * as pending (bundle-cleanup.ts) until the import is completed, so an abandoned one is removed.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -17,6 +18,7 @@ import type { MatchableTrack } from '../../core/matching';
 import type { Preset } from '../../core/preset';
 import { type Attachment, canonicalJson } from '../../core/signing';
 import { commitRename, fsyncFile, tempNameFor } from '../library/atomic';
+import { markPending } from './bundle-cleanup';
 import { AUDIO_DIR, AUDIO_ENTRY_RE, type BundleLimits, BundleZip, DEFAULT_BUNDLE_LIMITS, MANIFEST_ENTRY, PRESET_ENTRY } from './bundle-zip';
 import { explain, ImportError } from './errors';
 import { presetFileText, presetForSharing } from './export';
@@ -261,6 +263,8 @@ export async function importBundle(zipPath: string, opts: BundleImportOptions): 
     }
     await writeFile(join(temp, PRESET_ENTRY), presetText, { flag: 'wx' });
     await writeFile(join(temp, MANIFEST_ENTRY), manifestText, { flag: 'wx' });
+    // Not imported until the therapist completes it (`keepBundle`); abandoned, it is cleaned up.
+    markPending(temp);
 
     const folder = await moveIntoPlace(temp, opts.importsDir, inspected.preset.id);
     temp = null;

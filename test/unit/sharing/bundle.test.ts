@@ -82,6 +82,7 @@ describe('bundles: export and import', () => {
     const imported = await importBundle(zipPath, { importsDir, trusted });
     expect(imported.folder).toBe(join(importsDir, 'test-sublingual'));
     expect(listTree(imported.folder)).toEqual([
+      '.import-pending',
       'audio/',
       'audio/001-gymnopedie-no-1.wav',
       'audio/002-says.wav',
