@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { z } from 'zod';
 import type { MatchableTrack } from '../../core/matching';
+import { jsonProblem, plainErrorMap, plainIssues } from '../../core/plain-errors';
 import type { Preset } from '../../core/preset';
 import { type Attachment, canonicalJson } from '../../core/signing';
 import { commitRename, fsyncFile, tempNameFor } from '../library/atomic';
@@ -36,7 +37,7 @@ const ManifestSchema = z
         z
           .object({
             file: z.string().regex(AUDIO_ENTRY_RE, 'audio names look like audio/001-name.flac'),
-            sha256: z.string().regex(/^[0-9a-f]{64}$/),
+            sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hash is 64 digits and letters a–f'),
             bytes: z.number().int().nonnegative(),
             /** [phase index, track index] pairs that play this file. */
             tracks: z
@@ -157,7 +158,7 @@ function parseManifest(text: string, source: string): BundleManifest {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new ImportError(source, [`${MANIFEST_ENTRY}: not valid JSON (${(err as Error).message})`], 'invalid');
+    throw new ImportError(source, [`${MANIFEST_ENTRY}: ${jsonProblem(err, text)}`], 'invalid');
   }
   const format = typeof raw === 'object' && raw !== null ? (raw as { format?: unknown }).format : undefined;
   const m = typeof format === 'string' ? BUNDLE_FORMAT_RE.exec(format) : null;
@@ -173,11 +174,11 @@ function parseManifest(text: string, source: string): BundleManifest {
       'version',
     );
   }
-  const r = ManifestSchema.safeParse(raw);
+  const r = ManifestSchema.safeParse(raw, { error: plainErrorMap });
   if (!r.success) {
     throw new ImportError(
       source,
-      r.error.issues.slice(0, 10).map((i) => `${MANIFEST_ENTRY} › ${i.path.join('.') || '(top level)'}: ${i.message}`),
+      plainIssues(r.error.issues).map((line) => `${MANIFEST_ENTRY} › ${line}`),
       'invalid',
     );
   }
