@@ -1,12 +1,17 @@
 /**
- * A journal line removed while the host was down is named on the live panel when the session
- * resumes — which entry, and that the rest is intact — and the notes around it are still there.
+ * The journal seen from the panel:
+ * - a line removed while the host was down is named when the session resumes — which entry,
+ *   and that the rest is intact — and the notes around it are still there;
+ * - on a full disk a note is refused in plain words, stays in the Note box, and is saved once
+ *   there is room again (the data folder on a small tmpfs; skipped where mount is not allowed).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listJournals, readJournal } from '../../electron/services/journal';
 import { Vault } from '../../electron/services/vault';
-import { expect, keyFileFor, type RunningHost, startHost, stopHost, test } from './launcher';
+import { expect, keyFileFor, launchChromium, type RunningHost, startHost, stopHost, test } from './launcher';
 
 test('the panel shows a missing-line notice after a journal line is removed', async ({ app, host, dataDir }) => {
   const page = app;
@@ -47,5 +52,72 @@ test('the panel shows a missing-line notice after a journal line is removed', as
     await expect(notes).toContainText('Eyes open, smiling');
   } finally {
     if (again) await stopHost(again);
+  }
+});
+
+/** A 4 MiB tmpfs for the data folder, or null where this machine does not let us mount. */
+function smallDisk(): { path: string; release: () => void } | null {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return null;
+  const path = mkdtempSync(join(tmpdir(), 'stillroom-e2e-disk-'));
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0700', 'tmpfs', path]).status !== 0) {
+    rmSync(path, { recursive: true, force: true });
+    return null;
+  }
+  return {
+    path,
+    release: () => {
+      spawnSync('umount', ['-l', path]);
+      rmSync(path, { recursive: true, force: true });
+    },
+  };
+}
+
+test('on a full disk a note is refused in plain words and stays in the Note box until there is room', async () => {
+  const disk = smallDisk();
+  test.skip(!disk, 'needs a small tmpfs (root on Linux)');
+  if (!disk) return;
+  const dataDir = join(disk.path, 'data');
+  let host: RunningHost | null = null;
+  const browser = await launchChromium();
+  let ballast: number | null = null;
+  try {
+    host = await startHost(dataDir, ['--preset', 'demo-quick']);
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await page.goto(host.url);
+    await page.getByRole('button', { name: 'Start session' }).click();
+    await expect(page.getByTestId('phase-name')).toBeVisible();
+
+    // Fill the disk to the last byte.
+    ballast = openSync(join(disk.path, 'ballast'), 'w');
+    const block = Buffer.alloc(4096, 0x55);
+    for (;;) {
+      try {
+        if (writeSync(ballast, block) < block.length) break;
+      } catch {
+        break;
+      }
+    }
+    const box = page.getByLabel('Note', { exact: true });
+    const status = page.getByTestId('press-status');
+    const NOTE = `Client asks for water ${'·'.repeat(4500)}`;
+    await box.fill(NOTE);
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await expect(status).toHaveText(
+      'Add note: The disk is full: this note was not saved. Free some space on this computer’s disk, then try again. The session goes on.',
+    );
+    await expect(box).toHaveValue(NOTE);
+    await expect(page.getByTestId('notes-list')).toHaveCount(0); // no note was kept
+
+    // Room again: the same note, from the box, is saved.
+    ftruncateSync(ballast, Math.max(0, fstatSync(ballast).size - 256 * 1024));
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await expect(page.getByTestId('notes-list')).toContainText('Client asks for water');
+    await expect(box).toHaveValue('');
+  } finally {
+    if (ballast !== null) closeSync(ballast);
+    if (host) await stopHost(host);
+    await browser.close();
+    rmSync(keyFileFor(dataDir), { force: true });
+    disk.release();
   }
 });
