@@ -4,6 +4,7 @@
  * publishes state + timeline to whichever shell is attached (Electron IPC or WebSocket).
  */
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyEvent, type NewSessionEvent, phaseIndexAt, type SessionPlan, type SessionState } from '../core/session';
 import { buildTimeline, segmentsAt, type Timeline } from '../core/timeline';
@@ -173,8 +174,10 @@ export class StillroomHost {
    * that follows the music (discharge, late vitals) still appends to its journal.
    */
   private resume(): void {
-    const files = listJournals(this.sessionsDir);
-    const file = files[files.length - 1];
+    // An empty file is a session whose start was refused (the disk was full): not the last session.
+    const file = listJournals(this.sessionsDir)
+      .filter((f) => statSync(f).size > 0)
+      .at(-1);
     if (!file) return;
     const vault = this.opts.vault ?? null;
     const { events, skipped, integrity } = readJournal(file, vault);

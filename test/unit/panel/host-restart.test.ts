@@ -115,6 +115,16 @@ describe('journal encrypted at rest', () => {
     expect((await again.dispatch('addNote', { text: 'fourth' })).ok).toBe(true);
   });
 
+  it('an empty newer journal (a start the full disk refused) does not hide the last session', async () => {
+    const host = await openHost(Vault.open(keyFile));
+    await host.dispatch('startSession', { presetId: 'test' });
+    await host.dispatch('addNote', { text: 'still here' });
+    closeAll();
+    writeFileSync(join(dataDir, 'sessions', '9999-12-31T00-00-00-000-ffffff.jsonl'), '');
+    const again = await openHost(Vault.open(keyFile));
+    expect(again.snapshot().session?.notes.map((n) => n.text)).toEqual(['still here']);
+  });
+
   it('reads an old plain journal and continues it sealed', async () => {
     const plain = await openHost(null);
     await plain.dispatch('startSession', { presetId: 'test' });
