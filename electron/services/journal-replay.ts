@@ -138,16 +138,19 @@ export function readJournal(file: string, vault: Vault | null = null): JournalRe
   for (const [i, raw] of lines.entries()) {
     if (raw.trim() === '') continue;
     const line = i + 1;
+    if (i === lines.length - 1) {
+      // No newline after it: written only in part, so never acknowledged (even if what is
+      // there happens to read), and the next reopen cuts it off.
+      tornTail = true;
+      skipped.push(`${file}:${line}: truncated last line (power cut?) ignored`);
+      continue;
+    }
     const sealed = BOUND_LINE.test(raw) || Vault.isSealed(raw);
     const r = readLine(raw, sessionId, vault);
     if (sealed) sealedLines++;
     if (r.ok) {
       if (sealed) sealedOpened++;
       good.push({ line, event: r.event, bound: r.bound, sealed: r.sealed });
-    } else if (i === lines.length - 1) {
-      // No newline after it: written only in part, so never acknowledged.
-      tornTail = true;
-      skipped.push(`${file}:${line}: truncated last line (power cut?) ignored`);
     } else {
       altered.push(r.claimedSeq === undefined ? { line } : { line, claimedSeq: r.claimedSeq });
       skipped.push(`${file}:${line}: ${r.why} — line ignored`);
