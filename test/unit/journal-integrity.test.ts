@@ -53,6 +53,19 @@ describe('journal integrity', () => {
     expect(integrityNotice(torn.integrity)).toBeNull();
   });
 
+  it('a last line missing only its newline was never acknowledged: ignored, cut on reopen, its number reused', () => {
+    const file = notes(3);
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, -1));
+    const read = readJournal(file, vault);
+    expect(read.integrity).toMatchObject({ tornTail: true, intact: 2 });
+    const j = Journal.reopen(file, read.events.at(-1)?.seq ?? -1, vault);
+    j.append({ type: 'NoteAdded', at: 9, id: 'n9', text: 'after the crash' });
+    j.close();
+    const after = readJournal(file, vault);
+    expect(texts(file)).toEqual(['note 1', 'note 2', 'after the crash']);
+    expect(integrityNotice(after.integrity)).toBeNull();
+  });
+
   it('a line removed from the middle is named as missing; the rest replays', () => {
     const file = notes(6);
     const lines = linesOf(file);
