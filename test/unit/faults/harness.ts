@@ -56,8 +56,8 @@ export interface RoundResult {
 }
 
 /**
- * Runs the child once and SIGKILLs it: mostly a few milliseconds into its stream of notes, and
- * one round in five at a random moment of its start (replay, reopening, cutting a torn line).
+ * Runs the child once and SIGKILLs it: mostly a few notes into its stream of notes, and one
+ * round in five at a random moment of its start (replay, reopening, cutting a torn line).
  */
 export function crashRound(child: string, args: string[], rand: () => number, startupGuessMs: number): Promise<RoundResult> {
   return new Promise((done, fail) => {
@@ -72,6 +72,9 @@ export function crashRound(child: string, args: string[], rand: () => number, st
       p.kill('SIGKILL');
     };
     const early = rand() < 0.2;
+    // Otherwise a few notes in (0–7), then within 4 ms: the kill lands while notes are being
+    // written, however fast or slow this machine is today.
+    const afterAcks = Math.floor(rand() * 8);
     let timer: ReturnType<typeof setTimeout> | null = early ? setTimeout(kill, rand() * startupGuessMs) : null;
     p.stdout.setEncoding('utf8');
     p.stdout.on('data', (chunk: string) => {
@@ -83,8 +86,11 @@ export function crashRound(child: string, args: string[], rand: () => number, st
         if (line.startsWith('ready ')) {
           readyMs = performance.now() - t0;
           ownMs = Number(line.slice(6));
-          if (!timer) timer = setTimeout(kill, 1 + rand() * 15);
-        } else if (line.startsWith('ack ')) acked.push(line.slice(4));
+          if (!timer && afterAcks === 0) timer = setTimeout(kill, rand() * 4);
+        } else if (line.startsWith('ack ')) {
+          acked.push(line.slice(4));
+          if (!timer && acked.length >= afterAcks) timer = setTimeout(kill, rand() * 4);
+        }
         nl = buf.indexOf('\n');
       }
     });
