@@ -5,6 +5,7 @@
  * error messages name the JSON path so a person can fix the file.
  */
 import { z } from 'zod';
+import { formatPath, jsonProblem, plainErrorMap, plainIssues } from './plain-errors';
 
 export const PRESET_FORMAT = 'stillroom.preset/1';
 
@@ -160,15 +161,8 @@ export class PresetError extends Error {
 
 const MAX_PRESET_BYTES = 2 * 1024 * 1024;
 
-/** Formats a zod issue path as `phases[2].light.level`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out || '(top level)';
-}
+/** Formats a zod issue path as `phases[2].light.level` (kept here for the modules that import it). */
+export { formatPath };
 
 /**
  * Parses and validates preset text. Throws `PresetError` naming the source and every
@@ -182,7 +176,7 @@ export function parsePreset(text: string, source: string): Preset {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new PresetError(source, [`not valid JSON (${(err as Error).message})`]);
+    throw new PresetError(source, [jsonProblem(err, text)]);
   }
   if (raw && typeof raw === 'object' && 'format' in raw) {
     const format = (raw as { format: unknown }).format;
@@ -196,12 +190,7 @@ export function parsePreset(text: string, source: string): Preset {
       ]);
     }
   }
-  const result = PresetSchema.safeParse(raw);
-  if (!result.success) {
-    throw new PresetError(
-      source,
-      result.error.issues.slice(0, 10).map((i) => `${formatPath(i.path)}: ${i.message}`),
-    );
-  }
+  const result = PresetSchema.safeParse(raw, { error: plainErrorMap });
+  if (!result.success) throw new PresetError(source, plainIssues(result.error.issues));
   return result.data;
 }

@@ -9,10 +9,11 @@
  * - anything else (a light's health, scan progress, the lamp during a fade, the panel's look,
  *   a preset saved) publishes only its own part of the snapshot as a patch, so nothing replans.
  */
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyEvent, type NewSessionEvent, type SessionState } from '../core/session';
+import { applyEvent, type NewSessionEvent, type SessionEvent, type SessionState } from '../core/session';
 import { buildTimeline, DEFAULT_HORIZON_MS, type Timeline } from '../core/timeline';
-import { Journal, listJournals, readJournal } from '../services/journal';
+import { integrityNotice, Journal, JournalWriteError, listJournals, readJournal } from '../services/journal';
 import { LightingDirector } from '../services/lighting/director';
 import type { LightDriver } from '../services/lighting/driver';
 import { VirtualLamp } from '../services/lighting/virtual';
@@ -182,9 +183,19 @@ export class StillroomHost {
         resolve: (preset) => this.audio.resolve(preset),
         preparePlan: (plan, replayGain) => this.audio.preparePlan(plan, replayGain),
         safeScene: () => opts.settings.get('safeScene'),
-        beginJournal: (plan) => {
+        beginJournal: (plan, at) => {
+          const journal = Journal.create(this.sessionsDir, plan.sessionId, opts.vault ?? null);
+          let first: SessionEvent;
+          try {
+            first = journal.append({ type: 'SessionStarted', at, plan });
+          } catch (err) {
+            journal.close();
+            rmSync(journal.file, { force: true });
+            throw err;
+          }
           this.journal?.close();
-          this.journal = Journal.create(this.sessionsDir, plan.sessionId, opts.vault ?? null);
+          this.journal = journal;
+          this.state = applyEvent(null, first);
           this.notices = [];
         },
         append: (ev) => this.append(ev),
@@ -251,21 +262,29 @@ export class StillroomHost {
    * that follows the music (discharge, late vitals) still appends to its journal.
    */
   private resume(): void {
-    const files = listJournals(this.sessionsDir);
-    const file = files[files.length - 1];
+    // An empty file is a session whose start was refused (the disk was full): not the last session.
+    const file = listJournals(this.sessionsDir)
+      .filter((f) => statSync(f).size > 0)
+      .at(-1);
     if (!file) return;
     const vault = this.opts.vault ?? null;
-    const { events, skipped } = readJournal(file, vault);
+    const { events, skipped, integrity } = readJournal(file, vault);
     for (const s of skipped) this.log(`journal: ${s}`);
     let state: SessionState | null = null;
     for (const ev of events) state = applyEvent(state, ev);
     if (!state) {
       if (skipped.length > 0)
-        this.notice('The last session’s journal could not be read (written with another data key, or damaged); it was left as it is.');
+        this.notice(
+          integrity.wrongKey
+            ? `The last session’s journal was written with another data key${vault?.keyFile ? ` than ${vault.keyFile}` : ''}; it was left as it is. Restore the key file that belongs with this data folder to read it.`
+            : 'The last session’s journal could not be read (its first entry is missing or damaged); it was left as it is.',
+        );
       return;
     }
     this.state = state;
     this.journal = Journal.reopen(file, state.lastSeq, vault);
+    const damage = integrityNotice(integrity);
+    if (damage) this.notice(damage);
     if (state.status === 'running') {
       const at = new Date(state.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
       this.notice(`Resumed the session started at ${at}.`);
@@ -299,7 +318,9 @@ export class StillroomHost {
         ...(reply && 'data' in reply && reply.data !== undefined ? { data: reply.data as never } : {}),
       }),
       (err: unknown): CommandResult => {
-        if (!(err instanceof Refusal)) this.log(`command ${valid.name} failed: ${(err as Error)?.stack ?? String(err)}`);
+        // A refusal is an answer; a journal that could not write (disk full) is said in one line.
+        if (err instanceof JournalWriteError) this.log(`command ${valid.name} not saved: ${err.message}`);
+        else if (!(err instanceof Refusal)) this.log(`command ${valid.name} failed: ${(err as Error)?.stack ?? String(err)}`);
         return { ok: false, error: err instanceof Error ? err.message : String(err) };
       },
     );

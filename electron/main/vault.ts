@@ -131,7 +131,9 @@ export function openDataVault(userData: string, opts: DataVaultOptions): Vault {
   if ('error' in choice) throw new VaultError(choice.error);
   if (choice.note) opts.log(choice.note);
   const vault =
-    choice.location === 'os-keychain' ? Vault.open(places.keychainFile, keychainProtector(opts.safeStorage)) : Vault.open(places.keyFile);
+    choice.location === 'os-keychain'
+      ? Vault.open(places.keychainFile, keychainProtector(opts.safeStorage), { dataDir: userData })
+      : Vault.open(places.keyFile, undefined, { dataDir: userData });
   if (!existsSync(recordFile) || readRecord(recordFile) !== choice.location) writeRecord(recordFile, choice.location, places.keyFile);
   opts.log(
     choice.location === 'os-keychain'

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     if (isInside(keyFile, opts.dataDir)) {
       process.stderr.write(`stillroom: the key file ${keyFile} is inside the data folder; a copy of the folder would carry its key\n`);
     }
-    vault = Vault.open(keyFile);
+    vault = Vault.open(keyFile, undefined, { dataDir: opts.dataDir });
     process.stderr.write(`stillroom: journal encrypted at rest with the key in ${keyFile}\n`);
     const loaded = loadOrCreateSecret(secretFileFor(keyFile), opts.newSecret);
     secret = loaded.secret;

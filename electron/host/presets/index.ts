@@ -29,6 +29,7 @@ import { chokidarWatchFactory, type WatchFactory } from '../../services/library/
 import { type LoadedPreset, loadPresets, type PresetCatalog } from '../../services/presets';
 import type { Settings } from '../../services/settings';
 import { type BundleAudioChoice, exportBundle, importBundle } from '../../services/sharing/bundle';
+import { cleanAbandonedImports, keepBundle } from '../../services/sharing/bundle-cleanup';
 import { ClinicFolder } from '../../services/sharing/clinic-folder';
 import { ImportError } from '../../services/sharing/errors';
 import { presetFileText } from '../../services/sharing/export';
@@ -159,6 +160,8 @@ export class HostSharing {
       this.trusted = TrustedKeys.inMemory();
     }
     this.clinicPath = this.readSharingFile();
+    const abandoned = cleanAbandonedImports(opts.dataDir);
+    if (abandoned.length > 0) opts.log(`removed ${abandoned.length} bundle import(s) left unfinished`);
     this.ready = this.init();
   }
 
@@ -363,7 +366,9 @@ export class HostSharing {
     this.closed = true;
     void this.clinic?.close();
     this.clinic = null;
-    for (const p of this.pending.values()) void this.dropPending(p);
+    // Every pending import is abandoned now; removed before close() returns (the shells exit next).
+    this.pending.clear();
+    cleanAbandonedImports(this.opts.dataDir);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -783,6 +788,7 @@ export class HostSharing {
     }
     this.pending.delete(p.id);
     if (p.kind === 'bundle' && p.bundleFolder) {
+      keepBundle(p.bundleFolder);
       // The bundle's audio becomes part of the library (scanned in the background), so a
       // session finds each track by its tags like any other file.
       try {

@@ -24,8 +24,12 @@ export interface SessionContext {
   /** Puts what is already known of each track (gain, cue points) into the plan. */
   preparePlan(plan: SessionPlan, replayGain: ResolvedPlaylists['replayGain']): Promise<void>;
   safeScene(): SessionPlan['safeScene'];
-  /** Opens a new journal for the plan (closing the previous one) and clears the notices. */
-  beginJournal(plan: SessionPlan): void;
+  /**
+   * Opens a new journal whose first entry is `SessionStarted`, and only once that is written
+   * makes it the session's (closing the previous one, clearing the notices). A refused first
+   * write (a full disk) leaves the previous session and its journal as they were.
+   */
+  beginJournal(plan: SessionPlan, at: number): void;
   append(ev: NewSessionEvent): void;
   notice(text: string): void;
   log(line: string): void;
@@ -61,8 +65,7 @@ export function sessionHandlers(ctx: SessionContext): Handlers<typeof sessionCom
         safeScene: ctx.safeScene(),
       };
       await ctx.preparePlan(plan, resolved.replayGain);
-      ctx.beginJournal(plan);
-      ctx.append({ type: 'SessionStarted', at: ctx.now(), plan });
+      ctx.beginJournal(plan, ctx.now());
       const missing = Object.values(resolved.tracks).filter((t) => t.problem);
       if (missing.length > 0) {
         const named = missing

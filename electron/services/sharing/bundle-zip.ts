@@ -12,7 +12,7 @@ import { resolve, sep } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
-import { ImportError } from './errors';
+import { ImportError, ioWords } from './errors';
 
 /** Caps that make a zip bomb or a flood of entries harmless. */
 export interface BundleLimits {
@@ -105,8 +105,8 @@ export class BundleZip {
         validateEntrySizes: true,
         strictFileNames: false,
       });
-    } catch (err) {
-      throw new ImportError(path, [`(file): not a readable zip file (${(err as Error).message})`], 'invalid');
+    } catch {
+      throw new ImportError(path, ['(file): not a zip file, or a damaged one — Stillroom cannot read its list of contents'], 'invalid');
     }
     // A late error from the reader must never become an unhandled 'error' event.
     zip.on('error', () => undefined);
@@ -130,8 +130,8 @@ export class BundleZip {
   private async stream(c: CheckedEntry): Promise<Readable> {
     try {
       return await this.zip.openReadStreamPromise(c.entry);
-    } catch (err) {
-      throw new ImportError(this.source, [`${shown(c.name)}: cannot be read (${(err as Error).message})`], 'invalid');
+    } catch {
+      throw new ImportError(this.source, [`${shown(c.name)}: cannot be read from the zip (damaged); ask for a fresh copy`], 'invalid');
     }
   }
 
@@ -196,9 +196,9 @@ function asImportError(err: unknown, source: string, name: string): ImportError 
   if (err instanceof ImportError) return err;
   const e = err as NodeJS.ErrnoException;
   if (e?.code && /^E[A-Z]+$/.test(e.code) && e.code !== 'ERR_STREAM_PREMATURE_CLOSE') {
-    return new ImportError(source, [`${shown(name)}: could not be written (${e.code})`], 'io');
+    return new ImportError(source, [`${shown(name)}: could not be written — ${ioWords(e.code)}`], 'io');
   }
-  return new ImportError(source, [`${shown(name)}: damaged data (${(err as Error)?.message ?? String(err)})`], 'invalid');
+  return new ImportError(source, [`${shown(name)}: the data inside the zip is damaged; ask for a fresh copy`], 'invalid');
 }
 
 /** Passes bytes through and fails as soon as more than `declared` arrive (a lying header). */
@@ -289,8 +289,8 @@ async function checkEntries(zip: yauzl.ZipFile, source: string, limits: BundleLi
       }
       out.set(name, { name, entry, size });
     }
-  } catch (err) {
-    flag('invalid', `(zip): damaged central directory (${(err as Error).message})`);
+  } catch {
+    flag('invalid', '(zip): its list of contents is damaged (sizes or entries do not add up); ask for a fresh copy');
   }
   if (problems.length > 0) throw new ImportError(source, problems, kind);
   return out;

@@ -4,7 +4,8 @@
  * `preset.stillroom.json` (plain or signed; a signed one also covers the audio hashes) and
  * `audio/NNN-name.ext`. Import checks everything, extracts into a hidden temp folder inside
  * the imports folder, verifies every hash, and only then renames the folder into place — a
- * failed import leaves nothing behind, a successful one is complete.
+ * failed import leaves nothing behind, a successful one is complete. The folder arrives marked
+ * as pending (bundle-cleanup.ts) until the import is completed, so an abandoned one is removed.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -14,9 +15,11 @@ import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { z } from 'zod';
 import type { MatchableTrack } from '../../core/matching';
+import { jsonProblem, plainErrorMap, plainIssues } from '../../core/plain-errors';
 import type { Preset } from '../../core/preset';
 import { type Attachment, canonicalJson } from '../../core/signing';
 import { commitRename, fsyncFile, tempNameFor } from '../library/atomic';
+import { markPending } from './bundle-cleanup';
 import { AUDIO_DIR, AUDIO_ENTRY_RE, type BundleLimits, BundleZip, DEFAULT_BUNDLE_LIMITS, MANIFEST_ENTRY, PRESET_ENTRY } from './bundle-zip';
 import { explain, ImportError } from './errors';
 import { presetFileText, presetForSharing } from './export';
@@ -34,7 +37,7 @@ const ManifestSchema = z
         z
           .object({
             file: z.string().regex(AUDIO_ENTRY_RE, 'audio names look like audio/001-name.flac'),
-            sha256: z.string().regex(/^[0-9a-f]{64}$/),
+            sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hash is 64 digits and letters a–f'),
             bytes: z.number().int().nonnegative(),
             /** [phase index, track index] pairs that play this file. */
             tracks: z
@@ -155,7 +158,7 @@ function parseManifest(text: string, source: string): BundleManifest {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new ImportError(source, [`${MANIFEST_ENTRY}: not valid JSON (${(err as Error).message})`], 'invalid');
+    throw new ImportError(source, [`${MANIFEST_ENTRY}: ${jsonProblem(err, text)}`], 'invalid');
   }
   const format = typeof raw === 'object' && raw !== null ? (raw as { format?: unknown }).format : undefined;
   const m = typeof format === 'string' ? BUNDLE_FORMAT_RE.exec(format) : null;
@@ -171,11 +174,11 @@ function parseManifest(text: string, source: string): BundleManifest {
       'version',
     );
   }
-  const r = ManifestSchema.safeParse(raw);
+  const r = ManifestSchema.safeParse(raw, { error: plainErrorMap });
   if (!r.success) {
     throw new ImportError(
       source,
-      r.error.issues.slice(0, 10).map((i) => `${MANIFEST_ENTRY} › ${i.path.join('.') || '(top level)'}: ${i.message}`),
+      plainIssues(r.error.issues).map((line) => `${MANIFEST_ENTRY} › ${line}`),
       'invalid',
     );
   }
@@ -261,6 +264,8 @@ export async function importBundle(zipPath: string, opts: BundleImportOptions): 
     }
     await writeFile(join(temp, PRESET_ENTRY), presetText, { flag: 'wx' });
     await writeFile(join(temp, MANIFEST_ENTRY), manifestText, { flag: 'wx' });
+    // Not imported until the therapist completes it (`keepBundle`); abandoned, it is cleaned up.
+    markPending(temp);
 
     const folder = await moveIntoPlace(temp, opts.importsDir, inspected.preset.id);
     temp = null;

@@ -31,10 +31,34 @@ export class ImportError extends PresetError {
   }
 }
 
+/** A file-system failure in a person's words (the code stays at the end, for whoever helps). */
+export function ioWords(code: string | undefined): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'it is not there (moved, renamed or deleted?)';
+    case 'EACCES':
+    case 'EPERM':
+      return 'Stillroom is not allowed to use it (check its permissions)';
+    case 'EISDIR':
+      return 'that is a folder, not a file';
+    case 'ENOTDIR':
+      return 'part of that path is a file, not a folder';
+    case 'ENOSPC':
+      return 'the disk is full; free some space and try again';
+    case 'EROFS':
+      return 'the disk is read-only';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many files are open; try again in a moment';
+    default:
+      return `the file system refused (${code ?? 'unknown error'})`;
+  }
+}
+
 /** Turns anything thrown while importing into a PresetError a person can read. */
 export function explain(err: unknown, source: string): PresetError {
   if (err instanceof PresetError) return err;
   const e = err as NodeJS.ErrnoException;
-  if (e && typeof e.code === 'string') return new ImportError(source, [`(file): ${e.code} ${e.message ?? ''}`.trim()], 'io');
+  if (e && typeof e.code === 'string') return new ImportError(source, [`(file): ${ioWords(e.code)}`], 'io');
   return new ImportError(source, [`(top level): ${err instanceof Error ? err.message : String(err)}`], 'invalid');
 }

@@ -7,7 +7,8 @@
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ManualFixes, type MatchIndex, type ResolutionReport, resolvePreset } from '../../core/matching';
-import { formatPath, type Preset, PresetError, parsePreset } from '../../core/preset';
+import { jsonProblem, plainErrorMap, plainIssues } from '../../core/plain-errors';
+import { type Preset, PresetError, parsePreset } from '../../core/preset';
 import { type Attachment, looksSigned, SignedPresetSchema, signedVersionProblem } from '../../core/signing';
 import { writeFileAtomic } from '../library/atomic';
 import { explain, ImportError } from './errors';
@@ -57,7 +58,7 @@ export function inspectPresetText(text: string, source: string, trusted: Trusted
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new ImportError(source, [`(file): not valid JSON (${(err as Error).message})`], 'invalid');
+    throw new ImportError(source, [`(file): ${jsonProblem(err, text)}`], 'invalid');
   }
   try {
     if (!looksSigned(raw)) {
@@ -66,14 +67,8 @@ export function inspectPresetText(text: string, source: string, trusted: Trusted
     }
     const versionProblem = signedVersionProblem(raw.format);
     if (versionProblem) throw new ImportError(source, [versionProblem], 'version');
-    const env = SignedPresetSchema.safeParse(raw);
-    if (!env.success) {
-      throw new ImportError(
-        source,
-        env.error.issues.slice(0, 10).map((i) => `${formatPath(i.path)}: ${i.message}`),
-        'invalid',
-      );
-    }
+    const env = SignedPresetSchema.safeParse(raw, { error: plainErrorMap });
+    if (!env.success) throw new ImportError(source, plainIssues(env.error.issues), 'invalid');
     const provenance = verifySigned(env.data, trusted, source);
     let preset: Preset;
     try {

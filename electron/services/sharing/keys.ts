@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { jsonProblem, plainErrorMap, plainIssues } from '../../core/plain-errors';
 import { writeFileAtomic } from '../library/atomic';
 
 export const CLINIC_KEY_FILE = 'clinic-key.json';
@@ -92,11 +93,10 @@ export function parsePublicKeyFile(text: string, source: string): { clinic: stri
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${source}: not valid JSON (${(err as Error).message})`);
+    throw new Error(`${source}: ${jsonProblem(err, text)}`);
   }
-  const r = PublicKeyFileSchema.safeParse(raw);
-  if (!r.success)
-    throw new Error(`${source}: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
+  const r = PublicKeyFileSchema.safeParse(raw, { error: plainErrorMap });
+  if (!r.success) throw new Error(`${source}: ${plainIssues(r.error.issues).join('; ')}`);
   publicKeyObject(r.data.publicKey); // throws if the bytes are not a valid key
   return { clinic: r.data.clinic, publicKey: r.data.publicKey };
 }
@@ -239,7 +239,7 @@ export async function loadClinicKeySealed(dataDir: string, vault: KeySealer | nu
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${CLINIC_KEY_FILE}: not valid JSON (${(err as Error).message})`);
+    throw new Error(`${CLINIC_KEY_FILE}: ${jsonProblem(err, text)}`);
   }
   const sealed = SealedClinicKeyFileSchema.safeParse(raw);
   if (!sealed.success) return loadClinicKey(dataDir);

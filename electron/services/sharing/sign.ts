@@ -50,8 +50,8 @@ export function verifySigned(envelope: SignedPreset, trusted: TrustedKeys, sourc
       signedAt: sig.signedAt,
     });
     ok = edVerify(null, bytes, publicKeyObject(sig.publicKey), Buffer.from(sig.value, 'base64url'));
-  } catch (err) {
-    throw new ImportError(source, [`signature: could not be checked (${(err as Error).message})`], 'invalid');
+  } catch {
+    throw new ImportError(source, ['signature: could not be checked — the signature or its public key is malformed'], 'invalid');
   }
   const fp = fingerprint(sig.publicKey);
   if (!ok) {

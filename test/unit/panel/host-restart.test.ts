@@ -92,11 +92,37 @@ describe('journal encrypted at rest', () => {
 
     const other = await openHost(Vault.ephemeral());
     expect(other.snapshot().session).toBeNull();
-    expect(other.snapshot().notices.join(' ')).toMatch(/journal could not be read \(written with another data key, or damaged\)/);
-    expect(logs.some((l) => /journal: .*written with another key\) — line ignored/.test(l))).toBe(true);
+    expect(other.snapshot().notices.join(' ')).toMatch(/journal was written with another data key; it was left as it is/);
+    expect(logs.some((l) => /journal: .*another key\) — line ignored/.test(l))).toBe(true);
     const report = await other.dispatch('exportReport', { audience: 'therapist', format: 'markdown' });
     expect(!report.ok && report.error).toMatch(/no session to report on/);
     expect(journalText()).toBe(before);
+  });
+
+  it('names a missing line on resume, keeps the rest, and the session goes on', async () => {
+    const host = await openHost(Vault.open(keyFile));
+    await host.dispatch('startSession', { presetId: 'test' });
+    for (const text of ['first', 'second', 'third']) await host.dispatch('addNote', { text });
+    closeAll();
+    const file = listJournals(join(dataDir, 'sessions')).at(-1) as string;
+    const lines = journalText().split('\n');
+    lines.splice(2, 1); // entry 3: the note "second"
+    writeFileSync(file, lines.join('\n'));
+
+    const again = await openHost(Vault.open(keyFile));
+    expect(again.snapshot().session?.notes.map((n) => n.text)).toEqual(['first', 'third']);
+    expect(again.snapshot().notices).toContain('This session’s journal is not intact: entry 3 is missing. The other 3 entries are intact.');
+    expect((await again.dispatch('addNote', { text: 'fourth' })).ok).toBe(true);
+  });
+
+  it('an empty newer journal (a start the full disk refused) does not hide the last session', async () => {
+    const host = await openHost(Vault.open(keyFile));
+    await host.dispatch('startSession', { presetId: 'test' });
+    await host.dispatch('addNote', { text: 'still here' });
+    closeAll();
+    writeFileSync(join(dataDir, 'sessions', '9999-12-31T00-00-00-000-ffffff.jsonl'), '');
+    const again = await openHost(Vault.open(keyFile));
+    expect(again.snapshot().session?.notes.map((n) => n.text)).toEqual(['still here']);
   });
 
   it('reads an old plain journal and continues it sealed', async () => {

@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildMatchIndex, resolvePlaylistEntry, resolvePreset } from '../../../electron/core/matching';
+import { RAW_WORDING } from '../../../electron/core/plain-errors';
 import { PlaylistError, parsePlaylist } from '../../../electron/core/playlists';
 import { PresetError, parsePreset } from '../../../electron/core/preset';
 import { importBundle } from '../../../electron/services/sharing/bundle';
@@ -36,12 +37,28 @@ const index = buildMatchIndex([
   { id: 's', path: '/m/Frahm/says.flac', title: 'Says', artist: 'Nils Frahm', album: '', durationS: 2.2, isrc: null, musicbrainzId: null },
 ]);
 
-/** Every refusal names where and what: "phases[0].name: …", "(file): …", "audio/x.mp3: …". */
+/** Refusals seen, and those that leaked a library's wording (must stay empty). */
+const wording = { refusals: 0, raw: [] as string[] };
+
+/**
+ * Every refusal names where and what ("phases[0].name: …", "(file): …", "audio/x.mp3: …") in a
+ * person's words — never zod's, yauzl's or V8's ("Invalid input: expected string, received
+ * undefined", "size mismatch … 42 != 42", "Unexpected token … in JSON at position 7").
+ */
 function expectExplained(err: unknown): void {
   if (!(err instanceof PresetError)) throw new Error(`crashed with ${String((err as Error)?.stack ?? err)}`);
   expect(err.problems.length).toBeGreaterThan(0);
-  for (const p of err.problems) expect(p).toMatch(/^[^\n]*\S: \S/s);
+  wording.refusals++;
+  for (const p of err.problems) {
+    expect(p).toMatch(/^[^\n]*\S: \S/s);
+    if (RAW_WORDING.test(p)) wording.raw.push(p);
+  }
+  expect(wording.raw).toEqual([]);
 }
+
+afterAll(() => {
+  console.info(`fuzz wording: ${wording.refusals} refusals checked, ${wording.raw.length} in a library's words`);
+});
 
 // ---------------------------------------------------------------------------------------------
 // JSON-level mutations of a valid preset
@@ -336,7 +353,7 @@ describe('fuzz: mutated bundles', () => {
             const r = await importBundle(zipPath, { importsDir, trusted });
             accepted++;
             const tree = listTree(r.folder);
-            expect(tree).toEqual(['audio/', 'audio/001-says.wav', 'bundle.json', 'preset.stillroom.json']);
+            expect(tree).toEqual(['.import-pending', 'audio/', 'audio/001-says.wav', 'bundle.json', 'preset.stillroom.json']);
             expect(readFileSync(join(r.folder, 'audio/001-says.wav')).equals(audio)).toBe(true);
             rmSync(r.folder, { recursive: true });
           } catch (err) {

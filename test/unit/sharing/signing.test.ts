@@ -140,7 +140,9 @@ describe('signed presets', () => {
     expect(doc.format).toBe(env.format);
     expect(() => inspectPresetText(JSON.stringify(env), 'x', TrustedKeys.inMemory())).toThrow(/preset\.phases: /);
     const notObject = signPreset('not a preset', clinicA);
-    expect(() => inspectPresetText(JSON.stringify(notObject), 'x', TrustedKeys.inMemory())).toThrow(/x: preset: Invalid input/);
+    expect(() => inspectPresetText(JSON.stringify(notObject), 'x', TrustedKeys.inMemory())).toThrow(
+      /x: preset: must be a group of fields in \{ \}, not the text "not a preset"/,
+    );
   });
 });
 
