@@ -6,6 +6,7 @@
  * `commandSpecs`, so they cannot drift.
  */
 import type { z } from 'zod';
+import { plainErrorMap, plainIssues } from '../core/plain-errors';
 import type { AudioSnapshot } from '../core/playback';
 import type { SessionState } from '../core/session';
 import type { Timeline } from '../core/timeline';
@@ -119,11 +120,9 @@ export function validateCommand(name: unknown, args: unknown): ValidCommand | { 
     return { ok: false, error: `unknown command ${JSON.stringify(name)}` };
   }
   const cmd = name as CommandName;
-  const parsed = (commandSpecs[cmd].schema as z.ZodType).safeParse(args ?? {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join('.') : 'arguments'}: ${i.message}`);
-    return { ok: false, error: `${cmd}: ${problems.join('; ')}` };
-  }
+  // Worded for a person (core/plain-errors.ts): the panel shows these refusals as they are.
+  const parsed = (commandSpecs[cmd].schema as z.ZodType).safeParse(args ?? {}, { error: plainErrorMap });
+  if (!parsed.success) return { ok: false, error: plainIssues(parsed.error.issues, 5).join('; ') };
   return { ok: true, name: cmd, args: parsed.data } as ValidCommand;
 }
 

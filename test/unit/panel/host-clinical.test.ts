@@ -83,7 +83,7 @@ describe('clinical commands', () => {
     const host = await openHost();
     await host.dispatch('startSession', { presetId: 'test' });
     const empty = await host.dispatch('addNote', { text: '   ' });
-    expect(!empty.ok && empty.error).toBe('addNote: text: a note needs some text');
+    expect(!empty.ok && empty.error).toBe('text: a note needs some text');
     const huge = await host.dispatch('addNote', { text: 'x'.repeat(5001) });
     expect(!huge.ok && huge.error).toMatch(/notes are capped at 5000 characters/);
     expect((await host.dispatch('addNote', { text: 'Tearful', tags: ['tearful'], private: true })).ok).toBe(true);
