@@ -62,6 +62,10 @@ export interface LightDriver {
   supersede?(): void;
   /** Reports reachability changes the controller announces; returns an unsubscribe. */
   subscribe?(listener: (event: DriverEvent) => void): () => void;
+  /** Safe state wants this light while it is away: try its connection again promptly. */
+  wake?(): void;
+  /** A perceptual level as the light's own app would show it, in % (Hue app, Zigbee2MQTT, Home Assistant). */
+  appPercent?(level: number): number | null;
 }
 
 /** A light found by discovery or a manual address, before the user adds it to the room. */
