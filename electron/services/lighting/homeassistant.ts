@@ -19,8 +19,9 @@ import {
   type Timers,
 } from './driver';
 import { TRANSITION_CAPS_MS } from './fade';
-import { type HttpReply, redact, request } from './http';
-import { clampKelvin, levelToUnits, SCALES, unitsToLevel } from './levels';
+import { type HttpReply, isTransportError, redact, request } from './http';
+import { appPercentOf, clampKelvin, levelToUnits, SCALES, unitsToLevel } from './levels';
+import type { LinkAdapter, LinkFault, LinkSession } from './link';
 import { POLICIES, type Scheduler, sharedScheduler } from './scheduler';
 
 export interface HomeAssistantOptions {
@@ -224,4 +225,55 @@ export class HaLight implements LightDriver {
     const r = await this.readState();
     return r.ok && r.value.reachable ? { level: r.value.level, kelvin: r.value.kelvin ?? this.capabilities.kelvinRange[0] } : null;
   }
+
+  /** Home Assistant shows brightness as a share of 255. */
+  appPercent(level: number): number {
+    return appPercentOf(level, SCALES.homeassistant);
+  }
+}
+
+/** How a Home Assistant is described to a person. */
+export function describeHa(baseUrl: string): string {
+  let host = baseUrl;
+  try {
+    host = new URL(baseUrl).host;
+  } catch {
+    // as given
+  }
+  return `Home Assistant at ${host}`;
+}
+
+/** A Home Assistant failure as a link fault. */
+export function haFault(error: string): LinkFault {
+  if (isTransportError(error)) return { kind: 'not-answering' };
+  if (error === TOKEN_REJECTED) return { kind: 'refused', detail: 'access token' };
+  return { kind: 'not-recognised' };
+}
+
+/** Home Assistant's link adapter (REST): each attempt lists the light entities. */
+export function haAdapter(opts: HomeAssistantOptions): LinkAdapter<HomeAssistant> {
+  return {
+    what: describeHa(opts.baseUrl),
+    async open() {
+      const ha = await HomeAssistant.open(opts);
+      if (!ha.ok) return { ok: false, fault: { kind: 'not-recognised', detail: ha.error } };
+      const lights = await ha.value.lights();
+      if (!lights.ok) {
+        ha.value.close();
+        return { ok: false, fault: haFault(lights.error) };
+      }
+      let open = true;
+      const session: LinkSession<HomeAssistant> = {
+        api: ha.value,
+        lights: lights.value.lights,
+        alive: () => open,
+        isTransportFailure: isTransportError,
+        close: () => {
+          open = false;
+          ha.value.close();
+        },
+      };
+      return { ok: true, value: session };
+    },
+  };
 }

@@ -227,6 +227,16 @@ function send(opts: HttpOptions, pinned: tls.TLSSocket | null): Promise<Result<H
   });
 }
 
+/**
+ * Whether an error from `request` means the peer did not answer at all (its connection failed),
+ * as opposed to an answer Stillroom did not like. A device link treats the first as "lost".
+ */
+export function isTransportError(error: string): boolean {
+  return /^(connection refused|device unreachable|the device closed the connection|host name not found|network error|no answer within|the reply was cut off|cannot send the request)/.test(
+    error,
+  );
+}
+
 /** Replaces every occurrence of any secret in `text` (belt and braces for error messages). */
 export function redact(text: string, secrets: ReadonlyArray<string | undefined | null>): string {
   let out = text;

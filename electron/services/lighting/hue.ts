@@ -22,8 +22,9 @@ import {
   type Timers,
 } from './driver';
 import { TRANSITION_CAPS_MS } from './fade';
-import { type HttpReply, type HttpTls, redact, request } from './http';
-import { kelvinToDeviceMired, type LevelScale, levelToUnits, miredRangeToKelvin, SCALES, unitsToLevel } from './levels';
+import { CERT_CHANGED, type HttpReply, type HttpTls, isTransportError, redact, request } from './http';
+import { appPercentOf, kelvinToDeviceMired, type LevelScale, levelToUnits, miredRangeToKelvin, SCALES, unitsToLevel } from './levels';
+import type { LinkAdapter, LinkFault, LinkSession } from './link';
 import { type JobKind, POLICIES, type Scheduler, sharedScheduler } from './scheduler';
 
 export type HueApi = 'v1' | 'v2';
@@ -641,6 +642,60 @@ export class HueLight implements LightDriver {
     const r = await this.readState();
     return r.ok ? { level: r.value.on ? r.value.level : 0, kelvin: r.value.kelvin ?? this.capabilities.kelvinRange[0] } : null;
   }
+
+  /** The Hue app's brightness %: v1 `bri` over 254 (v2 sends the percentage itself). */
+  appPercent(level: number): number {
+    return appPercentOf(level, this.scale);
+  }
+}
+
+/** How a Hue bridge is described to a person. */
+export function describeHue(address: string, port?: number): string {
+  const host = address.includes(':') ? `[${address}]` : address;
+  return `the Hue bridge at ${host}${port && port !== 80 && port !== 443 ? `:${port}` : ''}`;
+}
+
+/** A Hue bridge failure as a link fault. */
+export function hueFault(error: string): LinkFault {
+  if (isTransportError(error)) return { kind: 'not-answering' };
+  if (error === CERT_CHANGED) return { kind: 'certificate' };
+  if (/pair again|pair with the bridge first/.test(error)) return { kind: 'needs-pairing' };
+  return { kind: 'not-recognised' };
+}
+
+/**
+ * The bridge's link adapter: each attempt lists the lights (and the groups with their
+ * members); any request that gets no answer at all counts as the bridge lost.
+ */
+export function hueAdapter(opts: HueBridgeOptions & { port?: number }): LinkAdapter<HueBridge> {
+  return {
+    what: describeHue(opts.address, opts.port),
+    async open() {
+      if (!opts.key) return { ok: false, fault: { kind: 'needs-pairing' } };
+      const b = HueBridge.open(opts);
+      if (!b.ok) return { ok: false, fault: { kind: 'not-recognised', detail: b.error } };
+      const bridge = b.value;
+      const lights = await bridge.lights();
+      if (!lights.ok) {
+        bridge.close();
+        return { ok: false, fault: hueFault(lights.error) };
+      }
+      const groups = await bridge.groupsWithMembers();
+      let open = true;
+      const session: LinkSession<HueBridge> = {
+        api: bridge,
+        lights: lights.value,
+        groups: groups.ok ? groups.value.map((g) => ({ driver: g.group, members: g.members })) : [],
+        alive: () => open,
+        isTransportFailure: isTransportError,
+        close: () => {
+          open = false;
+          bridge.close();
+        },
+      };
+      return { ok: true, value: session };
+    },
+  };
 }
 
 /** A service seen on mDNS. */
