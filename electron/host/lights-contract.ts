@@ -21,8 +21,9 @@ const id = z.string().min(1).max(300);
 const level = z.number().min(0).max(100);
 const kelvin = z.number().int().min(1500).max(9000);
 
-export const LIGHT_PROTOCOLS = ['hue-v1', 'hue-v2', 'lifx', 'wiz', 'z2m', 'homeassistant'] as const;
-export type LightProtocol = (typeof LIGHT_PROTOCOLS)[number];
+import { LIGHT_PROTOCOLS, type LightProtocol } from '../services/lighting/protocols';
+
+export { LIGHT_PROTOCOLS, type LightProtocol };
 
 export const lightsCommandSchemas = {
   /** Connects again to every device and checks every light now. */
