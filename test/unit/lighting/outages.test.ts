@@ -269,13 +269,20 @@ async function scenario(name: string, outages: Array<{ gapS: number; lengthS: nu
     await rig.down();
     await spend(o.lengthS * 1000);
     await rig.up();
-    const took = await advanceUntil(clock, () => (tick(), rig.link.connected), {
-      maxMs: LINK_BACKOFF.maxMs + 5_000,
-      // Finer steps while reconnecting: a connection attempt needs a few real round trips.
-      stepMs: 100,
-      ioMs: 3,
-      what: `${name} back after an outage of ${o.lengthS} s`,
-    });
+    const took = await advanceUntil(
+      clock,
+      () => {
+        tick();
+        return rig.link.connected;
+      },
+      {
+        maxMs: LINK_BACKOFF.maxMs + 5_000,
+        // Finer steps while reconnecting: a connection attempt needs a few real round trips.
+        stepMs: 100,
+        ioMs: 3,
+        what: `${name} back after an outage of ${o.lengthS} s`,
+      },
+    );
     // Reconnected within the backoff ceiling (plus one attempt's own time) of every return.
     expect(took, `${name}: reconnect after ${o.lengthS} s away`).toBeLessThanOrEqual(LINK_BACKOFF.maxMs + 1_000);
   }
