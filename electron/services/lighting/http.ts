@@ -21,7 +21,7 @@ export interface HttpTls {
 }
 
 export interface HttpOptions {
-  method: 'GET' | 'PUT' | 'POST';
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
   url: URL;
   headers?: Record<string, string>;
   body?: unknown;

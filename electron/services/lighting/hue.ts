@@ -170,7 +170,7 @@ export class HueBridge {
   async call(
     kind: JobKind,
     device: string,
-    method: 'GET' | 'PUT' | 'POST',
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
     path: string,
     body?: unknown,
     skip?: () => boolean,
@@ -454,6 +454,33 @@ export class HueBridge {
     if (!r.ok) return r;
     const made = z.object({ rid: z.string() }).safeParse(r.value[0]);
     return made.success ? { ok: true, value: made.data.rid } : { ok: false, error: 'the bridge did not say which zone it made' };
+  }
+
+  /** Removes the group (v1 LightGroup) or zone (v2) called `name` that Stillroom made; true when there was one. */
+  async removeRoomGroup(name: string): Promise<Result<boolean>> {
+    if (!this.key) return { ok: false, error: 'pair with the bridge first' };
+    if (this.api === 'v1') {
+      const all = this.parse(await this.call('read', 'groups', 'GET', this.v1Path('/groups')), z.record(z.string(), z.unknown()));
+      if (!all.ok) return all;
+      const mine = Object.entries(all.value).find(([, raw]) => {
+        const g = V1Group.safeParse(raw);
+        return g.success && g.data.name === name && (g.data.type ?? 'LightGroup') === 'LightGroup';
+      });
+      if (!mine) return { ok: true, value: false };
+      const r = this.parse(
+        await this.call('read', 'groups', 'DELETE', this.v1Path(`/groups/${encodeURIComponent(mine[0])}`)),
+        z.array(z.unknown()),
+      );
+      return r.ok ? { ok: true, value: true } : r;
+    }
+    const zones = (await this.listV2('/clip/v2/resource/zone')).flatMap((raw) => {
+      const z2 = V2Room.safeParse(raw);
+      return z2.success ? [z2.data] : [];
+    });
+    const mine = zones.find((zone) => zone.metadata.name === name);
+    if (!mine) return { ok: true, value: false };
+    const r = this.parseV2(await this.call('read', 'groups', 'DELETE', `/clip/v2/resource/zone/${encodeURIComponent(mine.id)}`));
+    return r.ok ? { ok: true, value: true } : r;
   }
 
   private async listV2(path: string): Promise<unknown[]> {

@@ -344,20 +344,38 @@ export class DeviceLink<A = unknown> implements LinkHandle {
       else this.proxies.set(d.id, new LinkedLight(this, d));
     }
     for (const [id, p] of this.proxies) if (!seen.has(id)) p.gone();
+    this.groupList = this.wrapGroups(s.groups ?? [], true);
+  }
+
+  /** Stable drivers for a session's groups (a group no longer there fails plainly). */
+  private wrapGroups(list: readonly LightGroup[], replace: boolean): LightGroup[] {
     const groups: LightGroup[] = [];
     const seenGroups = new Set<string>();
-    for (const g of s.groups ?? []) {
+    for (const g of list) {
       seenGroups.add(g.driver.id);
       let p = this.groupProxies.get(g.driver.id);
-      if (p) p.bindTo(g.driver);
-      else {
+      if (p) {
+        if (p.current !== g.driver) p.bindTo(g.driver);
+      } else {
         p = new LinkedLight(this, g.driver);
         this.groupProxies.set(g.driver.id, p);
       }
       groups.push({ driver: p, members: [...g.members] });
     }
-    for (const [id, p] of this.groupProxies) if (!seenGroups.has(id)) p.gone();
-    this.groupList = groups;
+    if (replace) for (const [id, p] of this.groupProxies) if (!seenGroups.has(id)) p.gone();
+    return groups;
+  }
+
+  /**
+   * Groups read or made after the connection opened (a room group made for safe state): from
+   * now on `groups()` lists them as stable drivers too. Returns them as such.
+   */
+  adoptGroups(list: readonly LightGroup[]): LightGroup[] {
+    const wrapped = this.wrapGroups(list, false);
+    const ids = new Set(wrapped.map((g) => g.driver.id));
+    this.groupList = [...this.groupList.filter((g) => !ids.has(g.driver.id)), ...wrapped];
+    this.changed();
+    return wrapped;
   }
 
   /** Called by a LinkedLight after a command failed: does it mean the connection failed? */
