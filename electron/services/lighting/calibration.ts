@@ -3,7 +3,7 @@
  * light's lowest visible and highest wanted setting (levels.ts `calibrateLevel`), and what the
  * light reports comes back in Stillroom's levels. Everything else passes through.
  */
-import type { DeviceState, DriverResult, LightDriver, LightTarget, Result } from './driver';
+import type { ApplyTiming, DeviceState, DriverResult, LightDriver, LightTarget, Result } from './driver';
 import { type Calibration, calibrateLevel, uncalibrateLevel } from './levels';
 
 export function calibrated(driver: LightDriver, cal: Calibration): LightDriver {
@@ -20,7 +20,7 @@ export function calibrated(driver: LightDriver, cal: Calibration): LightDriver {
       // The smallest step the light shows, in Stillroom's levels (below the calibrated minimum nothing is sent).
       return { ...caps, ...driver.capabilities, minLevel: fromDevice(driver.capabilities.minLevel ?? 0) };
     },
-    apply: (target: LightTarget, ms: number): Promise<DriverResult> => driver.apply(toDevice(target), ms),
+    apply: (target: LightTarget, ms: number, timing?: ApplyTiming): Promise<DriverResult> => driver.apply(toDevice(target), ms, timing),
     async readState(): Promise<Result<DeviceState>> {
       if (!driver.readState) {
         const v = await driver.read();

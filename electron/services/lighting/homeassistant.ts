@@ -9,6 +9,7 @@ import https from 'node:https';
 import { z } from 'zod';
 import { checkBaseUrl, type Lookup } from './address';
 import {
+  type ApplyTiming,
   type DeviceState,
   type DriverResult,
   type LightCapabilities,
@@ -17,6 +18,7 @@ import {
   type Result,
   realTimers,
   type Timers,
+  transitionAt,
 } from './driver';
 import { TRANSITION_CAPS_MS } from './fade';
 import { type HttpReply, isTransportError, redact, request } from './http';
@@ -102,13 +104,15 @@ export class HomeAssistant {
     path: string,
     body?: unknown,
     maxBytes?: number,
+    /** Builds the body when the request goes out (a transition shortened by the wait). */
+    bodyAt?: (now: number) => unknown,
   ): Promise<Result<HttpReply>> {
-    return this.endpoint.submit(device, kind, async () => {
+    return this.endpoint.submit(device, kind, async (ctx) => {
       const r = await request({
         method,
         url: new URL(path, this.base),
         headers: { authorization: `Bearer ${this.opts.token}` },
-        body,
+        body: bodyAt ? bodyAt(ctx.now) : body,
         timeoutMs: this.opts.timeoutMs,
         maxBytes,
         tls: this.opts.ca ? { ca: this.opts.ca } : undefined,
@@ -183,7 +187,7 @@ export class HaLight implements LightDriver {
     };
   }
 
-  async apply(target: LightTarget, transitionMs: number): Promise<DriverResult> {
+  async apply(target: LightTarget, transitionMs: number, timing?: ApplyTiming): Promise<DriverResult> {
     const units = levelToUnits(target.level, SCALES.homeassistant);
     const seconds = Math.min(TRANSITION_CAPS_MS.homeassistant, Math.max(0, transitionMs)) / 1000;
     const body: Record<string, unknown> = { entity_id: this.entityId };
@@ -192,7 +196,22 @@ export class HaLight implements LightDriver {
       if (this.capabilities.kelvin) body.color_temp_kelvin = clampKelvin(target.kelvin, this.capabilities.kelvinRange);
     }
     if (this.capabilities.nativeTransition) body.transition = units.on ? Math.round(seconds * 10) / 10 : 0;
-    let r = await this.ha.call('light', this.entityId, 'POST', `/api/services/light/${units.on ? 'turn_on' : 'turn_off'}`, body);
+    const at =
+      timing && units.on && this.capabilities.nativeTransition
+        ? (now: number) => ({
+            ...body,
+            transition: Math.round(Math.min(TRANSITION_CAPS_MS.homeassistant, transitionAt(now, transitionMs, timing)) / 100) / 10,
+          })
+        : undefined;
+    let r = await this.ha.call(
+      'light',
+      this.entityId,
+      'POST',
+      `/api/services/light/${units.on ? 'turn_on' : 'turn_off'}`,
+      body,
+      undefined,
+      at,
+    );
     if (!r.ok && /HTTP 400/.test(r.error) && 'color_temp_kelvin' in body) {
       // It listed colour temperature but refuses it: keep dimming without it.
       this.capabilities.kelvin = false;

@@ -11,6 +11,7 @@ import https from 'node:https';
 import { z } from 'zod';
 import { checkAddress } from './address';
 import {
+  type ApplyTiming,
   type DeviceState,
   type DriverResult,
   type LightCapabilities,
@@ -20,6 +21,7 @@ import {
   realTimers,
   sleep,
   type Timers,
+  transitionAt,
 } from './driver';
 import { TRANSITION_CAPS_MS } from './fade';
 import { CERT_CHANGED, type HttpReply, type HttpTls, isTransportError, redact, request } from './http';
@@ -174,19 +176,22 @@ export class HueBridge {
     path: string,
     body?: unknown,
     skip?: () => boolean,
+    /** Builds the body when the request goes out (a transition shortened by the wait). */
+    bodyAt?: (now: number) => unknown,
   ): Promise<Result<HttpReply>> {
     const endpoint = this.scheduler.endpoint(`hue:${this.host}:${this.base.port}`, POLICIES.hueBridge);
     const retries = this.opts.busyRetries ?? 4;
     return endpoint.submit(device, kind, async (ctx) => {
       // Overtaken while waiting for the budget (a group command covered this light): send nothing.
       if (skip?.()) return { ok: true, value: SKIPPED };
+      const payload = bodyAt ? bodyAt(ctx.now) : body;
       for (let attempt = 0; ; attempt++) {
         const headers: Record<string, string> = this.api === 'v2' && this.key ? { 'hue-application-key': this.key } : {};
         const r = await request({
           method,
           url: new URL(path, this.base),
           headers,
-          body,
+          body: payload,
           timeoutMs: this.opts.timeoutMs,
           tls: this.tls,
           agent: this.agent,
@@ -496,16 +501,20 @@ export class HueBridge {
     scale: LevelScale,
     miredRange: [number, number] | null,
     skip?: () => boolean,
+    timing?: ApplyTiming,
   ): Promise<Result<{ ctRejected: boolean }>> {
     const units = levelToUnits(target.level, scale);
     const kind: JobKind = ref.kind === 'group' ? 'group' : 'light';
     const deviceKey = `${ref.kind}:${ref.id}`;
     if (this.api === 'v1') {
-      const t = Math.min(65_535, Math.max(0, Math.round(transitionMs / 100)));
-      const body: Record<string, unknown> = units.on ? { on: true, bri: units.value, transitiontime: t } : { on: false, transitiontime: 0 };
+      const t = (now: number) => Math.min(65_535, Math.max(0, Math.round(transitionAt(now, transitionMs, timing) / 100)));
+      const body: Record<string, unknown> = units.on
+        ? { on: true, bri: units.value, transitiontime: t(0) }
+        : { on: false, transitiontime: 0 };
       if (units.on && miredRange) body.ct = kelvinToDeviceMired(target.kelvin, miredRange);
+      const at = timing && units.on ? (now: number) => ({ ...body, transitiontime: t(now) }) : undefined;
       const path = ref.kind === 'group' ? `/groups/${encodeURIComponent(ref.id)}/action` : `/lights/${encodeURIComponent(ref.id)}/state`;
-      const r = this.parse(await this.call(kind, deviceKey, 'PUT', this.v1Path(path), body, skip), V1Reply);
+      const r = this.parse(await this.call(kind, deviceKey, 'PUT', this.v1Path(path), body, skip, at), V1Reply);
       if (!r.ok) return r;
       const errors = r.value.flatMap((e) => ('error' in e ? [e.error] : []));
       const ctRejected = errors.some((e) => /\bct\b/.test(`${e.address ?? ''} ${e.description}`));
@@ -514,16 +523,18 @@ export class HueBridge {
       if (first) return { ok: false, error: v1Error(first.type, this.clean(first.description)) };
       return { ok: true, value: { ctRejected } };
     }
+    const duration = (now: number) => Math.round(Math.min(transitionAt(now, transitionMs, timing), TRANSITION_CAPS_MS.zigbee));
     const body: Record<string, unknown> = units.on
       ? {
           on: { on: true },
           dimming: { brightness: units.value },
-          dynamics: { duration: Math.round(Math.min(transitionMs, TRANSITION_CAPS_MS.zigbee)) },
+          dynamics: { duration: duration(0) },
         }
       : { on: { on: false }, dynamics: { duration: 0 } };
     if (units.on && miredRange) body.color_temperature = { mirek: kelvinToDeviceMired(target.kelvin, miredRange) };
+    const at = timing && units.on ? (now: number) => ({ ...body, dynamics: { duration: duration(now) } }) : undefined;
     const path = `/clip/v2/resource/${ref.kind === 'group' ? 'grouped_light' : 'light'}/${encodeURIComponent(ref.id)}`;
-    const sent = await this.call(kind, deviceKey, 'PUT', path, body, skip);
+    const sent = await this.call(kind, deviceKey, 'PUT', path, body, skip, at);
     const r: Result<HttpReply> = sent.ok && sent.value === SKIPPED ? { ok: true, value: SKIPPED_V2 } : sent;
     const env = this.parse(r, V2Envelope);
     if (!env.ok) return env;
@@ -649,9 +660,9 @@ export class HueLight implements LightDriver {
     this.generation++;
   }
 
-  async apply(target: LightTarget, transitionMs: number): Promise<DriverResult> {
+  async apply(target: LightTarget, transitionMs: number, timing?: ApplyTiming): Promise<DriverResult> {
     const gen = this.generation;
-    const r = await this.bridge.setState(this.ref, target, transitionMs, this.scale, this.mired, () => gen !== this.generation);
+    const r = await this.bridge.setState(this.ref, target, transitionMs, this.scale, this.mired, () => gen !== this.generation, timing);
     if (!r.ok) return r;
     if (r.value.ctRejected && this.mired) {
       // The light claimed colour temperature but refuses it: carry on dimming without it.

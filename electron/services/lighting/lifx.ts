@@ -8,6 +8,7 @@
 import type dgram from 'node:dgram';
 import { checkAddress } from './address';
 import {
+  type ApplyTiming,
   type DeviceState,
   type DriverResult,
   type FoundLight,
@@ -18,6 +19,7 @@ import {
   realTimers,
   sleep,
   type Timers,
+  transitionAt,
 } from './driver';
 import { TRANSITION_CAPS_MS } from './fade';
 import { appPercentOf, clampKelvin, levelToUnits, SCALES, unitsToLevel } from './levels';
@@ -255,11 +257,11 @@ export class LifxLight implements LightDriver {
     return { ok: true, value: s };
   }
 
-  apply(target: LightTarget, transitionMs: number): Promise<DriverResult> {
+  apply(target: LightTarget, transitionMs: number, timing?: ApplyTiming): Promise<DriverResult> {
     return this.endpoint.submit(this.dev.mac, 'light', async (ctx) => {
       const units = levelToUnits(target.level, SCALES.lifx);
       const ack = MessageType.Acknowledgement;
-      const duration = Math.max(0, Math.round(transitionMs));
+      const duration = Math.max(0, transitionAt(ctx.now, Math.round(transitionMs), timing));
       if (!units.on) {
         const r = await this.net.exchange(this.dev, MessageType.SetLightPower, setPowerPayload(false, 0), ack, ctx.signal);
         if (r.ok) this.power = 'off';

@@ -14,7 +14,17 @@
  * `reachable` so the director can bring the light back (gently, or to safe state) at once.
  */
 import type { LightGroup } from './director';
-import type { DeviceState, DriverEvent, DriverResult, LightCapabilities, LightDriver, LightTarget, Result, Timers } from './driver';
+import type {
+  ApplyTiming,
+  DeviceState,
+  DriverEvent,
+  DriverResult,
+  LightCapabilities,
+  LightDriver,
+  LightTarget,
+  Result,
+  Timers,
+} from './driver';
 import { type BackoffPolicy, backoffMs } from './resilience';
 
 /** How a device's connection stands, as the Lights view and the panel show it. */
@@ -355,7 +365,8 @@ export class DeviceLink<A = unknown> implements LinkHandle {
       seenGroups.add(g.driver.id);
       let p = this.groupProxies.get(g.driver.id);
       if (p) {
-        if (p.current !== g.driver) p.bindTo(g.driver);
+        // A new session: the group is back (announce it). Adopted later: only a changed driver.
+        if (replace || p.current !== g.driver) p.bindTo(g.driver);
       } else {
         p = new LinkedLight(this, g.driver);
         this.groupProxies.set(g.driver.id, p);
@@ -485,9 +496,9 @@ export class LinkedLight implements LightDriver {
     this.emit('unreachable');
   }
 
-  async apply(target: LightTarget, transitionMs: number): Promise<DriverResult> {
+  async apply(target: LightTarget, transitionMs: number, timing?: ApplyTiming): Promise<DriverResult> {
     if (!this.up) return this.away();
-    const r = await this.inner.apply(target, transitionMs);
+    const r = await this.inner.apply(target, transitionMs, timing);
     if (!r.ok) this.link.reportFailure(r.error);
     return r.ok ? r : this.up ? r : this.away();
   }

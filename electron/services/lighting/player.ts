@@ -258,8 +258,9 @@ export class DevicePlayer {
         const waited = exact ? 0 : Math.max(0, ctx.now - queuedAt);
         const there = prior ? lerpTarget(prior, ctx.now) : from;
         const floor = Math.max(gentleMs(from, seg.target, rate), gentleMs(there, seg.target, rate));
-        const t = Math.min(caps.maxTransitionMs, Math.max(seg.transitionMs - waited, floor));
-        return this.io.apply(seg.target, Math.round(t));
+        const t = Math.round(Math.min(caps.maxTransitionMs, Math.max(seg.transitionMs - waited, floor)));
+        // The device's own budget may hold the command a little longer: it still ends at the same time.
+        return this.io.apply(seg.target, t, { endAt: ctx.now + t, minMs: Math.min(t, Math.round(floor)) });
       });
     }
     result.then(

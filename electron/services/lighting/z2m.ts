@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { checkHost } from './address';
 import type { LightGroup } from './director';
 import {
+  type ApplyTiming,
   type DeviceState,
   type DriverEvent,
   type DriverResult,
@@ -24,6 +25,7 @@ import {
   type Result,
   realTimers,
   type Timers,
+  transitionAt,
 } from './driver';
 import { TRANSITION_CAPS_MS } from './fade';
 import {
@@ -513,7 +515,7 @@ export class Z2mLight implements LightDriver {
     return this.bridge.scheduler.endpoint(this.bridge.endpointKey, POLICIES.z2mBroker);
   }
 
-  apply(target: LightTarget, transitionMs: number): Promise<DriverResult> {
+  apply(target: LightTarget, transitionMs: number, timing?: ApplyTiming): Promise<DriverResult> {
     if (this.bridge.availability(this.info.name) === 'offline')
       return Promise.resolve({ ok: false, error: 'Zigbee2MQTT reports the light offline' });
     const { body, units } = setBody(this.info, this.scale, this.capabilities.kelvin !== false, target, transitionMs);
@@ -524,6 +526,8 @@ export class Z2mLight implements LightDriver {
       String(s[stateKey] ?? '').toUpperCase() === (units.on ? 'ON' : 'OFF') &&
       (!units.on || typeof s[briKey] !== 'number' || Math.abs((s[briKey] as number) - Math.round(units.value)) <= 1);
     return this.endpoint.submit(this.info.name, 'light', async (ctx) => {
+      // Time spent waiting for the broker's budget comes off the transition (arrive together).
+      if (units.on) body.transition = Math.min(transitionAt(ctx.now, transitionMs, timing), TRANSITION_CAPS_MS.zigbee) / 1000;
       const r = await this.bridge.publishAndWait(this.info.name, 'set', body, ctx.signal, expect);
       return r.ok ? { ok: true } : r;
     });
@@ -607,11 +611,12 @@ export class Z2mGroup implements LightDriver {
     };
   }
 
-  apply(target: LightTarget, transitionMs: number): Promise<DriverResult> {
-    const { body } = setBody(this.info, this.scale, this.capabilities.kelvin !== false, target, transitionMs);
-    return this.bridge.scheduler
-      .endpoint(this.bridge.endpointKey, POLICIES.z2mBroker)
-      .submit(`group:${this.name}`, 'group', () => this.bridge.publish(this.name, body));
+  apply(target: LightTarget, transitionMs: number, timing?: ApplyTiming): Promise<DriverResult> {
+    const { body, units } = setBody(this.info, this.scale, this.capabilities.kelvin !== false, target, transitionMs);
+    return this.bridge.scheduler.endpoint(this.bridge.endpointKey, POLICIES.z2mBroker).submit(`group:${this.name}`, 'group', (ctx) => {
+      if (units.on) body.transition = Math.min(transitionAt(ctx.now, transitionMs, timing), TRANSITION_CAPS_MS.zigbee) / 1000;
+      return this.bridge.publish(this.name, body);
+    });
   }
 
   async read(): Promise<LightTarget | null> {
