@@ -287,6 +287,10 @@ export function haAdapter(opts: HomeAssistantOptions): LinkAdapter<HomeAssistant
         lights: lights.value.lights,
         alive: () => open,
         isTransportFailure: isTransportError,
+        check: async () => {
+          const r = await ha.value.call('read', 'ping', 'GET', '/api/');
+          return r.ok || !isTransportError(r.error);
+        },
         close: () => {
           open = false;
           ha.value.close();

@@ -726,6 +726,10 @@ export function hueAdapter(opts: HueBridgeOptions & { port?: number }): LinkAdap
         groups: groups.ok ? groups.value.map((g) => ({ driver: g.group, members: g.members })) : [],
         alive: () => open,
         isTransportFailure: isTransportError,
+        check: async () => {
+          const c = await bridge.config();
+          return c.ok || !isTransportError(c.error);
+        },
         close: () => {
           open = false;
           bridge.close();

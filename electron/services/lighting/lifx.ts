@@ -354,6 +354,10 @@ export function lifxAdapter(net: () => Promise<Result<LifxNetwork>>, dev: LifxAd
         lights: [light.value],
         alive: () => open,
         isTransportFailure: (e) => e.startsWith('no answer from the bulb'),
+        check: async () => {
+          const s = await light.value.readState();
+          return s.ok || !s.error.startsWith('no answer from the bulb');
+        },
         close: () => {
           open = false;
         },

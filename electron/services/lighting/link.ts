@@ -57,6 +57,11 @@ export interface LinkSession<A = unknown> {
   onLost?(lost: (fault: LinkFault) => void): void;
   /** Whether a failed command means the connection itself failed (request-based transports). */
   isTransportFailure?(error: string): boolean;
+  /**
+   * A cheap "are you there?" for request-based transports (no connection to watch), run every
+   * CHECK_MS while the link is watched; false (or a throw) means the device is gone.
+   */
+  check?(): Promise<boolean>;
   close(): void;
 }
 
@@ -89,6 +94,8 @@ export const HURRY_MS = 1_000;
 export const HURRY_WINDOW_MS = 30_000;
 /** Reconnecting turns into "unreachable" on screen after this long without an answer. */
 export const UNREACHABLE_AFTER_MS = 30_000;
+/** While watched (a session runs or the Lights view is open), an idle request-based device is asked every 15 s. */
+export const CHECK_MS = 15_000;
 /** An attempt that has not finished by then is counted as "not answering" (it is closed if it ever does). */
 export const OPEN_TIMEOUT_MS = 12_000;
 
@@ -137,6 +144,8 @@ export class DeviceLink<A = unknown> implements LinkHandle {
   private nextTryAt: number | null = null;
   private cancelTimer: (() => void) | null = null;
   private hurryUntil = 0;
+  private watching = false;
+  private cancelCheck: (() => void) | null = null;
   private readonly proxies = new Map<string, LinkedLight>();
   private readonly groupProxies = new Map<string, LinkedLight>();
   private groupList: LightGroup[] = [];
@@ -220,6 +229,36 @@ export class DeviceLink<A = unknown> implements LinkHandle {
     this.schedule(0);
   }
 
+  /**
+   * Watched (a session runs or the Lights view is open): a request-based device with nothing to
+   * say is asked every 15 s whether it is there, so its status stays true while idle. Unwatched,
+   * it is only found gone when a command fails.
+   */
+  setWatching(on: boolean): void {
+    if (on === this.watching) return;
+    this.watching = on;
+    this.cancelCheck?.();
+    this.cancelCheck = null;
+    if (on) this.scheduleCheck();
+  }
+
+  private scheduleCheck(): void {
+    if (!this.watching || this.closed) return;
+    this.cancelCheck?.();
+    this.cancelCheck = this.timers.after(CHECK_MS, () => {
+      this.cancelCheck = null;
+      const s = this.session;
+      if (!s?.check || !this.connected) return this.scheduleCheck();
+      void s
+        .check()
+        .catch(() => false)
+        .then((ok) => {
+          if (!ok && this.session === s) this.lost({ kind: 'not-answering' });
+          this.scheduleCheck();
+        });
+    });
+  }
+
   /** Safe state wants this device: while away, try every second for the next 30 s (renewable). */
   hurry(): void {
     if (this.closed) return;
@@ -231,6 +270,7 @@ export class DeviceLink<A = unknown> implements LinkHandle {
 
   close(): void {
     this.closed = true;
+    this.cancelCheck?.();
     this.cancelTimer?.();
     this.cancelTimer = null;
     this.nextTryAt = null;

@@ -315,6 +315,10 @@ export function wizAdapter(net: () => Promise<Result<WizNetwork>>, dev: Paramete
         lights: [light.value],
         alive: () => open,
         isTransportFailure: (e) => e.startsWith('no answer from the bulb'),
+        check: async () => {
+          const s = await light.value.readState();
+          return s.ok || !s.error.startsWith('no answer from the bulb');
+        },
         close: () => {
           open = false;
         },

@@ -217,6 +217,8 @@ export class Z2mBridge {
     const timers = opts.timers ?? realTimers;
     const options: IClientOptions = {
       connectTimeout: opts.connectTimeoutMs ?? 5_000,
+      // A broker that vanished without closing the connection (power cut) is noticed within ~15 s.
+      keepalive: 10,
       // Never reconnect inside mqtt.js: the device's link does, on its own backoff, with a fresh client.
       reconnectPeriod: 0,
       clean: true,

@@ -9,6 +9,7 @@ import { DeviceLink, type LinkAdapter, type LinkSession, UNREACHABLE_AFTER_MS } 
 import { Scheduler } from '../../../electron/services/lighting/scheduler';
 import { z2mAdapter } from '../../../electron/services/lighting/z2m';
 import { advanceUntil, FakeClock } from '../../fixtures/peers/clock';
+import { rigs } from '../../fixtures/peers/rigs';
 import { MqttBroker, simDevice, Z2mSimulator } from '../../fixtures/peers/z2m';
 
 const cleanup: Array<() => Promise<void> | void> = [];
@@ -116,6 +117,27 @@ describe('a Zigbee2MQTT link', () => {
     await sim.start();
     await advanceUntil(clock, () => link.connected, { maxMs: 20_000, what: 'back after Zigbee2MQTT started' });
   }, 30_000);
+});
+
+describe('a request-based device left idle', () => {
+  // How long the protocol itself waits before giving up on one request (WiZ: pywizlight's 13 s re-send schedule).
+  const giveUp: Record<string, number> = { hue: 1_000, homeassistant: 1_000, wiz: 13_000 };
+  for (const name of Object.keys(giveUp)) {
+    it(`${name}: while watched, a device that went away is noticed within 15 s (plus its request time-out) without any command`, async () => {
+      const clock = new FakeClock(0);
+      const rig = await rigs[name]?.(clock);
+      if (!rig) throw new Error(name);
+      cleanup.push(() => rig.close());
+      await advanceUntil(clock, () => rig.link.connected, { maxMs: 5_000 });
+      rig.link.setWatching(true);
+      await rig.down();
+      const took = await advanceUntil(clock, () => !rig.link.connected, { maxMs: 40_000, stepMs: 250, what: 'noticed' });
+      expect(took).toBeLessThanOrEqual(15_000 + (giveUp[name] ?? 0) + 1_000);
+      expect(rig.link.status().state).toBe('reconnecting');
+      await rig.up();
+      await advanceUntil(clock, () => rig.link.connected, { maxMs: 20_000, stepMs: 100, ioMs: 3, what: 'back' });
+    });
+  }
 });
 
 describe('a link in general', () => {
