@@ -24,7 +24,7 @@ describe('room status', () => {
     const clock = new FakeClock(0);
     const a = new SimBridge(clock, 2, 40);
     const b = new SimBridge(clock, 2, 40);
-    b.lights.forEach((l, i) => Object.assign(l, { name: ['Ceiling spot', 'Reading lamp'][i] }));
+    for (const [i, l] of b.lights.entries()) Object.assign(l, { name: ['Ceiling spot', 'Reading lamp'][i] });
     const la = new DeviceLink(a.adapter, { timers: clock }).start();
     const lb = new DeviceLink({ ...b.adapter, what: 'the Zigbee2MQTT broker at z2m.local:1883' }, { timers: clock }).start();
     await clock.advance(10);
