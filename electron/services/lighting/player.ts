@@ -259,8 +259,11 @@ export class DevicePlayer {
         const there = prior ? lerpTarget(prior, ctx.now) : from;
         const floor = Math.max(gentleMs(from, seg.target, rate), gentleMs(there, seg.target, rate));
         const t = Math.round(Math.min(caps.maxTransitionMs, Math.max(seg.transitionMs - waited, floor)));
-        // The device's own budget may hold the command a little longer: it still ends at the same time.
-        return this.io.apply(seg.target, t, { endAt: ctx.now + t, minMs: Math.min(t, Math.round(floor)) });
+        // The device's own budget may hold the command a little longer: it still ends at the same
+        // time (a re-sync or a return, `exact`, keeps its full gentle length instead).
+        return exact
+          ? this.io.apply(seg.target, t)
+          : this.io.apply(seg.target, t, { endAt: ctx.now + t, minMs: Math.min(t, Math.round(floor)) });
       });
     }
     result.then(

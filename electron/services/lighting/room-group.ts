@@ -11,6 +11,7 @@
 import type { LightGroup } from './director';
 import type { Result, Timers } from './driver';
 import type { HueBridge } from './hue';
+import type { Z2mBridge, Z2mLight } from './z2m';
 
 /** The name of the group Stillroom keeps on a bridge. */
 export const STILLROOM_GROUP = 'Stillroom room';
@@ -161,6 +162,27 @@ export function hueGroupHost(bridge: () => HueBridge | null): GroupHost {
     async remove() {
       const b = bridge();
       return b ? b.removeRoomGroup(STILLROOM_GROUP) : gone;
+    },
+  };
+}
+
+/** A Zigbee2MQTT bridge as a group host: a Zigbee group that moves every member in one groupcast. */
+export function z2mGroupHost(bridge: () => { api: Z2mBridge; lights: readonly Z2mLight[] } | null): GroupHost {
+  const gone = { ok: false as const, error: 'the broker is not connected' };
+  return {
+    async list() {
+      const b = bridge();
+      return b ? { ok: true, value: b.api.groups(b.lights) } : gone;
+    },
+    async write(members) {
+      const b = bridge();
+      if (!b) return gone;
+      const names = members.map((id) => b.lights.find((l) => l.id === id)?.info.name).filter((n): n is string => n !== undefined);
+      return b.api.ensureGroup(STILLROOM_GROUP, names, b.lights);
+    },
+    async remove() {
+      const b = bridge();
+      return b ? b.api.removeGroup(STILLROOM_GROUP) : gone;
     },
   };
 }

@@ -161,6 +161,8 @@ export class Z2mBridge {
   private devicesWaiters: Array<() => void> = [];
   private tracks = new Map<string, DeviceTrack>();
   private bridgeState: 'online' | 'offline' | 'unknown' = 'unknown';
+  private responses = new Map<string, (r: { status: string; error?: string }) => void>();
+  private groupsWaiters: Array<() => void> = [];
   private lostListeners = new Set<(fault: LinkFault) => void>();
   private isLost = false;
   readonly problems: string[] = [];
@@ -311,6 +313,17 @@ export class Z2mBridge {
       } catch {
         this.problems.push('bridge/groups is not valid JSON');
       }
+      for (const w of this.groupsWaiters.splice(0)) w();
+      return;
+    }
+    if (rest.startsWith('bridge/response/')) {
+      try {
+        const j = JSON.parse(payload.toString('utf8')) as { status?: unknown; error?: unknown; transaction?: unknown };
+        const w = typeof j.transaction === 'string' ? this.responses.get(j.transaction) : undefined;
+        if (w) w({ status: String(j.status), error: typeof j.error === 'string' ? j.error.slice(0, 200) : undefined });
+      } catch {
+        // not ours
+      }
       return;
     }
     if (rest === 'bridge/state') {
@@ -391,6 +404,85 @@ export class Z2mBridge {
       out.push({ driver: new Z2mGroup(this, g.data.friendly_name, members as Z2mLight[]), members: ids });
     }
     return out;
+  }
+
+  /** The groups Zigbee2MQTT lists: name and member IEEE addresses. */
+  groupList(): Array<{ name: string; members: string[] }> {
+    if (!Array.isArray(this.groupsPayload)) return [];
+    return this.groupsPayload.flatMap((raw) => {
+      const g = Group.safeParse(raw);
+      return g.success ? [{ name: g.data.friendly_name, members: g.data.members.map((m) => m.ieee_address) }] : [];
+    });
+  }
+
+  /**
+   * A bridge request (`bridge/request/<what>`), answered on `bridge/response/<what>` with the
+   * same transaction id; also waits for the `bridge/groups` Zigbee2MQTT publishes after it.
+   */
+  private async request(what: string, body: Record<string, unknown>): Promise<DriverResult> {
+    if (!this.alive) return { ok: false, error: 'the broker connection is closed' };
+    const transaction = `sr-${Math.random().toString(16).slice(2, 10)}`;
+    const timeoutMs = (this.opts.confirmTimeoutMs ?? 3_000) * 3;
+    const answer = new Promise<{ status: string; error?: string } | null>((resolve) => {
+      const cancel = this.timers.after(timeoutMs, () => {
+        this.responses.delete(transaction);
+        resolve(null);
+      });
+      this.responses.set(transaction, (r) => {
+        cancel();
+        this.responses.delete(transaction);
+        resolve(r);
+      });
+    });
+    const groups = new Promise<void>((resolve) => {
+      const cancel = this.timers.after(timeoutMs, resolve);
+      this.groupsWaiters.push(() => {
+        cancel();
+        resolve();
+      });
+    });
+    this.client.publish(`${this.base}/bridge/request/${what}`, JSON.stringify({ ...body, transaction }), { qos: 1 });
+    const r = await answer;
+    if (!r) return { ok: false, error: 'Zigbee2MQTT did not answer the group request' };
+    if (r.status !== 'ok') return { ok: false, error: `Zigbee2MQTT refused the group request (${r.error ?? 'error'})` };
+    await groups;
+    return { ok: true };
+  }
+
+  /**
+   * Makes sure Zigbee2MQTT has a group called `name` holding exactly `members` (friendly
+   * names): created the first time, members added and removed as the room changes. Only a
+   * group with this name is ever changed.
+   */
+  async ensureGroup(name: string, members: readonly string[], lights: readonly Z2mLight[]): Promise<Result<string>> {
+    let mine = this.groupList().find((g) => g.name === name);
+    if (!mine) {
+      const made = await this.request('group/add', { friendly_name: name });
+      if (!made.ok) return made;
+      mine = this.groupList().find((g) => g.name === name) ?? { name, members: [] };
+    }
+    const ieeeOf = new Map(lights.map((l) => [l.info.name, l.info.ieee]));
+    const nameOf = new Map(lights.map((l) => [l.info.ieee, l.info.name]));
+    const want = new Set(members.map((m) => ieeeOf.get(m)).filter((x): x is string => x !== undefined));
+    const have = new Set(mine.members);
+    for (const ieee of want) {
+      if (have.has(ieee)) continue;
+      const r = await this.request('group/members/add', { group: name, device: nameOf.get(ieee) ?? ieee });
+      if (!r.ok) return r;
+    }
+    for (const ieee of have) {
+      if (want.has(ieee)) continue;
+      const r = await this.request('group/members/remove', { group: name, device: nameOf.get(ieee) ?? ieee });
+      if (!r.ok) return r;
+    }
+    return { ok: true, value: name };
+  }
+
+  /** Removes the group called `name`; false when there was none. */
+  async removeGroup(name: string): Promise<Result<boolean>> {
+    if (!this.groupList().some((g) => g.name === name)) return { ok: true, value: false };
+    const r = await this.request('group/remove', { id: name });
+    return r.ok ? { ok: true, value: true } : r;
   }
 
   /** Publishes without waiting for a state echo (groups: Zigbee2MQTT may not echo a group). */

@@ -8,8 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LightingDirector } from '../../../electron/services/lighting/director';
 import { levelToUnits, SCALES } from '../../../electron/services/lighting/levels';
 import { DeviceLink } from '../../../electron/services/lighting/link';
+import { RoomGroupSync, STILLROOM_GROUP, z2mGroupHost } from '../../../electron/services/lighting/room-group';
 import { Scheduler } from '../../../electron/services/lighting/scheduler';
-import { z2mAdapter } from '../../../electron/services/lighting/z2m';
+import { type Z2mLight, z2mAdapter } from '../../../electron/services/lighting/z2m';
 import { advanceUntil, FakeClock } from '../../fixtures/peers/clock';
 import { MqttBroker, simDevice, Z2mSimulator } from '../../fixtures/peers/z2m';
 
@@ -48,7 +49,7 @@ async function room(withGroup: boolean) {
     return false;
   };
   await advanceUntil(clock, tick, { maxMs: 40_000, stepMs: 100, ioMs: 2 }).catch(() => {});
-  return { clock, sim, d, tick };
+  return { clock, sim, d, tick, link };
 }
 
 describe('safe state on twelve Zigbee2MQTT lights', () => {
@@ -77,4 +78,47 @@ describe('safe state on twelve Zigbee2MQTT lights', () => {
       for (const dev of sim.devices) expect(dev.brightness).toBe(units);
     }, 30_000);
   }
+
+  it('Stillroom makes its own Zigbee2MQTT group once the room settles, safe state uses it, and it goes when the room leaves', async () => {
+    const { clock, sim, d, tick, link } = await room(false);
+    const until = (done: () => boolean) => () => {
+      tick();
+      return done();
+    };
+    const api = () => {
+      const b = link.api;
+      return b ? { api: b, lights: link.lights().map((l) => l.current as Z2mLight) } : null;
+    };
+    const sync = new RoomGroupSync(z2mGroupHost(api), { timers: clock, adopt: (g) => link.adoptGroups(g) });
+    cleanup.push(() => sync.close());
+    const ids = link.lights().map((l) => l.id);
+    for (let i = 1; i <= ids.length; i++) {
+      sync.setRoom(ids.slice(0, i));
+      await advanceUntil(clock, tick, { maxMs: 1_000, stepMs: 100, ioMs: 1 }).catch(() => {});
+    }
+    await advanceUntil(
+      clock,
+      until(() => sync.status().state !== 'settling'),
+      { maxMs: 20_000, stepMs: 100, ioMs: 2 },
+    );
+    expect(sync.status().state).toBe('stillroom-group');
+    expect(sim.groups.find((g) => g.name === STILLROOM_GROUP)?.members).toHaveLength(12);
+    expect(sim.groupWrites).toBe(13); // one group, twelve members: once, not once per tick
+    const group = sync.status().group;
+    if (!group) throw new Error('no group');
+    d.setGroups([group]);
+    const n = sim.sets.length;
+    const press = clock.now();
+    d.setSafe(true, press, safe);
+    d.tick(press);
+    await advanceUntil(clock, tick, { maxMs: 4_000, stepMs: 50, ioMs: 2 }).catch(() => {});
+    expect(sim.sets.slice(n).map((s) => s.name)).toEqual([STILLROOM_GROUP]);
+    sync.setRoom([]);
+    await advanceUntil(
+      clock,
+      until(() => sync.status().state === 'none'),
+      { maxMs: 20_000, stepMs: 100, ioMs: 2 },
+    );
+    expect(sim.groups.some((g) => g.name === STILLROOM_GROUP)).toBe(false);
+  }, 30_000);
 });
