@@ -6,8 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LightTarget } from '../../../electron/services/lighting/driver';
 import { DeviceLink, type LinkAdapter, type LinkSession, UNREACHABLE_AFTER_MS } from '../../../electron/services/lighting/link';
+import { openLink } from '../../../electron/services/lighting/links';
 import { Scheduler } from '../../../electron/services/lighting/scheduler';
-import { z2mAdapter } from '../../../electron/services/lighting/z2m';
+import { checkBaseTopic, z2mAdapter } from '../../../electron/services/lighting/z2m';
 import { advanceUntil, FakeClock } from '../../fixtures/peers/clock';
 import { rigs } from '../../fixtures/peers/rigs';
 import { MqttBroker, simDevice, Z2mSimulator } from '../../fixtures/peers/z2m';
@@ -117,6 +118,30 @@ describe('a Zigbee2MQTT link', () => {
     await sim.start();
     await advanceUntil(clock, () => link.connected, { maxMs: 20_000, what: 'back after Zigbee2MQTT started' });
   }, 30_000);
+});
+
+describe('a stored Zigbee2MQTT entry', () => {
+  it('uses its base topic end to end (lights, commands) and refuses a topic Zigbee2MQTT could not have', async () => {
+    const clock = new FakeClock(0);
+    const broker = await new MqttBroker(() => clock.now()).start();
+    cleanup.push(() => broker.close());
+    const sim = await new Z2mSimulator(broker.url, [simDevice(1), simDevice(2)], 'home/zigbee', () => clock.now()).start();
+    cleanup.push(() => sim.close());
+    const never = async () => ({ ok: false as const, error: 'not used' });
+    const link = openLink(
+      { id: 'z2m@x', protocol: 'z2m', name: 'Zigbee2MQTT', address: broker.url, insist: false, baseTopic: 'home/zigbee', lights: [] },
+      { timers: clock, scheduler: new Scheduler(clock), lifx: never, wiz: never },
+    );
+    cleanup.push(() => link.close());
+    await advanceUntil(clock, () => link.connected, { maxMs: 5_000 });
+    expect(link.lights().map((l) => l.name)).toEqual(['Lamp 1', 'Lamp 2']);
+    expect(await link.lights()[0]?.apply(warm, 1000)).toEqual({ ok: true });
+    expect(sim.sets.at(-1)?.name).toBe('Lamp 1');
+    expect(broker.seen.some((m) => m.topic === 'home/zigbee/Lamp 1/set')).toBe(true);
+    expect(checkBaseTopic('home/#').ok).toBe(false);
+    expect(checkBaseTopic('/zigbee2mqtt').ok).toBe(false);
+    expect(checkBaseTopic(undefined)).toEqual({ ok: true, value: 'zigbee2mqtt' });
+  });
 });
 
 describe('a request-based device left idle', () => {

@@ -103,6 +103,23 @@ describe('Zigbee2MQTT through a real MQTT broker', () => {
     expect(parseDevices({})).toEqual({ lights: [], problems: ['bridge/devices is not a list'] });
   });
 
+  it('a command is confirmed only by a state that shows it: an unrelated state message does not hide a missed change', async () => {
+    const { sim, lights } = await setup();
+    const l = lights[0] as Z2mLight;
+    const d = sim.devices[0];
+    if (!d) throw new Error('fixture');
+    d.mute = true; // the bulb misses the command…
+    const pending = l.apply({ level: 60, kelvin: 2700 }, 1000);
+    await new Promise((r) => setTimeout(r, 20)); // real loopback: let the /set reach the broker
+    // …while Zigbee2MQTT publishes the light's old state for another reason (a re-read, a report).
+    await sim.publishRaw('zigbee2mqtt/Lamp 1', JSON.stringify({ state: 'ON', brightness: 254, color_temp: 370 }));
+    expect(await pending).toEqual({ ok: false, error: 'no state reply from Zigbee2MQTT for this light' });
+    // A read answers from what Zigbee2MQTT published (no /get radio read).
+    const gets = sim.gets;
+    expect(unwrap(await l.readState())).toMatchObject({ on: true, level: 100 });
+    expect(sim.gets).toBe(gets);
+  });
+
   it('refuses a broker that is not on the local network or not a URL, and says when nothing answers', async () => {
     const far = await Z2mBridge.connect({ url: 'mqtt://203.0.113.10:1883' });
     expect(far.ok ? '' : far.error).toMatch(/not on the local network/);
