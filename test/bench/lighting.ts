@@ -383,7 +383,7 @@ async function reconnects(): Promise<Record<string, number>> {
       rig.link.setWatching(true); // as during a session: an idle device is asked every 15 s
       for (const lengthS of [2, 7, 15, 31, 60, 120]) {
         await rig.down();
-        await advanceUntil(clock, () => !rig.link.connected, { maxMs: 20_000, stepMs: 250, ioMs: 2 });
+        await advanceUntil(clock, () => !rig.link.connected, { maxMs: 40_000, stepMs: 250, ioMs: 2 }); // WiZ: 15 s + its 13 s give-up
         await advanceUntil(clock, () => false, { maxMs: lengthS * 1000, stepMs: 500, ioMs: 1 }).catch(() => {});
         await rig.up();
         took.push(await advanceUntil(clock, () => rig.link.connected, { maxMs: 30_000, stepMs: 100, ioMs: 3 }));
