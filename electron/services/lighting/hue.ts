@@ -5,6 +5,9 @@
  * (≤ 10 light commands/s, ≤ 1 group command/s, ≤ 3 in flight); 429/503 are retried with backoff.
  * Turning on always carries an explicit brightness (a light turned off with a transition
  * otherwise comes back at its minimum).
+ *
+ * (Longer than most files: every operation is written for API v1 and v2 side by side, so the
+ * two stay in step.)
  */
 import http from 'node:http';
 import https from 'node:https';

@@ -12,6 +12,9 @@
  * them across reconnects, each one forwards to the driver of the current session, fails at
  * once with a plain sentence while the device is away, and announces `unreachable` /
  * `reachable` so the director can bring the light back (gently, or to safe state) at once.
+ *
+ * (Longer than most files: the link and the stable lights it hands out are one state machine —
+ * each light reads the link's state on every call — so they stay together.)
  */
 import type { LightGroup } from './director';
 import type {

@@ -9,6 +9,9 @@
  * it closes, for whatever reason mqtt.js gives, `onLost` fires and the device's link
  * (link.ts) opens a new one on its own backoff. mqtt.js's `error` events never end a client
  * (they used to: the first refused retry ended it for good).
+ *
+ * (Longer than most files: the bridge's topic handling, its lights, its groups and its link
+ * adapter share the bridge's private state; split, each would reach into the others.)
  */
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { z } from 'zod';
