@@ -364,7 +364,9 @@ function safeFromFrames(frames: readonly LightKeyframe[], scene: LightTarget): S
  */
 function withSafe(input: readonly LightKeyframe[], safe: SafeMode, base: LightTarget): LightKeyframe[] {
   const plain = input.filter((f) => f.cause !== 'safe-on' && f.cause !== 'safe-off');
-  if (safe.since === null) return plain;
+  // A safe state released before this timeline begins belongs to an earlier session.
+  const first = plain[0];
+  if (safe.since === null || (safe.offAt !== null && first !== undefined && safe.offAt < first.at)) return plain;
   const since = safe.since;
   const out: LightKeyframe[] = plain.filter((f) => f.at < since);
   out.push({ at: since, level: safe.scene.level, kelvin: safe.scene.kelvin, durationMs: SAFE_MS, cause: 'safe-on' });

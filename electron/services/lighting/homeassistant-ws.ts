@@ -50,6 +50,7 @@ export class HaSocket {
   private constructor(
     private readonly ws: WebSocket,
     private readonly timers: Timers,
+    private readonly replyMs: number,
   ) {
     ws.on('message', (data) => this.onMessage(data));
     ws.on('close', () => this.markLost());
@@ -101,7 +102,7 @@ export class HaSocket {
         else if (msg.type === 'auth_invalid') finish({ ok: false, fault: { kind: 'refused', detail: 'access token' } });
         else {
           ws.off('message', onAuth);
-          const sock = new HaSocket(ws, opts.timers);
+          const sock = new HaSocket(ws, opts.timers, Math.max(1_000, (opts.timeoutMs ?? 5_000) * 2));
           void sock.start().then((ok) => {
             if (ok) finish({ ok: true, value: sock });
             else {
@@ -182,12 +183,20 @@ export class HaSocket {
     }
   }
 
-  /** Sends a command and waits for its result (null: the socket went first). */
+  /** Sends a command and waits for its result (null: the socket went first, or no answer in time). */
   private send(msg: Record<string, unknown>): Promise<z.infer<typeof ResultMsg> | null> {
     const id = this.next++;
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
+      const cancel = this.timers.after(this.replyMs, () => {
+        this.pending.delete(id);
+        resolve(null);
+      });
+      this.pending.set(id, (r) => {
+        cancel();
+        resolve(r);
+      });
       if (!this.raw({ id, ...msg })) {
+        cancel();
         this.pending.delete(id);
         resolve(null);
       }
@@ -197,7 +206,7 @@ export class HaSocket {
   /** Calls a `light` service on one entity. Errors are Home Assistant's own words, trimmed. */
   async callLight(service: 'turn_on' | 'turn_off', entityId: string, data: Record<string, unknown>): Promise<Result<void>> {
     const r = await this.send({ type: 'call_service', domain: 'light', service, target: { entity_id: entityId }, service_data: data });
-    if (!r) return { ok: false, error: 'the connection to Home Assistant closed' };
+    if (!r) return { ok: false, error: 'no answer from Home Assistant' };
     if (!r.success) return { ok: false, error: `Home Assistant refused the command (${(r.error?.message ?? 'error').slice(0, 120)})` };
     return { ok: true, value: undefined };
   }
