@@ -2,8 +2,13 @@
  * Lighting figures (names carry units): keyframe → device command latency on loopback per
  * driver, the largest perceptual step a 20-minute dim shows on each protocol (fake clock,
  * device resolution included), commands per second with 20 lights on one fake Hue bridge,
- * and how long a device that returns takes to be back on the timeline.
- * Run alone: `npx tsx test/bench/lighting.ts`.
+ * and how long a device that returns takes to be back on the timeline; for self-healing links
+ * (issue 14): reconnect time after a return per driver, safe state reaching a bridge that
+ * returns, reads per idle light per hour, and group-table writes while a room is set up. The
+ * link figures run the code's timers on a fake clock against loopback peers (so they are the
+ * code's own delays, not the machine's), which is why they are in simulated milliseconds.
+ * Run alone: `npx tsx test/bench/lighting.ts`. (Longer than a few hundred lines: one bench
+ * per area is the convention of test/bench/.)
  */
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -15,14 +20,18 @@ import { HaLight, HomeAssistant } from '../../electron/services/lighting/homeass
 import { HueBridge, type HueLight } from '../../electron/services/lighting/hue';
 import { type LevelScale, levelToUnits, SCALES, unitsToLevel } from '../../electron/services/lighting/levels';
 import { LifxNetwork } from '../../electron/services/lighting/lifx';
+import { DeviceLink } from '../../electron/services/lighting/link';
+import { hueGroupHost, RoomGroupSync } from '../../electron/services/lighting/room-group';
 import { Scheduler } from '../../electron/services/lighting/scheduler';
 import { WizNetwork } from '../../electron/services/lighting/wiz';
 import { Z2mBridge } from '../../electron/services/lighting/z2m';
 import { makeBridgeCerts } from '../fixtures/peers/certs';
-import { FakeClock } from '../fixtures/peers/clock';
+import { advanceUntil, FakeClock } from '../fixtures/peers/clock';
 import { FakeHomeAssistant } from '../fixtures/peers/home-assistant';
 import { FakeHueBridge } from '../fixtures/peers/hue-bridge';
 import { FakeLifxNetwork } from '../fixtures/peers/lifx-bulbs';
+import { rigs } from '../fixtures/peers/rigs';
+import { SimBridge } from '../fixtures/peers/sim-bridge';
 import { SimLight } from '../fixtures/peers/sim-light';
 import { FakeWizBulb } from '../fixtures/peers/wiz-bulb';
 import { MqttBroker, simDevice, Z2mSimulator } from '../fixtures/peers/z2m';
@@ -362,6 +371,129 @@ async function resync(): Promise<Record<string, number>> {
   return r;
 }
 
+/** Return → connected again, per driver, for outages of 2 s to 2 min (fake clock for the link, real loopback peers). */
+async function reconnects(): Promise<Record<string, number>> {
+  const r: Record<string, number> = {};
+  for (const [name, make] of Object.entries(rigs)) {
+    const clock = new FakeClock(0);
+    const rig = await make(clock);
+    const took: number[] = [];
+    try {
+      await advanceUntil(clock, () => rig.link.connected, { maxMs: 5_000 });
+      rig.link.setWatching(true); // as during a session: an idle device is asked every 15 s
+      for (const lengthS of [2, 7, 15, 31, 60, 120]) {
+        await rig.down();
+        await advanceUntil(clock, () => !rig.link.connected, { maxMs: 40_000, stepMs: 250, ioMs: 2 }); // WiZ: 15 s + its 13 s give-up
+        await advanceUntil(clock, () => false, { maxMs: lengthS * 1000, stepMs: 500, ioMs: 1 }).catch(() => {});
+        await rig.up();
+        took.push(await advanceUntil(clock, () => rig.link.connected, { maxMs: 30_000, stepMs: 100, ioMs: 3 }));
+      }
+    } finally {
+      await rig.close();
+    }
+    r[`lighting.reconnect.${name}.p50 (simulated ms)`] = percentile(took, 50);
+    r[`lighting.reconnect.${name}.max (simulated ms)`] = Math.max(...took);
+  }
+  return r;
+}
+
+/** Safe state pressed while a 12-light bridge is away: its return → every light at the safe level. */
+async function safeReturn(): Promise<Record<string, number>> {
+  const out: number[] = [];
+  for (const offset of [0, 250, 500, 750]) {
+    const clock = new FakeClock(0);
+    const bridge = new SimBridge(clock, 12, 15);
+    const link = new DeviceLink(bridge.adapter, { timers: clock }).start();
+    await clock.advance(10);
+    const base = { level: 60, kelvin: 2700 };
+    const d = new LightingDirector(link.lights(), base, 1000, { timers: clock });
+    d.setGroups(link.groups());
+    d.setKeyframes([kf(0, 15, 0)], base);
+    const run = async (until: number) => {
+      while (clock.now() < until) {
+        d.tick(clock.now());
+        await clock.advance(Math.min(1000, until - clock.now()));
+      }
+    };
+    await run(30_000);
+    bridge.down();
+    await run(40_000);
+    d.setSafe(true, clock.now(), base);
+    await run(60_000 + offset);
+    bridge.back();
+    const back = clock.now();
+    await run(back + 10_000);
+    out.push(Math.max(...bridge.lights.map((l) => (l.arrivedAt(60, back) ?? Number.POSITIVE_INFINITY) - back)));
+    d.close();
+    link.close();
+  }
+  return {
+    'lighting.safeState.returningBridgeToLevel.p50 (simulated ms)': percentile(out, 50),
+    'lighting.safeState.returningBridgeToLevel.max (simulated ms)': Math.max(...out),
+  };
+}
+
+/** Reads per idle light per hour while polling is on (Hue: a GET each; Zigbee2MQTT: radio /get reads). */
+async function idleReads(): Promise<Record<string, number>> {
+  const r: Record<string, number> = {};
+  for (const name of ['hue', 'z2m']) {
+    const clock = new FakeClock(0);
+    const rig = await rigs[name]?.(clock);
+    if (!rig) continue;
+    try {
+      await advanceUntil(clock, () => rig.link.connected, { maxMs: 5_000 });
+      const lights = rig.link.lights();
+      const base = { level: 40, kelvin: 2700 };
+      const d = new LightingDirector(lights, base, 1000, { timers: clock });
+      d.setKeyframes([kf(0, 40, 0)], base);
+      d.setPolling(true);
+      const tick = () => {
+        d.tick(clock.now());
+        return false;
+      };
+      await advanceUntil(clock, tick, { maxMs: 60_000, stepMs: 1000, ioMs: 2 }).catch(() => {});
+      const before = rig.reads();
+      await advanceUntil(clock, tick, { maxMs: 3_600_000, stepMs: 1000, ioMs: 1 }).catch(() => {});
+      r[`lighting.idleReads.${name} (reads/light/hour)`] = (rig.reads() - before) / lights.length;
+      d.close();
+    } finally {
+      await rig.close();
+    }
+  }
+  return r;
+}
+
+/** A therapist ticks 15 lights into the room one a second: writes to the bridge's group table. */
+async function roomGroupWrites(): Promise<Record<string, number>> {
+  const clock = new FakeClock(0);
+  const fake = await new FakeHueBridge({ lights: 16, roomLights: ['1', '2', '3'], limits: false }).start();
+  const bridge = unwrap(
+    HueBridge.open({
+      address: '127.0.0.1',
+      api: 'v1',
+      baseUrl: fake.url,
+      key: fake.key,
+      bridgeId: fake.bridgeId,
+      scheduler: new Scheduler(clock),
+      timers: clock,
+    }),
+  );
+  const ids = unwrap(await bridge.lights()).map((l) => l.id);
+  const sync = new RoomGroupSync(
+    hueGroupHost(() => bridge),
+    { timers: clock },
+  );
+  for (let i = 1; i <= 15; i++) {
+    sync.setRoom(ids.slice(0, i));
+    await advanceUntil(clock, () => false, { maxMs: 1_000, stepMs: 250 }).catch(() => {});
+  }
+  await advanceUntil(clock, () => sync.status().state !== 'settling', { maxMs: 10_000, stepMs: 250 });
+  sync.close();
+  bridge.close();
+  await fake.close();
+  return { 'lighting.roomGroup.writesFor15LightSetup (count)': fake.groupWrites };
+}
+
 export async function benchLighting(): Promise<Record<string, number>> {
   return {
     ...(await latencies()),
@@ -369,6 +501,10 @@ export async function benchLighting(): Promise<Record<string, number>> {
     ...(await hueTwentyLights(true)),
     ...(await hueTwentyLights(false)),
     ...(await resync()),
+    ...(await reconnects()),
+    ...(await safeReturn()),
+    ...(await idleReads()),
+    ...(await roomGroupWrites()),
   };
 }
 

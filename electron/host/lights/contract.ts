@@ -3,6 +3,7 @@
  * `lights` part of the snapshot. Spread into contract.ts.
  */
 import { z } from 'zod';
+import { LIGHT_PROTOCOLS, type LightProtocol } from '../../services/lighting/protocols';
 import { command } from '../command';
 
 const name = z.string().trim().min(1, 'enter a name').max(80, 'names are at most 80 characters');
@@ -19,8 +20,7 @@ const id = z.string().min(1).max(300);
 const level = z.number().min(0).max(100);
 const kelvin = z.number().int().min(1500).max(9000);
 
-export const LIGHT_PROTOCOLS = ['hue-v1', 'hue-v2', 'lifx', 'wiz', 'z2m', 'homeassistant'] as const;
-export type LightProtocol = (typeof LIGHT_PROTOCOLS)[number];
+export { LIGHT_PROTOCOLS, type LightProtocol };
 
 export const lightsCommands = {
   /** Connects again to every device and checks every light now. */

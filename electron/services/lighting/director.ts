@@ -2,33 +2,21 @@
  * The lighting director plays the timeline's light keyframes on every driver of the room.
  *
  * The on-screen lamp (a `mirror` driver) simply follows the timeline tick by tick. Real lights
- * are played by a `DevicePlayer` each: it sends a segment of a few L* at a time along the
- * timeline (native transitions) or steps below the visible threshold (devices without them),
- * never faster than MAX_LEVEL_RATE, re-plans when the timeline changes, and handles outages
- * (see resilience.ts). The director never throws and never waits: lighting faults cannot block
- * audio, the timeline or the UI.
+ * are played by a `DevicePlayer` each (player.ts). Safe state is a mode (`setSafe`): group
+ * commands where a controller group covers a bridge's room lights, lights that return during it
+ * taken straight to the safe level, their devices retried every second meanwhile. Idle lights
+ * are read for drift only while `setPolling(true)`. The director never throws and never waits:
+ * lighting faults cannot block audio, the timeline or the UI.
  */
-import { type LightKeyframe, lightAt } from '../../core/timeline';
-import { type DeviceState, type DriverResult, type LightDriver, type LightTarget, type Result, realTimers, type Timers } from './driver';
-import { type Course, courseOf, gentleMs, planResync, planSegment, type Segment } from './fade';
-import { DeviceHealth, DRIFT_LEVEL, type Health, POLL_MS } from './resilience';
-import { type Endpoint, Scheduler } from './scheduler';
-import { SteppedFade } from './stepper';
+import { type LightKeyframe, lightAt, SAFE_OFF_MIN_MS } from '../../core/timeline';
+import type { DriverResult, LightDriver, LightTarget, Timers } from './driver';
+import { realTimers } from './driver';
+import { type Course, courseOf, SAFE_MS } from './fade';
+import type { Calibration } from './levels';
+import { DevicePlayer, type DriverStatus, type PlayerHost } from './player';
+import { Scheduler } from './scheduler';
 
-export interface DriverStatus {
-  id: string;
-  name: string;
-  lastOkAt: number | null;
-  lastError: string | null;
-  /** online / offline / unknown (not contacted yet). */
-  health?: Health;
-  protocol?: string;
-  lastErrorAt?: number | null;
-  /** When the next retry of an offline device is due. */
-  nextRetryAt?: number | null;
-  /** The last level sent (L*), for the lights view. */
-  level?: number | null;
-}
+export type { DriverStatus } from './player';
 
 export interface DirectorOptions {
   /** Time for the per-device queues and steppers (tests and benchmarks inject a fake clock). */
@@ -41,241 +29,17 @@ const MIN_LEVEL_STEP = 0.1;
 const MIN_KELVIN_STEP = 5;
 /** Re-send the mirror's target now and then. */
 const REFRESH_MS = 30_000;
+/** A light that returns this soon after safe state was pressed still goes to it the safe way. */
+export const SAFE_RETURN_WINDOW_MS = 30_000;
 
-interface Plan {
-  t0: number;
-  from: LightTarget;
-  t1: number;
-  to: LightTarget;
-}
-
-const lerpTarget = (p: Plan, t: number): LightTarget => {
-  if (t >= p.t1 || p.t1 <= p.t0) return { ...p.to };
-  const x = Math.max(0, (t - p.t0) / (p.t1 - p.t0));
-  return { level: p.from.level + (p.to.level - p.from.level) * x, kelvin: p.from.kelvin + (p.to.kelvin - p.from.kelvin) * x };
-};
-
-/** Plays the timeline on one real light. */
-class DevicePlayer {
-  readonly health = new DeviceHealth();
-  private plan: Plan | null = null;
-  private planKey = '';
-  private busy = false;
-  private lastContactAt = Number.NEGATIVE_INFINITY;
-  private lastSent: number | null = null;
-  private epoch = 0;
-  private readonly stepper: SteppedFade;
-  private readonly channel: Endpoint;
-  private readonly unsubscribe: () => void;
-  /** Held for a test pulse or scene preview: the timeline leaves the light alone. */
-  private held = false;
-  private resyncWanted = false;
-
-  constructor(
-    readonly driver: LightDriver,
-    private readonly director: { course: () => Course; key: () => string; clockNow: () => number; log: (l: string) => void },
-    timers: Timers,
-    scheduler: Scheduler,
-  ) {
-    this.stepper = new SteppedFade(driver, timers);
-    this.channel = scheduler.endpoint(`device:${driver.id}`, {
-      maxInFlight: 1,
-      gapMs: {},
-      perDeviceGapMs: driver.capabilities.minIntervalMs,
-    });
-    this.unsubscribe =
-      driver.subscribe?.((ev) => {
-        const now = this.director.clockNow();
-        if (ev === 'reachable') this.health.retrySoon(now);
-        else if (this.health.health === 'online') this.failed(now, 'the controller reports the light unreachable');
-      }) ?? (() => {});
-  }
-
-  close(): void {
-    this.unsubscribe();
-    this.stepper.stop();
-  }
-
-  status(): DriverStatus {
-    const h = this.health;
-    return {
-      id: this.driver.id,
-      name: this.driver.name,
-      protocol: this.driver.protocol,
-      health: h.health,
-      lastOkAt: h.lastOkAt,
-      lastError: h.lastError,
-      lastErrorAt: h.lastErrorAt,
-      nextRetryAt: h.health === 'online' ? null : h.nextTryAt,
-      level: this.lastSent,
-    };
-  }
-
-  /** Stops following the timeline (a test pulse or preview drives the light meanwhile). */
-  hold(): void {
-    this.held = true;
-    this.epoch++;
-    this.plan = null;
-    this.stepper.reset(null);
-  }
-
-  /** Follows the timeline again: reads the light and eases it back gently. */
-  release(): void {
-    this.held = false;
-    this.resyncWanted = true;
-  }
-
-  get isHeld(): boolean {
-    return this.held;
-  }
-
-  get online(): boolean {
-    return this.health.health === 'online';
-  }
-
-  /**
-   * A group command moves this light to `to` by `endAt`: plan as if sent, drop anything of ours
-   * still waiting, and leave the light alone until it is there.
-   */
-  coveredByGroup(now: number, to: LightTarget, endAt: number): void {
-    this.epoch++;
-    this.driver.supersede?.();
-    this.stepper.reset(null);
-    const from = this.expected(now) ?? this.director.course().at(now);
-    this.plan = { t0: now, from, t1: endAt, to: { ...to } };
-    this.planKey = this.director.key();
-    this.lastSent = to.level;
-  }
-
-  /** The group command failed: plan individually on the next tick. */
-  groupFailed(): void {
-    this.plan = null;
-  }
-
-  /** Where we believe the device is now (null before first contact). */
-  expected(now: number): LightTarget | null {
-    return this.plan ? lerpTarget(this.plan, now) : null;
-  }
-
-  /** The timeline changed: an offline device gets a prompt retry (safe state must reach it). */
-  timelineChanged(now: number): void {
-    if (this.health.health === 'offline' && now - (this.health.lastErrorAt ?? 0) >= 2_000) this.health.retrySoon(now);
-  }
-
-  update(now: number): void {
-    if (this.busy || this.held) return;
-    if (this.resyncWanted && this.health.health === 'online') {
-      this.resyncWanted = false;
-      this.probe('first contact or return');
-      return;
-    }
-    if (this.health.health !== 'online') {
-      if (this.health.due(now)) this.probe('first contact or return');
-      return;
-    }
-    const course = this.director.course();
-    const key = this.director.key();
-    const from = this.expected(now) ?? course.at(now);
-    const replan = !this.plan || key !== this.planKey || now >= this.plan.t1;
-    if (replan) {
-      const seg = planSegment(now, from, course, this.driver.capabilities);
-      this.planKey = key;
-      if (seg) {
-        this.send(now, from, seg);
-        return;
-      }
-      this.plan = { t0: now, from, t1: now, to: from };
-    }
-    if (now - this.lastContactAt >= POLL_MS && this.plan && now >= this.plan.t1) this.probe('poll');
-  }
-
-  private send(now: number, from: LightTarget, seg: Segment, exact = false): void {
-    const prior = this.plan;
-    this.plan = { t0: now, from, t1: seg.endAt, to: seg.target };
-    this.lastContactAt = now;
-    this.lastSent = seg.target.level;
-    const epoch = this.epoch;
-    const caps = this.driver.capabilities;
-    let result: Promise<DriverResult>;
-    if (!caps.nativeTransition) {
-      result = this.stepper.go(from, seg.target, seg.transitionMs);
-    } else {
-      const queuedAt = this.director.clockNow();
-      result = this.channel.submit(this.driver.id, 'light', (ctx) => {
-        if (epoch !== this.epoch) return Promise.resolve<DriverResult>({ ok: true }); // overtaken (group, hold)
-        // Time spent waiting for the budget comes off the transition, but never below gentle
-        // (measured from where the light is by then, still following its previous command).
-        const waited = exact ? 0 : Math.max(0, ctx.now - queuedAt);
-        const there = prior ? lerpTarget(prior, ctx.now) : from;
-        const floor = Math.max(gentleMs(from, seg.target), gentleMs(there, seg.target));
-        const t = Math.min(caps.maxTransitionMs, Math.max(seg.transitionMs - waited, floor));
-        return this.driver.apply(seg.target, Math.round(t));
-      });
-    }
-    result.then(
-      (r) => {
-        if (epoch !== this.epoch) return;
-        const t = this.director.clockNow();
-        if (r.ok) this.health.ok(t);
-        else this.failed(t, r.error);
-      },
-      (err: unknown) => {
-        if (epoch === this.epoch) this.failed(this.director.clockNow(), err instanceof Error ? err.message : String(err));
-      },
-    );
-  }
-
-  private failed(now: number, error: string): void {
-    this.epoch++;
-    this.health.fail(now, error);
-    this.plan = null;
-    this.stepper.reset(null);
-    this.director.log(`light ${this.driver.name}: ${error}`);
-  }
-
-  /** Reads the device; on first contact or return, eases it to the timeline; on a poll, checks for drift. */
-  private probe(why: 'first contact or return' | 'poll'): void {
-    this.busy = true;
-    const epoch = this.epoch;
-    readDevice(this.driver)
-      .then((r) => {
-        if (epoch !== this.epoch) return;
-        const t = this.director.clockNow();
-        this.lastContactAt = t;
-        if (!r.ok) return this.failed(t, r.error);
-        if (r.value && !r.value.reachable) return this.failed(t, 'the controller reports the light unreachable');
-        const course = this.director.course();
-        const reported: LightTarget | null = r.value
-          ? { level: r.value.on ? r.value.level : 0, kelvin: r.value.kelvin ?? course.at(t).kelvin }
-          : null;
-        const back = this.health.ok(t);
-        if (why === 'poll' && !back) {
-          const exp = this.expected(t);
-          const tol = Math.max(DRIFT_LEVEL, 1.5 * (this.driver.capabilities.minLevel ?? 0));
-          const drifted = reported && exp && (Math.abs(reported.level - exp.level) > tol || reported.level > 0 !== exp.level > 0);
-          if (!drifted) return;
-          this.director.log(
-            `light ${this.driver.name}: reads ${reported.level.toFixed(1)} instead of ${exp.level.toFixed(1)}; easing back`,
-          );
-        }
-        const from = reported ?? course.at(t);
-        this.stepper.reset(reported);
-        this.planKey = this.director.key();
-        this.send(t, from, planResync(t, from, course, this.driver.capabilities), true);
-      })
-      .catch((err: unknown) => {
-        if (epoch === this.epoch) this.failed(this.director.clockNow(), err instanceof Error ? err.message : String(err));
-      })
-      .finally(() => {
-        this.busy = false;
-      });
-  }
-}
-
-async function readDevice(d: LightDriver): Promise<Result<DeviceState | null>> {
-  if (d.readState) return d.readState();
-  const v = await d.read();
-  return { ok: true, value: v ? { on: v.level > 0, level: v.level, kelvin: v.kelvin, reachable: true } : null };
+/** Safe state as the director plays it. */
+interface SafeMode {
+  on: boolean;
+  /** When it was pressed (null: never in this timeline). */
+  since: number | null;
+  /** When it was released (null while on). */
+  offAt: number | null;
+  scene: LightTarget;
 }
 
 /** A controller group (e.g. a Hue room) that covers exactly `members`: one command instead of many. */
@@ -286,21 +50,29 @@ export interface LightGroup {
 
 export class LightingDirector {
   private groups: LightGroup[] = [];
+  private groupUnsubs: Array<() => void> = [];
   private groupedSafeAt: number | null = null;
+  private input: readonly LightKeyframe[] = [];
   private frames: readonly LightKeyframe[] = [];
   private framesKey = '';
   private base: LightTarget;
+  private safe: SafeMode;
+  /** Set once the host calls `setSafe`: from then on safe-state keyframes in the input are ignored. */
+  private safeExplicit = false;
+  private pollingOn = true;
   private sent = new Map<string, { target: LightTarget; at: number }>();
   private pending = new Set<string>();
   private statuses = new Map<string, DriverStatus>();
   private current: LightTarget & { moving: boolean };
   private mirrors: LightDriver[] = [];
   private players = new Map<string, DevicePlayer>();
+  private calibrations = new Map<string, Calibration>();
   private issues: string[] = [];
   private lastNow = 0;
   private readonly timers: Timers;
   private readonly scheduler: Scheduler;
   private readonly log: (line: string) => void;
+  private readonly view: PlayerHost;
 
   constructor(
     drivers: LightDriver[],
@@ -309,11 +81,21 @@ export class LightingDirector {
     opts: DirectorOptions = {},
   ) {
     this.base = { ...base };
+    this.safe = { on: false, since: null, offAt: null, scene: { ...base } };
     this.current = { ...base, moving: false };
     this.timers = opts.timers ?? realTimers;
     this.scheduler = new Scheduler(this.timers);
     this.log = opts.log ?? (() => {});
     this.lastNow = this.timers.now();
+    this.view = {
+      course: () => this.course(),
+      key: () => this.framesKey,
+      clockNow: () => this.timers.now(),
+      log: this.log,
+      polling: () => this.pollingOn,
+      safeActive: (now) => this.safeActive(now),
+      kick: (p) => this.kick(p),
+    };
     for (const d of drivers) this.addDriver(d);
   }
 
@@ -329,13 +111,10 @@ export class LightingDirector {
       this.mirrors.push(d);
       this.statuses.set(d.id, { id: d.id, name: d.name, lastOkAt: null, lastError: null, health: 'online', protocol: d.protocol });
     } else {
-      const view = {
-        course: () => this.course(),
-        key: () => this.framesKey,
-        clockNow: () => this.timers.now(),
-        log: this.log,
-      };
-      this.players.set(d.id, new DevicePlayer(d, view, this.timers, this.scheduler));
+      const p = new DevicePlayer(d, this.view, this.timers, this.scheduler);
+      const cal = this.calibrations.get(d.id);
+      if (cal) p.setCalibration(cal);
+      this.players.set(d.id, p);
     }
     return { ok: true };
   }
@@ -351,10 +130,37 @@ export class LightingDirector {
   /**
    * Groups to use for safe state: when every member of a group is in the room, safe state goes
    * out as one group command (a Hue bridge takes 10 light commands but only 1 group command a
-   * second, so 20 single commands would take 2 s just to send).
+   * second, so 20 single commands would take 2 s just to send). A group whose controller comes
+   * back while safe state is on is sent the safe level at once, as one command.
    */
   setGroups(groups: LightGroup[]): void {
+    for (const u of this.groupUnsubs.splice(0)) u();
     this.groups = groups.filter((g) => g.members.length >= 2);
+    for (const g of this.groups) {
+      const unsub = g.driver.subscribe?.((e) => {
+        if (e === 'reachable') this.groupReturned(g);
+      });
+      if (unsub) this.groupUnsubs.push(unsub);
+    }
+  }
+
+  /**
+   * The clinic's calibration of one light (lowest visible and highest wanted level, in the
+   * light's own app %), or null for none. Kept for a light that joins the room later.
+   */
+  setCalibration(id: string, cal: Calibration | null): void {
+    if (cal) this.calibrations.set(id, cal);
+    else this.calibrations.delete(id);
+    this.players.get(id)?.setCalibration(cal);
+  }
+
+  /**
+   * Whether idle lights may be read to notice drift (a wall switch, a power cut): the host turns
+   * it on while a session runs or the Lights view is open, off otherwise. Reads are at most one
+   * per light every 30 s, and only lights in the room are ever read.
+   */
+  setPolling(active: boolean): void {
+    this.pollingOn = active;
   }
 
   /** Stops following the timeline on one light (test pulse, preview). False when not in the room. */
@@ -375,32 +181,76 @@ export class LightingDirector {
     return this.players.get(id)?.driver ?? this.mirrors.find((m) => m.id === id) ?? null;
   }
 
+  /**
+   * Safe state as a mode (the host calls this when it is pressed and released): on at `at`,
+   * the room goes to `scene` (the safe scene; default the resting base) within SAFE_MS — by
+   * group command where one covers a bridge's room lights, otherwise light by light timed to
+   * arrive together — and a light that returns meanwhile goes there the same way; off at `at`,
+   * the room eases back to the timeline over a minute. Once called, safe-state keyframes in
+   * `setKeyframes` are ignored (before, they still work as they always did).
+   */
+  setSafe(on: boolean, at: number, scene?: LightTarget): void {
+    this.safeExplicit = true;
+    if (on && !this.safe.on) this.safe = { on: true, since: at, offAt: null, scene: { ...(scene ?? this.base) } };
+    else if (on && scene) this.safe = { ...this.safe, scene: { ...scene } };
+    else if (!on && this.safe.on) this.safe = { ...this.safe, on: false, offAt: at };
+    this.rebuild();
+  }
+
+  /** Safe state wants the room lit: on, or pressed in the last 30 s. */
+  safeActive(now: number): boolean {
+    const s = this.safe;
+    if (s.since === null || now < s.since) return false;
+    return (s.on && (s.offAt === null || now < s.offAt)) || now - s.since <= SAFE_RETURN_WINDOW_MS;
+  }
+
   /** Safe state just began: send it to whole groups at once. */
   private safeByGroup(now: number): void {
-    let safe: LightKeyframe | null = null;
-    for (const f of this.frames) if (f.at <= now && f.cause === 'safe-on') safe = f;
-    if (!safe || safe.at === this.groupedSafeAt || now >= safe.at + safe.durationMs) return;
-    this.groupedSafeAt = safe.at;
-    const end = safe.at + safe.durationMs;
+    const since = this.safe.since;
+    if (since === null || !this.safe.on || since === this.groupedSafeAt || now >= since + SAFE_MS || now < since) return;
+    this.groupedSafeAt = since;
+    const end = since + SAFE_MS;
     const target = this.course().at(end);
-    for (const g of this.groups) {
-      const members = g.members.map((id) => this.players.get(id));
-      if (members.some((p) => !p || p.isHeld)) continue;
-      const players = members.filter((p): p is DevicePlayer => p !== undefined);
-      for (const p of players) p.coveredByGroup(now, target, end);
-      const ms = Math.max(0, end - now);
-      g.driver
-        .apply(target, ms)
-        .then(
-          (r) => r,
-          (err: unknown): DriverResult => ({ ok: false, error: err instanceof Error ? err.message : String(err) }),
-        )
-        .then((r) => {
-          if (r.ok) return;
-          this.log(`light group ${g.driver.name}: ${r.error}; sending safe state light by light`);
-          for (const p of players) p.groupFailed();
-        });
-    }
+    for (const g of this.groups) this.sendGroup(g, now, target, end, false);
+  }
+
+  /** A group's controller is back: while safe state wants the room lit, one safe command for the group. */
+  private groupReturned(g: LightGroup): void {
+    const now = this.timers.now();
+    if (!this.safeActive(now) || !this.groups.includes(g)) return;
+    const end = now + SAFE_MS;
+    this.sendGroup(g, now, this.course().at(end), end, true);
+  }
+
+  private sendGroup(g: LightGroup, now: number, target: LightTarget, end: number, returning: boolean): void {
+    const members = g.members.map((id) => this.players.get(id));
+    if (members.some((p) => !p || p.isHeld)) return;
+    const players = members.filter((p): p is DevicePlayer => p !== undefined);
+    if (returning && players.some((p) => p.online)) return; // only a whole group coming back together
+    for (const p of players) p.coveredByGroup(now, target, end);
+    g.driver
+      .apply(target, Math.max(0, end - now))
+      .then(
+        (r) => r,
+        (err: unknown): DriverResult => ({ ok: false, error: err instanceof Error ? err.message : String(err) }),
+      )
+      .then((r) => {
+        if (r.ok) return;
+        this.log(`light group ${g.driver.name}: ${r.error}; sending safe state light by light`);
+        for (const p of players) p.groupFailed();
+      });
+  }
+
+  /** Runs one player's update soon (a light's controller said it is back). */
+  private kick(p: DevicePlayer): void {
+    this.timers.after(0, () => {
+      if (this.players.get(p.driver.id) !== p) return;
+      try {
+        p.update(this.timers.now());
+      } catch (err) {
+        this.log(`light ${p.driver.name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
   }
 
   /** Problems with the room's set-up (e.g. duplicate ids), for the lights view. */
@@ -410,8 +260,15 @@ export class LightingDirector {
 
   /** New keyframes (or none: the room rests at `base`, the working light). */
   setKeyframes(frames: readonly LightKeyframe[] | null, base: LightTarget): void {
-    this.frames = frames ?? [];
+    this.input = frames ?? [];
     this.base = { ...base };
+    if (!this.safeExplicit) this.safe = safeFromFrames(this.input, this.safe.scene);
+    this.rebuild();
+  }
+
+  /** The frames played: the input, with safe state laid over it when it is a mode. */
+  private rebuild(): void {
+    this.frames = this.safeExplicit ? withSafe(this.input, this.safe, this.base) : this.input;
     const key = JSON.stringify([this.frames, this.base]);
     if (key !== this.framesKey) {
       this.framesKey = key;
@@ -486,6 +343,40 @@ export class LightingDirector {
 
   /** Stops every fade and listener (the lights stay where they are). */
   close(): void {
+    for (const u of this.groupUnsubs.splice(0)) u();
     for (const p of this.players.values()) p.close();
   }
+}
+
+/** Safe state read from a keyframe list (the old path: the timeline carries safe-on/off frames). */
+function safeFromFrames(frames: readonly LightKeyframe[], scene: LightTarget): SafeMode {
+  let mode: SafeMode = { on: false, since: null, offAt: null, scene };
+  for (const f of frames) {
+    if (f.cause === 'safe-on') mode = { on: true, since: f.at, offAt: null, scene: { level: f.level, kelvin: f.kelvin } };
+    else if (f.cause === 'safe-off' && mode.on) mode = { ...mode, on: false, offAt: f.at };
+  }
+  return mode;
+}
+
+/**
+ * The timeline with safe state laid over it: phase scenes until it was pressed, the safe scene
+ * over SAFE_MS, and after release a minute's glide back to where the timeline is by then.
+ */
+function withSafe(input: readonly LightKeyframe[], safe: SafeMode, base: LightTarget): LightKeyframe[] {
+  const plain = input.filter((f) => f.cause !== 'safe-on' && f.cause !== 'safe-off');
+  // A safe state released before this timeline begins belongs to an earlier session.
+  const first = plain[0];
+  if (safe.since === null || (safe.offAt !== null && first !== undefined && safe.offAt < first.at)) return plain;
+  const since = safe.since;
+  const out: LightKeyframe[] = plain.filter((f) => f.at < since);
+  out.push({ at: since, level: safe.scene.level, kelvin: safe.scene.kelvin, durationMs: SAFE_MS, cause: 'safe-on' });
+  if (safe.offAt !== null) {
+    const back = courseOf(plain, base).at(safe.offAt + SAFE_OFF_MIN_MS);
+    const offAt = safe.offAt;
+    out.push({ at: offAt, level: back.level, kelvin: back.kelvin, durationMs: SAFE_OFF_MIN_MS, cause: 'safe-off' });
+    out.push(...plain.filter((f) => f.at > offAt));
+  } else {
+    out.push(...plain.filter((f) => f.cause === 'end' && f.at >= since));
+  }
+  return out;
 }

@@ -46,12 +46,28 @@ export interface DeviceState {
 /** Something a driver may report without being asked (Zigbee2MQTT availability, for instance). */
 export type DriverEvent = 'reachable' | 'unreachable';
 
+/**
+ * When a command should end, for commands that may wait for a bridge's or broker's budget:
+ * the transition is shortened by the time spent waiting (lights sent one after another still
+ * arrive together), never below `minMs` (the gentlest allowed) and never above the asked length.
+ */
+export interface ApplyTiming {
+  endAt: number;
+  minMs: number;
+}
+
+/** The transition to put on the wire at `now` for a command asked as `ms` with `timing`. */
+export function transitionAt(now: number, ms: number, timing?: ApplyTiming): number {
+  if (!timing) return ms;
+  return Math.round(Math.max(timing.minMs, Math.min(ms, timing.endAt - now)));
+}
+
 export interface LightDriver {
   readonly id: string;
   readonly name: string;
   readonly capabilities: LightCapabilities;
-  /** Moves the light to `target` over `transitionMs`. */
-  apply(target: LightTarget, transitionMs: number): Promise<DriverResult>;
+  /** Moves the light to `target` over `transitionMs` (shortened per `timing` when it had to wait). */
+  apply(target: LightTarget, transitionMs: number, timing?: ApplyTiming): Promise<DriverResult>;
   /** What the device reports now, or null when it cannot say. */
   read(): Promise<LightTarget | null>;
   /** Which protocol drives this light (for the lights view and the status line). */
@@ -62,6 +78,10 @@ export interface LightDriver {
   supersede?(): void;
   /** Reports reachability changes the controller announces; returns an unsubscribe. */
   subscribe?(listener: (event: DriverEvent) => void): () => void;
+  /** Safe state wants this light while it is away: try its connection again promptly. */
+  wake?(): void;
+  /** A perceptual level as the light's own app would show it, in % (Hue app, Zigbee2MQTT, Home Assistant). */
+  appPercent?(level: number): number | null;
 }
 
 /** A light found by discovery or a manual address, before the user adds it to the room. */

@@ -19,6 +19,14 @@ export const MIRED_STEP = 5;
 export const MAX_LEVEL_RATE = 20;
 /** Fastest colour-temperature change, mired per second. */
 export const MAX_MIRED_RATE = 100;
+/**
+ * Fastest change in safe state, L* per second: any level reaches the safe level within its
+ * 2.5 s (100 L* at most), so lights sent a little later still arrive together. Still a glide,
+ * never a flash.
+ */
+export const SAFE_LEVEL_RATE = 40;
+/** The safe transition: how long a light takes to reach the safe level (also a light that returns during safe state). */
+export const SAFE_MS = 2_500;
 /** Level covered by one native segment, L*: short enough that a device's linear glide stays on the curve. */
 export const SEGMENT_LEVEL = 4;
 /** Shortest native segment (fewer commands; the bridge budgets stay free). */
@@ -43,8 +51,8 @@ export const TRANSITION_CAPS_MS = {
 const mired = (k: number) => kelvinToMired(Math.max(1, k));
 
 /** Shortest duration that moves `from` → `to` within the rate limits, ms. */
-export function gentleMs(from: LightTarget, to: LightTarget): number {
-  const dl = Math.abs(to.level - from.level) / MAX_LEVEL_RATE;
+export function gentleMs(from: LightTarget, to: LightTarget, rate = MAX_LEVEL_RATE): number {
+  const dl = Math.abs(to.level - from.level) / rate;
   const dm = from.level > 0 || to.level > 0 ? Math.abs(mired(to.kelvin) - mired(from.kelvin)) / MAX_MIRED_RATE : 0;
   return Math.ceil(Math.max(dl, dm) * 1000);
 }
@@ -112,7 +120,13 @@ export interface Segment {
  * The next command for a device that is (believed to be) at `from` now: glide along the course
  * for a few L*, or catch up gently when the device is off the course. Null when nothing to do.
  */
-export function planSegment(now: number, from: LightTarget, course: Course, caps: LightCapabilities): Segment | null {
+export function planSegment(
+  now: number,
+  from: LightTarget,
+  course: Course,
+  caps: LightCapabilities,
+  rate = MAX_LEVEL_RATE,
+): Segment | null {
   const here = course.at(now);
   const end = course.pieceEnd(now);
   let t2 = now;
@@ -129,10 +143,10 @@ export function planSegment(now: number, from: LightTarget, course: Course, caps
     return null;
   }
   let target = course.at(t2);
-  let duration = Math.max(t2 - now, gentleMs(from, target));
+  let duration = Math.max(t2 - now, gentleMs(from, target, rate));
   // A fade to dark ends at the smallest step; "off" itself is sent once the device is there.
   if (target.level <= 0 && from.level > NEAR_OFF * 2) target = { ...target, level: NEAR_OFF };
-  if (target.level <= 0 && duration > 0 && from.level > 0) duration = Math.max(duration, gentleMs(from, target));
+  if (target.level <= 0 && duration > 0 && from.level > 0) duration = Math.max(duration, gentleMs(from, target, rate));
   if (duration > ceiling(caps)) {
     target = blend(from, target, ceiling(caps) / duration);
     duration = ceiling(caps);
@@ -145,6 +159,17 @@ export const RESYNC_MIN_MS = 10_000;
 export const RESYNC_MAX_MS = 30_000;
 /** Level rate used to size a resync, L* per second (60 L* away takes 20 s; the span stays within 10–30 s). */
 export const RESYNC_RATE = 3;
+
+/**
+ * A light that returns while safe state wants the room lit: to where the course will be in
+ * SAFE_MS, over SAFE_MS (not the gentle 10–30 s re-sync).
+ */
+export function planSafeReturn(now: number, from: LightTarget | null, course: Course, caps: LightCapabilities): Segment {
+  const target = course.at(now + SAFE_MS);
+  const start = from ?? target;
+  const duration = Math.min(ceiling(caps), Math.max(SAFE_MS, gentleMs(start, target, SAFE_LEVEL_RATE)));
+  return { target, transitionMs: Math.round(duration), endAt: now + Math.round(duration) };
+}
 
 export function planResync(now: number, from: LightTarget | null, course: Course, caps: LightCapabilities): Segment {
   const here = course.at(now);

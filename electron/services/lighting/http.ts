@@ -21,7 +21,7 @@ export interface HttpTls {
 }
 
 export interface HttpOptions {
-  method: 'GET' | 'PUT' | 'POST';
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
   url: URL;
   headers?: Record<string, string>;
   body?: unknown;
@@ -225,6 +225,16 @@ function send(opts: HttpOptions, pinned: tls.TLSSocket | null): Promise<Result<H
     if (body) req.write(body);
     req.end();
   });
+}
+
+/**
+ * Whether an error from `request` means the peer did not answer at all (its connection failed),
+ * as opposed to an answer Stillroom did not like. A device link treats the first as "lost".
+ */
+export function isTransportError(error: string): boolean {
+  return /^(connection refused|device unreachable|the device closed the connection|host name not found|network error|no answer within|the reply was cut off|cannot send the request)/.test(
+    error,
+  );
 }
 
 /** Replaces every occurrence of any secret in `text` (belt and braces for error messages). */

@@ -5,12 +5,16 @@
  * (≤ 10 light commands/s, ≤ 1 group command/s, ≤ 3 in flight); 429/503 are retried with backoff.
  * Turning on always carries an explicit brightness (a light turned off with a transition
  * otherwise comes back at its minimum).
+ *
+ * (Longer than most files: every operation is written for API v1 and v2 side by side, so the
+ * two stay in step.)
  */
 import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
 import { checkAddress } from './address';
 import {
+  type ApplyTiming,
   type DeviceState,
   type DriverResult,
   type LightCapabilities,
@@ -20,10 +24,12 @@ import {
   realTimers,
   sleep,
   type Timers,
+  transitionAt,
 } from './driver';
 import { TRANSITION_CAPS_MS } from './fade';
-import { type HttpReply, type HttpTls, redact, request } from './http';
-import { kelvinToDeviceMired, type LevelScale, levelToUnits, miredRangeToKelvin, SCALES, unitsToLevel } from './levels';
+import { CERT_CHANGED, type HttpReply, type HttpTls, isTransportError, redact, request } from './http';
+import { appPercentOf, kelvinToDeviceMired, type LevelScale, levelToUnits, miredRangeToKelvin, SCALES, unitsToLevel } from './levels';
+import type { LinkAdapter, LinkFault, LinkSession } from './link';
 import { type JobKind, POLICIES, type Scheduler, sharedScheduler } from './scheduler';
 
 export type HueApi = 'v1' | 'v2';
@@ -169,23 +175,26 @@ export class HueBridge {
   async call(
     kind: JobKind,
     device: string,
-    method: 'GET' | 'PUT' | 'POST',
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
     path: string,
     body?: unknown,
     skip?: () => boolean,
+    /** Builds the body when the request goes out (a transition shortened by the wait). */
+    bodyAt?: (now: number) => unknown,
   ): Promise<Result<HttpReply>> {
     const endpoint = this.scheduler.endpoint(`hue:${this.host}:${this.base.port}`, POLICIES.hueBridge);
     const retries = this.opts.busyRetries ?? 4;
     return endpoint.submit(device, kind, async (ctx) => {
       // Overtaken while waiting for the budget (a group command covered this light): send nothing.
       if (skip?.()) return { ok: true, value: SKIPPED };
+      const payload = bodyAt ? bodyAt(ctx.now) : body;
       for (let attempt = 0; ; attempt++) {
         const headers: Record<string, string> = this.api === 'v2' && this.key ? { 'hue-application-key': this.key } : {};
         const r = await request({
           method,
           url: new URL(path, this.base),
           headers,
-          body,
+          body: payload,
           timeoutMs: this.opts.timeoutMs,
           tls: this.tls,
           agent: this.agent,
@@ -455,6 +464,33 @@ export class HueBridge {
     return made.success ? { ok: true, value: made.data.rid } : { ok: false, error: 'the bridge did not say which zone it made' };
   }
 
+  /** Removes the group (v1 LightGroup) or zone (v2) called `name` that Stillroom made; true when there was one. */
+  async removeRoomGroup(name: string): Promise<Result<boolean>> {
+    if (!this.key) return { ok: false, error: 'pair with the bridge first' };
+    if (this.api === 'v1') {
+      const all = this.parse(await this.call('read', 'groups', 'GET', this.v1Path('/groups')), z.record(z.string(), z.unknown()));
+      if (!all.ok) return all;
+      const mine = Object.entries(all.value).find(([, raw]) => {
+        const g = V1Group.safeParse(raw);
+        return g.success && g.data.name === name && (g.data.type ?? 'LightGroup') === 'LightGroup';
+      });
+      if (!mine) return { ok: true, value: false };
+      const r = this.parse(
+        await this.call('read', 'groups', 'DELETE', this.v1Path(`/groups/${encodeURIComponent(mine[0])}`)),
+        z.array(z.unknown()),
+      );
+      return r.ok ? { ok: true, value: true } : r;
+    }
+    const zones = (await this.listV2('/clip/v2/resource/zone')).flatMap((raw) => {
+      const z2 = V2Room.safeParse(raw);
+      return z2.success ? [z2.data] : [];
+    });
+    const mine = zones.find((zone) => zone.metadata.name === name);
+    if (!mine) return { ok: true, value: false };
+    const r = this.parseV2(await this.call('read', 'groups', 'DELETE', `/clip/v2/resource/zone/${encodeURIComponent(mine.id)}`));
+    return r.ok ? { ok: true, value: true } : r;
+  }
+
   private async listV2(path: string): Promise<unknown[]> {
     const r = this.parseV2(await this.call('read', path, 'GET', path));
     return r.ok ? r.value : [];
@@ -468,16 +504,20 @@ export class HueBridge {
     scale: LevelScale,
     miredRange: [number, number] | null,
     skip?: () => boolean,
+    timing?: ApplyTiming,
   ): Promise<Result<{ ctRejected: boolean }>> {
     const units = levelToUnits(target.level, scale);
     const kind: JobKind = ref.kind === 'group' ? 'group' : 'light';
     const deviceKey = `${ref.kind}:${ref.id}`;
     if (this.api === 'v1') {
-      const t = Math.min(65_535, Math.max(0, Math.round(transitionMs / 100)));
-      const body: Record<string, unknown> = units.on ? { on: true, bri: units.value, transitiontime: t } : { on: false, transitiontime: 0 };
+      const t = (now: number) => Math.min(65_535, Math.max(0, Math.round(transitionAt(now, transitionMs, timing) / 100)));
+      const body: Record<string, unknown> = units.on
+        ? { on: true, bri: units.value, transitiontime: t(0) }
+        : { on: false, transitiontime: 0 };
       if (units.on && miredRange) body.ct = kelvinToDeviceMired(target.kelvin, miredRange);
+      const at = timing && units.on ? (now: number) => ({ ...body, transitiontime: t(now) }) : undefined;
       const path = ref.kind === 'group' ? `/groups/${encodeURIComponent(ref.id)}/action` : `/lights/${encodeURIComponent(ref.id)}/state`;
-      const r = this.parse(await this.call(kind, deviceKey, 'PUT', this.v1Path(path), body, skip), V1Reply);
+      const r = this.parse(await this.call(kind, deviceKey, 'PUT', this.v1Path(path), body, skip, at), V1Reply);
       if (!r.ok) return r;
       const errors = r.value.flatMap((e) => ('error' in e ? [e.error] : []));
       const ctRejected = errors.some((e) => /\bct\b/.test(`${e.address ?? ''} ${e.description}`));
@@ -486,16 +526,18 @@ export class HueBridge {
       if (first) return { ok: false, error: v1Error(first.type, this.clean(first.description)) };
       return { ok: true, value: { ctRejected } };
     }
+    const duration = (now: number) => Math.round(Math.min(transitionAt(now, transitionMs, timing), TRANSITION_CAPS_MS.zigbee));
     const body: Record<string, unknown> = units.on
       ? {
           on: { on: true },
           dimming: { brightness: units.value },
-          dynamics: { duration: Math.round(Math.min(transitionMs, TRANSITION_CAPS_MS.zigbee)) },
+          dynamics: { duration: duration(0) },
         }
       : { on: { on: false }, dynamics: { duration: 0 } };
     if (units.on && miredRange) body.color_temperature = { mirek: kelvinToDeviceMired(target.kelvin, miredRange) };
+    const at = timing && units.on ? (now: number) => ({ ...body, dynamics: { duration: duration(now) } }) : undefined;
     const path = `/clip/v2/resource/${ref.kind === 'group' ? 'grouped_light' : 'light'}/${encodeURIComponent(ref.id)}`;
-    const sent = await this.call(kind, deviceKey, 'PUT', path, body, skip);
+    const sent = await this.call(kind, deviceKey, 'PUT', path, body, skip, at);
     const r: Result<HttpReply> = sent.ok && sent.value === SKIPPED ? { ok: true, value: SKIPPED_V2 } : sent;
     const env = this.parse(r, V2Envelope);
     if (!env.ok) return env;
@@ -621,9 +663,9 @@ export class HueLight implements LightDriver {
     this.generation++;
   }
 
-  async apply(target: LightTarget, transitionMs: number): Promise<DriverResult> {
+  async apply(target: LightTarget, transitionMs: number, timing?: ApplyTiming): Promise<DriverResult> {
     const gen = this.generation;
-    const r = await this.bridge.setState(this.ref, target, transitionMs, this.scale, this.mired, () => gen !== this.generation);
+    const r = await this.bridge.setState(this.ref, target, transitionMs, this.scale, this.mired, () => gen !== this.generation, timing);
     if (!r.ok) return r;
     if (r.value.ctRejected && this.mired) {
       // The light claimed colour temperature but refuses it: carry on dimming without it.
@@ -641,6 +683,64 @@ export class HueLight implements LightDriver {
     const r = await this.readState();
     return r.ok ? { level: r.value.on ? r.value.level : 0, kelvin: r.value.kelvin ?? this.capabilities.kelvinRange[0] } : null;
   }
+
+  /** The Hue app's brightness %: v1 `bri` over 254 (v2 sends the percentage itself). */
+  appPercent(level: number): number {
+    return appPercentOf(level, this.scale);
+  }
+}
+
+/** How a Hue bridge is described to a person. */
+export function describeHue(address: string, port?: number): string {
+  const host = address.includes(':') ? `[${address}]` : address;
+  return `the Hue bridge at ${host}${port && port !== 80 && port !== 443 ? `:${port}` : ''}`;
+}
+
+/** A Hue bridge failure as a link fault. */
+export function hueFault(error: string): LinkFault {
+  if (isTransportError(error)) return { kind: 'not-answering' };
+  if (error === CERT_CHANGED) return { kind: 'certificate' };
+  if (/pair again|pair with the bridge first/.test(error)) return { kind: 'needs-pairing' };
+  return { kind: 'not-recognised' };
+}
+
+/**
+ * The bridge's link adapter: each attempt lists the lights (and the groups with their
+ * members); any request that gets no answer at all counts as the bridge lost.
+ */
+export function hueAdapter(opts: HueBridgeOptions & { port?: number }): LinkAdapter<HueBridge> {
+  return {
+    what: describeHue(opts.address, opts.port),
+    async open() {
+      if (!opts.key) return { ok: false, fault: { kind: 'needs-pairing' } };
+      const b = HueBridge.open(opts);
+      if (!b.ok) return { ok: false, fault: { kind: 'not-recognised', detail: b.error } };
+      const bridge = b.value;
+      const lights = await bridge.lights();
+      if (!lights.ok) {
+        bridge.close();
+        return { ok: false, fault: hueFault(lights.error) };
+      }
+      const groups = await bridge.groupsWithMembers();
+      let open = true;
+      const session: LinkSession<HueBridge> = {
+        api: bridge,
+        lights: lights.value,
+        groups: groups.ok ? groups.value.map((g) => ({ driver: g.group, members: g.members })) : [],
+        alive: () => open,
+        isTransportFailure: isTransportError,
+        check: async () => {
+          const c = await bridge.config();
+          return c.ok || !isTransportError(c.error);
+        },
+        close: () => {
+          open = false;
+          bridge.close();
+        },
+      };
+      return { ok: true, value: session };
+    },
+  };
 }
 
 /** A service seen on mDNS. */

@@ -112,3 +112,51 @@ export function scaleWith(base: LevelScale, change: Partial<LevelScale>): LevelS
   if (!(s.gamma > 0)) s.gamma = 1;
   return s;
 }
+
+/**
+ * A perceptual level as the light's own app shows it, in % of full (the Hue app's brightness,
+ * Zigbee2MQTT's and Home Assistant's brightness share): the device units over their maximum,
+ * one decimal. "Level 60" on a Hue v1 bulb is bri 71, which the Hue app calls 28 %.
+ */
+export function appPercentOf(level: number, scale: LevelScale): number {
+  const d = levelToUnits(level, scale);
+  if (!d.on) return 0;
+  return Math.round((d.value / scale.max) * 1000) / 10;
+}
+
+/**
+ * A clinic's calibration of one light, in the light's own app %: the lowest setting at which
+ * it visibly glows, and the most it should ever give. Stillroom's levels are spread between
+ * the two (0 stays off), so a deep-phase level is never invisible and full is never glaring.
+ */
+export interface Calibration {
+  minPercent: number;
+  maxPercent: number;
+}
+
+/** A calibration that changes nothing. */
+export const NO_CALIBRATION: Calibration = { minPercent: 0, maxPercent: 100 };
+
+/** Checks a calibration: both within 0–100 and the minimum below the maximum. */
+export function checkCalibration(c: Calibration): { ok: true; value: Calibration } | { ok: false; error: string } {
+  const ok = (v: number) => Number.isFinite(v) && v >= 0 && v <= 100;
+  if (!ok(c.minPercent) || !ok(c.maxPercent)) return { ok: false, error: 'calibration values are percentages from 0 to 100' };
+  if (c.minPercent >= c.maxPercent) return { ok: false, error: 'the lowest visible level must be below the highest wanted level' };
+  return { ok: true, value: { minPercent: c.minPercent, maxPercent: c.maxPercent } };
+}
+
+/** Stillroom's perceptual level → the perceptual level to send, within the calibrated range. */
+export function calibrateLevel(level: number, c: Calibration): number {
+  if (!(level > 0)) return 0;
+  const y = levelToLuminance(Math.min(100, level));
+  const out = (c.minPercent + (c.maxPercent - c.minPercent) * y) / 100;
+  return luminanceToLevel(Math.min(1, Math.max(0, out)));
+}
+
+/** The inverse, for read-back: a device's perceptual level → Stillroom's level (a light on stays above 0). */
+export function uncalibrateLevel(level: number, c: Calibration): number {
+  if (!(level > 0)) return 0;
+  const out = levelToLuminance(Math.min(100, level)) * 100;
+  const y = (out - c.minPercent) / Math.max(1e-9, c.maxPercent - c.minPercent);
+  return Math.max(0.01, luminanceToLevel(Math.min(1, Math.max(0, y))));
+}

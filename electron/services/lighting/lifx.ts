@@ -5,9 +5,10 @@
  * Packets to one bulb are ≥ 50 ms apart. A bulb found to ignore durations is switched to
  * stepped fades instead of trusting its claim.
  */
-import dgram from 'node:dgram';
+import type dgram from 'node:dgram';
 import { checkAddress } from './address';
 import {
+  type ApplyTiming,
   type DeviceState,
   type DriverResult,
   type FoundLight,
@@ -18,9 +19,10 @@ import {
   realTimers,
   sleep,
   type Timers,
+  transitionAt,
 } from './driver';
 import { TRANSITION_CAPS_MS } from './fade';
-import { clampKelvin, levelToUnits, SCALES, unitsToLevel } from './levels';
+import { appPercentOf, clampKelvin, levelToUnits, SCALES, unitsToLevel } from './levels';
 import {
   decodeHeader,
   decodeLightState,
@@ -34,7 +36,9 @@ import {
   setColorPayload,
   setPowerPayload,
 } from './lifx-packets';
+import type { LinkAdapter, LinkSession } from './link';
 import { POLICIES, type Scheduler, sharedScheduler } from './scheduler';
+import { openUdpSocket } from './udp';
 
 export interface LifxOptions {
   /** Local address to bind (tests: 127.0.0.1). Default: all interfaces, ephemeral port. */
@@ -80,21 +84,11 @@ export class LifxNetwork {
     this.timers = opts.timers ?? realTimers;
     this.scheduler = opts.scheduler ?? sharedScheduler;
     socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
-    socket.on('error', () => {});
   }
 
-  static open(opts: LifxOptions = {}): Promise<Result<LifxNetwork>> {
-    return new Promise((resolve) => {
-      const socket = dgram.createSocket('udp4');
-      socket.once('error', (err: NodeJS.ErrnoException) =>
-        resolve({ ok: false, error: `cannot open the LIFX socket (${err.code ?? 'error'})` }),
-      );
-      socket.bind(0, opts.bindAddress, () => {
-        const targets = opts.broadcast ?? [{ address: '255.255.255.255', port: LIFX_PORT }];
-        if (targets.some((t) => t.address.endsWith('.255'))) socket.setBroadcast(true);
-        resolve({ ok: true, value: new LifxNetwork(socket, opts) });
-      });
-    });
+  static async open(opts: LifxOptions = {}): Promise<Result<LifxNetwork>> {
+    const socket = await openUdpSocket('LIFX', opts.bindAddress, opts.broadcast ?? [{ address: '255.255.255.255', port: LIFX_PORT }]);
+    return socket.ok ? { ok: true, value: new LifxNetwork(socket.value, opts) } : socket;
   }
 
   close(): void {
@@ -263,11 +257,11 @@ export class LifxLight implements LightDriver {
     return { ok: true, value: s };
   }
 
-  apply(target: LightTarget, transitionMs: number): Promise<DriverResult> {
+  apply(target: LightTarget, transitionMs: number, timing?: ApplyTiming): Promise<DriverResult> {
     return this.endpoint.submit(this.dev.mac, 'light', async (ctx) => {
       const units = levelToUnits(target.level, SCALES.lifx);
       const ack = MessageType.Acknowledgement;
-      const duration = Math.max(0, Math.round(transitionMs));
+      const duration = Math.max(0, transitionAt(ctx.now, Math.round(transitionMs), timing));
       if (!units.on) {
         const r = await this.net.exchange(this.dev, MessageType.SetLightPower, setPowerPayload(false, 0), ack, ctx.signal);
         if (r.ok) this.power = 'off';
@@ -332,4 +326,43 @@ export class LifxLight implements LightDriver {
     const r = await this.readState();
     return r.ok ? { level: r.value.level, kelvin: r.value.kelvin ?? 2700 } : null;
   }
+
+  /** The LIFX app's brightness %. */
+  appPercent(level: number): number {
+    return appPercentOf(level, SCALES.lifx);
+  }
+}
+
+/**
+ * One LIFX bulb's link adapter: the bulb is "connected" once it answers a state read; a
+ * command that gets no answer at all (after the re-sends) counts as the bulb lost. The UDP
+ * socket is shared by every bulb of the protocol.
+ */
+export function lifxAdapter(net: () => Promise<Result<LifxNetwork>>, dev: LifxAddress): LinkAdapter<LifxLight> {
+  return {
+    what: `the LIFX bulb ${dev.name ? `“${dev.name}” ` : ''}at ${dev.address}`,
+    async open() {
+      const n = await net();
+      if (!n.ok) return { ok: false, fault: { kind: 'not-recognised', detail: n.error } };
+      const light = n.value.light(dev);
+      if (!light.ok) return { ok: false, fault: { kind: 'not-recognised', detail: light.error } };
+      const r = await light.value.readState();
+      if (!r.ok) return { ok: false, fault: { kind: 'not-answering' } };
+      let open = true;
+      const session: LinkSession<LifxLight> = {
+        api: light.value,
+        lights: [light.value],
+        alive: () => open,
+        isTransportFailure: (e) => e.startsWith('no answer from the bulb'),
+        check: async () => {
+          const s = await light.value.readState();
+          return s.ok || !s.error.startsWith('no answer from the bulb');
+        },
+        close: () => {
+          open = false;
+        },
+      };
+      return { ok: true, value: session };
+    },
+  };
 }

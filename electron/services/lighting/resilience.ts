@@ -1,7 +1,9 @@
 /**
- * How the director treats a device that stops answering: it is marked offline, retried with
- * growing pauses, and when it answers again it is eased to where the timeline is *now* over
- * 10–30 s (see `planResync` in fade.ts) — never first to full, never replaying a missed fade.
+ * How the director treats a light that stops answering: it is marked offline, retried with
+ * growing pauses (at once when its controller says it is back), and when it answers again it is
+ * eased to where the timeline is *now* over 10–30 s (see `planResync` in fade.ts) — or taken to
+ * the safe level in 2.5 s while safe state wants the room lit — never first to full, never
+ * replaying a missed fade.
  */
 
 export type Health = 'unknown' | 'online' | 'offline';
@@ -12,8 +14,8 @@ export interface BackoffPolicy {
   maxMs: number;
 }
 
-/** 2 s, 4 s, 8 s, 16 s, then every 30 s. */
-export const BACKOFF: BackoffPolicy = { firstMs: 2_000, factor: 2, maxMs: 30_000 };
+/** A light that stops answering: 2 s, 4 s, 8 s, then every 15 s (its device's link retries on its own, see link.ts). */
+export const BACKOFF: BackoffPolicy = { firstMs: 2_000, factor: 2, maxMs: 15_000 };
 
 /** Pause before retry number `failures` (1-based). */
 export function backoffMs(failures: number, policy: BackoffPolicy = BACKOFF): number {

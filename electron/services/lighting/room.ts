@@ -5,13 +5,18 @@
  * log line, never a crash. Secrets are stored only sealed with the vault (`sr1:` text).
  */
 import { z } from 'zod';
-import { LIGHT_PROTOCOLS } from '../../host/lights/contract';
+import { LIGHT_PROTOCOLS } from './protocols';
 
 export const StoredLight = z.object({
   /** The driver id (e.g. `hue:001788fffe7a1b2c:3`). */
   id: z.string().min(1).max(300),
   name: z.string().trim().min(1).max(80),
   inRoom: z.boolean(),
+  /** The clinic's calibration in the light's own app %: lowest visible, highest wanted. */
+  calibration: z
+    .object({ minPercent: z.number().min(0).max(100), maxPercent: z.number().min(0).max(100) })
+    .refine((c) => c.minPercent < c.maxPercent, 'the lowest visible level must be below the highest wanted level')
+    .optional(),
 });
 
 export const StoredDevice = z.object({
@@ -32,6 +37,12 @@ export const StoredDevice = z.object({
     .optional(),
   /** MQTT user name (not a secret). */
   username: z.string().max(200).optional(),
+  /** Zigbee2MQTT's base topic when it is not `zigbee2mqtt`. */
+  baseTopic: z
+    .string()
+    .max(200)
+    .regex(/^[^/#+][^#+]*$/, 'a base topic has no #, + or leading /')
+    .optional(),
   /** Hue bridge id from its configuration. */
   bridgeId: z.string().max(64).optional(),
   /** LIFX / WiZ MAC address, 12 lowercase hex digits. */

@@ -3,7 +3,7 @@
  * injectable broadcast address). No transitions, so the director steps them below the visible
  * threshold. Each request is re-sent on pywizlight's schedule until the bulb answers.
  */
-import dgram from 'node:dgram';
+import type dgram from 'node:dgram';
 import { z } from 'zod';
 import { checkAddress } from './address';
 import {
@@ -18,8 +18,10 @@ import {
   sleep,
   type Timers,
 } from './driver';
-import { clampKelvin, type LevelScale, levelToUnits, SCALES, scaleWith, unitsToLevel } from './levels';
+import { appPercentOf, clampKelvin, type LevelScale, levelToUnits, SCALES, scaleWith, unitsToLevel } from './levels';
+import type { LinkAdapter, LinkSession } from './link';
 import { POLICIES, type Scheduler, sharedScheduler } from './scheduler';
+import { openUdpSocket } from './udp';
 
 export const WIZ_PORT = 38899;
 /** pywizlight: re-send at 0, 0.75, 2.25, 5.25, 8.25 and 11.25 s, give up at 13 s. */
@@ -66,21 +68,11 @@ export class WizNetwork {
     this.timers = opts.timers ?? realTimers;
     this.scheduler = opts.scheduler ?? sharedScheduler;
     socket.on('message', (m, r) => this.onMessage(m, r));
-    socket.on('error', () => {});
   }
 
-  static open(opts: WizOptions = {}): Promise<Result<WizNetwork>> {
-    return new Promise((resolve) => {
-      const socket = dgram.createSocket('udp4');
-      socket.once('error', (err: NodeJS.ErrnoException) =>
-        resolve({ ok: false, error: `cannot open the WiZ socket (${err.code ?? 'error'})` }),
-      );
-      socket.bind(0, opts.bindAddress, () => {
-        if ((opts.broadcast ?? [{ address: '255.255.255.255', port: WIZ_PORT }]).some((t) => t.address.endsWith('.255')))
-          socket.setBroadcast(true);
-        resolve({ ok: true, value: new WizNetwork(socket, opts) });
-      });
-    });
+  static async open(opts: WizOptions = {}): Promise<Result<WizNetwork>> {
+    const socket = await openUdpSocket('WiZ', opts.bindAddress, opts.broadcast ?? [{ address: '255.255.255.255', port: WIZ_PORT }]);
+    return socket.ok ? { ok: true, value: new WizNetwork(socket.value, opts) } : socket;
   }
 
   close(): void {
@@ -295,4 +287,43 @@ export class WizLight implements LightDriver {
     const r = await this.readState();
     return r.ok ? { level: r.value.level, kelvin: r.value.kelvin ?? 2700 } : null;
   }
+
+  /** The WiZ app's brightness %. */
+  appPercent(level: number): number {
+    return appPercentOf(level, this.scale);
+  }
+}
+
+/**
+ * One WiZ bulb's link adapter: the bulb is "connected" once it answers a state read; a
+ * command that gets no answer at all (after the re-sends) counts as the bulb lost. The UDP
+ * socket is shared by every bulb of the protocol.
+ */
+export function wizAdapter(net: () => Promise<Result<WizNetwork>>, dev: Parameters<WizNetwork['light']>[0]): LinkAdapter<WizLight> {
+  return {
+    what: `the WiZ bulb ${dev.name ? `“${dev.name}” ` : ''}at ${dev.address}`,
+    async open() {
+      const n = await net();
+      if (!n.ok) return { ok: false, fault: { kind: 'not-recognised', detail: n.error } };
+      const light = n.value.light(dev);
+      if (!light.ok) return { ok: false, fault: { kind: 'not-recognised', detail: light.error } };
+      const r = await light.value.readState();
+      if (!r.ok) return { ok: false, fault: { kind: 'not-answering' } };
+      let open = true;
+      const session: LinkSession<WizLight> = {
+        api: light.value,
+        lights: [light.value],
+        alive: () => open,
+        isTransportFailure: (e) => e.startsWith('no answer from the bulb'),
+        check: async () => {
+          const s = await light.value.readState();
+          return s.ok || !s.error.startsWith('no answer from the bulb');
+        },
+        close: () => {
+          open = false;
+        },
+      };
+      return { ok: true, value: session };
+    },
+  };
 }

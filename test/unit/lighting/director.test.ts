@@ -89,8 +89,8 @@ describe('lighting director', () => {
     const st = d.status().find((s) => s.id === 'lamp');
     expect(st?.health).toBe('offline');
     expect(st?.lastError).toBe('no answer from the light');
-    // Backoff: 2, 4, 8, 16, then every 30 s — about two dozen attempts in 10 minutes, not 600.
-    expect(light.reads).toBeLessThan(30);
+    // Backoff: 2, 4, 8, then every 15 s — about forty attempts in 10 minutes, not 600.
+    expect(light.reads).toBeLessThan(45);
     const before = light.commands.length;
     down = false;
     const backAt = clock.now();

@@ -2,7 +2,8 @@
  * The lighting promise as a property: for any scene sequence and any outage pattern, no command
  * ever makes a light brighter than max(previous target, new target, safe level), and no light
  * ever changes faster than the perceptual limits (stepped lights ≤ ~1 L* per command; native
- * transitions no faster than MAX_LEVEL_RATE, and never an instant change above 1 L*).
+ * transitions no faster than MAX_LEVEL_RATE — SAFE_LEVEL_RATE while safe state wants the room
+ * lit — and never an instant change above 1 L*).
  *
  * "Previous target" is the level the room was at when the current keyframe began. A light that
  * came back from an outage higher than that may be eased *down* through levels above the bound
@@ -14,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import type { LightKeyframe } from '../../../electron/core/timeline';
 import { LightingDirector } from '../../../electron/services/lighting/director';
 import type { LightTarget } from '../../../electron/services/lighting/driver';
-import { courseOf, MAX_LEVEL_RATE, PERCEPTUAL_STEP } from '../../../electron/services/lighting/fade';
+import { courseOf, MAX_LEVEL_RATE, PERCEPTUAL_STEP, SAFE_LEVEL_RATE } from '../../../electron/services/lighting/fade';
 import { FakeClock } from '../../fixtures/peers/clock';
 import { SimLight } from '../../fixtures/peers/sim-light';
 
@@ -30,6 +31,13 @@ const outage = fc.record({ startS: fc.integer({ min: 0, max: 1500 }), lengthS: f
 interface Known {
   at: number;
   frames: LightKeyframe[];
+}
+
+/** Whether safe state wanted the room lit at `at` (on, or pressed in the last 30 s): it may glide at SAFE_LEVEL_RATE. */
+function safeAt(frames: LightKeyframe[], at: number): boolean {
+  const last = frames.filter((f) => f.at <= at && (f.cause === 'safe-on' || f.cause === 'safe-off')).at(-1);
+  const on = frames.filter((f) => f.at <= at && f.cause === 'safe-on').at(-1);
+  return last?.cause === 'safe-on' || (on !== undefined && at - on.at <= 30_000);
 }
 
 /** The bound for a command issued while `frames` were known. */
@@ -117,7 +125,8 @@ describe('lighting properties', () => {
               );
               const delta = Math.abs(c.target.level - c.before);
               if (native) {
-                const allowed = Math.max(PERCEPTUAL_STEP, (MAX_LEVEL_RATE * c.transitionMs) / 1000);
+                const rate = sets.some((k) => safeAt(k.frames, c.at)) ? SAFE_LEVEL_RATE : MAX_LEVEL_RATE;
+                const allowed = Math.max(PERCEPTUAL_STEP, (rate * c.transitionMs) / 1000) * (1 + 1e-9);
                 expect(delta, `${light.id} at ${c.at}: ${c.before} → ${c.target.level} in ${c.transitionMs} ms`).toBeLessThanOrEqual(
                   allowed + 1e-6,
                 );

@@ -3,6 +3,7 @@ import { LightingDirector } from '../../../electron/services/lighting/director';
 import type { Result } from '../../../electron/services/lighting/driver';
 import { Scheduler } from '../../../electron/services/lighting/scheduler';
 import { WizNetwork } from '../../../electron/services/lighting/wiz';
+import { advanceUntil, FakeClock } from '../../fixtures/peers/clock';
 import { FakeWizBulb } from '../../fixtures/peers/wiz-bulb';
 
 const open: Array<{ close(): void }> = [];
@@ -14,13 +15,15 @@ function unwrap<T>(r: Result<T>): T {
   return r.value;
 }
 
-async function setup() {
+async function setup(clock?: FakeClock) {
   const bulb = await new FakeWizBulb('a8bb50e1c2d3').start();
+  if (clock) bulb.now = () => clock.now();
   const net = unwrap(
     await WizNetwork.open({
       bindAddress: '127.0.0.1',
       broadcast: [{ address: '127.0.0.1', port: bulb.port }],
-      scheduler: new Scheduler(),
+      scheduler: new Scheduler(clock),
+      ...(clock ? { timers: clock } : {}),
       resendMs: [0, 60, 180],
       timeoutMs: 400,
     }),
@@ -78,27 +81,30 @@ describe('WiZ over UDP JSON', () => {
   });
 
   it('under the director, a fade reaches the bulb one dimming step at a time', async () => {
-    const { bulb, light } = await setup();
+    const clock = new FakeClock(0);
+    const { bulb, light } = await setup(clock);
     bulb.dimming = 18; // where the room already is (L* ≈ 50)
-    const d = new LightingDirector([light], { level: 50, kelvin: 2700 }, 1000);
-    const t0 = Date.now();
-    d.setKeyframes([{ at: t0, level: 50, kelvin: 2700, durationMs: 0, cause: 'phase' }], { level: 50, kelvin: 2700 });
-    for (let i = 0; i < 12; i++) {
-      d.tick(Date.now());
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const start = Date.now();
+    const d = new LightingDirector([light], { level: 50, kelvin: 2700 }, 1000, { timers: clock });
+    d.setKeyframes([{ at: 0, level: 50, kelvin: 2700, durationMs: 0, cause: 'phase' }], { level: 50, kelvin: 2700 });
+    let next = 0;
+    const tick = () => {
+      if (clock.now() >= next) {
+        d.tick(clock.now());
+        next = clock.now() + 1000;
+      }
+      return false;
+    };
+    await advanceUntil(clock, tick, { maxMs: 3_000, stepMs: 50, ioMs: 2 }).catch(() => {});
+    const start = clock.now();
     d.setKeyframes(
       [
-        { at: t0, level: 50, kelvin: 2700, durationMs: 0, cause: 'phase' },
+        { at: 0, level: 50, kelvin: 2700, durationMs: 0, cause: 'phase' },
         { at: start, level: 35, kelvin: 2700, durationMs: 1500, cause: 'phase' },
       ],
       { level: 50, kelvin: 2700 },
     );
-    while (Date.now() - start < 3000) {
-      d.tick(Date.now());
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    next = start;
+    await advanceUntil(clock, tick, { maxMs: 4_000, stepMs: 50, ioMs: 2 }).catch(() => {});
     const dims = bulb.commands.filter((c) => c.at >= start).map((c) => Number(c.params.dimming));
     expect(dims.at(-1)).toBe(8);
     for (let i = 1; i < dims.length; i++) expect(Math.abs((dims[i] ?? 0) - (dims[i - 1] ?? 0))).toBeLessThanOrEqual(1);

@@ -3,9 +3,10 @@ import { LightingDirector } from '../../../electron/services/lighting/director';
 import type { Result } from '../../../electron/services/lighting/driver';
 import { Scheduler } from '../../../electron/services/lighting/scheduler';
 import { parseDevices, Z2mBridge, type Z2mLight } from '../../../electron/services/lighting/z2m';
+import { advanceUntil, FakeClock } from '../../fixtures/peers/clock';
 import { MqttBroker, simDevice, Z2mSimulator } from '../../fixtures/peers/z2m';
 
-const cleanup: Array<() => Promise<void>> = [];
+const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
@@ -102,6 +103,23 @@ describe('Zigbee2MQTT through a real MQTT broker', () => {
     expect(parseDevices({})).toEqual({ lights: [], problems: ['bridge/devices is not a list'] });
   });
 
+  it('a command is confirmed only by a state that shows it: an unrelated state message does not hide a missed change', async () => {
+    const { sim, lights } = await setup();
+    const l = lights[0] as Z2mLight;
+    const d = sim.devices[0];
+    if (!d) throw new Error('fixture');
+    d.mute = true; // the bulb misses the command…
+    const pending = l.apply({ level: 60, kelvin: 2700 }, 1000);
+    await new Promise((r) => setTimeout(r, 20)); // real loopback: let the /set reach the broker
+    // …while Zigbee2MQTT publishes the light's old state for another reason (a re-read, a report).
+    await sim.publishRaw('zigbee2mqtt/Lamp 1', JSON.stringify({ state: 'ON', brightness: 254, color_temp: 370 }));
+    expect(await pending).toEqual({ ok: false, error: 'no state reply from Zigbee2MQTT for this light' });
+    // A read answers from what Zigbee2MQTT published (no /get radio read).
+    const gets = sim.gets;
+    expect(unwrap(await l.readState())).toMatchObject({ on: true, level: 100 });
+    expect(sim.gets).toBe(gets);
+  });
+
   it('refuses a broker that is not on the local network or not a URL, and says when nothing answers', async () => {
     const far = await Z2mBridge.connect({ url: 'mqtt://203.0.113.10:1883' });
     expect(far.ok ? '' : far.error).toMatch(/not on the local network/);
@@ -113,20 +131,35 @@ describe('Zigbee2MQTT through a real MQTT broker', () => {
   });
 
   it('a light that drops off the mesh and returns is eased to the current target over 10–30 s', async () => {
-    const { sim, lights } = await setup();
-    const l = lights[0] as Z2mLight;
+    const clock = new FakeClock(1_000_000);
+    const broker = await new MqttBroker(() => clock.now()).start();
+    cleanup.push(() => broker.close());
+    const sim = await new Z2mSimulator(broker.url, [simDevice(1)], 'zigbee2mqtt', () => clock.now()).start();
+    cleanup.push(() => sim.close());
+    const bridge = unwrap(
+      await Z2mBridge.connect({ url: broker.url, timers: clock, scheduler: new Scheduler(clock), confirmTimeoutMs: 400 }),
+    );
+    cleanup.push(() => bridge.close());
+    const [l] = unwrap(await bridge.lights());
+    if (!l) throw new Error('fixture');
     const base = { level: 50, kelvin: 2700 };
-    const d = new LightingDirector([l], base, 1000);
-    const t0 = Date.now();
+    const d = new LightingDirector([l], base, 1000, { timers: clock });
+    const t0 = clock.now();
     d.setKeyframes([{ at: t0, level: 50, kelvin: 2700, durationMs: 0, cause: 'phase' }], base);
-    const tickFor = async (ms: number) => {
-      const end = Date.now() + ms;
-      while (Date.now() < end) {
-        d.tick(Date.now());
-        await new Promise((r) => setTimeout(r, 40));
+    let next = 0;
+    const tick = () => {
+      if (clock.now() >= next) {
+        d.tick(clock.now());
+        next = clock.now() + 1000;
       }
+      return false;
     };
-    await tickFor(300);
+    const run = (ms: number) => advanceUntil(clock, tick, { maxMs: ms, stepMs: 100, ioMs: 2 }).catch(() => 0);
+    const until = (done: () => boolean) => () => {
+      tick();
+      return done();
+    };
+    await run(3_000);
     const dev = sim.devices[0];
     if (!dev) throw new Error('fixture');
     dev.mute = true;
@@ -134,24 +167,34 @@ describe('Zigbee2MQTT through a real MQTT broker', () => {
     d.setKeyframes(
       [
         { at: t0, level: 50, kelvin: 2700, durationMs: 0, cause: 'phase' },
-        { at: Date.now(), level: 20, kelvin: 2700, durationMs: 600_000, cause: 'phase' },
+        { at: clock.now(), level: 20, kelvin: 2700, durationMs: 600_000, cause: 'phase' },
       ],
       base,
     );
-    await tickFor(400);
-    expect(d.status()[0]).toMatchObject({ health: 'offline' });
+    await advanceUntil(
+      clock,
+      until(() => d.status()[0]?.health === 'offline'),
+      { maxMs: 5_000, stepMs: 100, ioMs: 2 },
+    );
     const n = sim.sets.length;
     dev.mute = false;
     dev.brightness = 120; // where it was left
-    await sim.setOnline('Lamp 1', true);
-    await tickFor(500);
+    await sim.setOnline('Lamp 1', true); // announced: tried at once, not after the backoff
+    await advanceUntil(
+      clock,
+      until(() => sim.sets.length > n),
+      { maxMs: 1_500, stepMs: 50, ioMs: 2 },
+    );
     const resync = sim.sets.slice(n)[0];
-    expect(resync).toBeDefined();
     const tr = Number(resync?.body.transition);
     expect(tr).toBeGreaterThanOrEqual(10);
     expect(tr).toBeLessThanOrEqual(30);
     expect(Number(resync?.body.brightness)).toBeLessThan(120);
-    expect(d.status()[0]).toMatchObject({ health: 'online' });
+    await advanceUntil(
+      clock,
+      until(() => d.status()[0]?.health === 'online'),
+      { maxMs: 3_000, stepMs: 100, ioMs: 3 },
+    );
     d.close();
   });
 });
