@@ -1,4 +1,7 @@
 /**
+ * (About 460 lines: one class, because adding, removing, scanning, watching and publishing the
+ * folders share their state — the queue, the aborts, the batch; its pure parts are beside it.)
+ *
  * The host's side of the music library: the folders the therapist added, scanning in the
  * background with progress in the snapshot, search, playlist import, and looking tracks up
  * for presets (ISRC / MusicBrainz id, then title + artist with the duration within ±3 s,
@@ -9,29 +12,24 @@
  * and the scan continues in the background (the MusicLibrary runs its own operations one at a
  * time). The snapshot is republished at most four times a second while a scan runs.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve, sep } from 'node:path';
-import { type MatchHow, type Resolution, refKey, resolveRef } from '../../core/matching';
-import { PLAYLIST_EXTENSIONS, PlaylistError } from '../../core/playlists';
-import { type TrackRef, TrackRefSchema } from '../../core/preset';
+import { stat } from 'node:fs/promises';
+import { basename, extname, resolve, sep } from 'node:path';
+import { refKey } from '../../core/matching';
+import { PLAYLIST_EXTENSIONS } from '../../core/playlists';
+import type { TrackRef } from '../../core/preset';
 import { loadManualFixes, saveManualFixes } from '../../services/library/fixes';
-import { type LibraryTrack, loudnessLufs, MusicLibrary, type ScanProgress, type ScanSummary } from '../../services/library/library';
-import { importPlaylistFile, trackRefFromLibrary } from '../../services/library/playlist-import';
+import { MusicLibrary, type ScanProgress, type ScanSummary } from '../../services/library/library';
 import type { ReadTags } from '../../services/library/scan';
 import { AUDIO_EXTENSIONS, isAudioFile } from '../../services/library/tags';
 import { chokidarWatchFactory, type WatchFactory } from '../../services/library/watch';
-import { LOUDNESS_CACHE_FILE, LoudnessCache } from '../../services/loudness';
 import type { Settings } from '../../services/settings';
 import type { Handlers } from '../command';
 import { Refusal } from '../refusal';
-import type {
-  AddedToLibrary,
-  ImportedPlaylistData,
-  ImportedPlaylistEntry,
-  LibrarySnapshot,
-  LibraryTrackSummary,
-  libraryCommands,
-} from './contract';
+import type { AddedToLibrary, ImportedPlaylistData, LibrarySnapshot, LibraryTrackSummary, libraryCommands } from './contract';
+import { type ResolvedRef, resolveInLibrary } from './lookup';
+import { importPlaylistView } from './playlist';
+import { SearchView } from './search';
+import { describeScan, folderProblem, mergeScans } from './words';
 
 export interface HostLibraryOptions {
   dataDir: string;
@@ -51,82 +49,8 @@ export interface HostLibraryOptions {
   publishMs?: number;
 }
 
-/** How a track reference was resolved to a library file. */
-export type RefHow = 'isrc' | 'mbid' | 'tags' | 'manual' | 'none';
-
-export interface ResolvedRef {
-  file: string | null;
-  how: RefHow;
-  trackId: string | null;
-}
-
-const HOW: Record<MatchHow, RefHow> = {
-  isrc: 'isrc',
-  musicbrainz: 'mbid',
-  tags: 'tags',
-  manual: 'manual',
-  path: 'tags',
-  'path-tail': 'tags',
-  bundle: 'tags',
-};
-
-const TITLE_ORDER = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
-
 function under(path: string, root: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
-}
-
-/** A scan's outcome in words, for the status line under the folders. */
-export function describeScan(s: ScanSummary): string {
-  if (s.aborted) return 'The scan was stopped before it finished; Rescan completes it.';
-  const parts = [`${plural(s.added, 'track')} added`];
-  if (s.updated) parts.push(`${s.updated.toLocaleString('en')} changed`);
-  if (s.missing) parts.push(`${s.missing.toLocaleString('en')} now missing`);
-  if (s.unreadable) parts.push(`${plural(s.unreadable, 'file')} not readable as audio`);
-  if (s.unchanged) parts.push(`${s.unchanged.toLocaleString('en')} unchanged`);
-  return `Scan finished: ${parts.join(', ')}.`;
-}
-
-/** Two scans' outcomes as one (counts added up). */
-function mergeScans(a: ScanSummary | null, b: ScanSummary): ScanSummary {
-  if (!a) return b;
-  return {
-    added: a.added + b.added,
-    updated: a.updated + b.updated,
-    unchanged: a.unchanged + b.unchanged,
-    missing: a.missing + b.missing,
-    unreadable: a.unreadable + b.unreadable,
-    offlineFolders: [...a.offlineFolders, ...b.offlineFolders],
-    aborted: a.aborted || b.aborted,
-    durationMs: a.durationMs + b.durationMs,
-  };
-}
-
-/** Why a folder can't be added, as a sentence; null when it can be read. */
-async function folderProblem(path: string): Promise<string | null> {
-  try {
-    const st = await stat(path);
-    if (!st.isDirectory()) return `${path} is a file, not a folder. Give the folder that holds the music.`;
-    await readdir(path);
-    return null;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR')
-      return `There is no folder at ${path}. Check the spelling, or whether the drive is connected.`;
-    if (code === 'EACCES' || code === 'EPERM') return `The folder ${path} could not be read: permission denied.`;
-    return `The folder ${path} could not be read (${code ?? (err as Error).message}).`;
-  }
-}
-
-/** What a playlist entry said, in one line. */
-function entryLine(e: { location: string | null; title: string | null; artist: string | null; line: number }): string {
-  if (e.location) return e.location;
-  const text = [e.artist, e.title].filter(Boolean).join(' – ');
-  return text || `entry ${e.line}`;
 }
 
 export class HostLibrary {
@@ -136,7 +60,6 @@ export class HostLibrary {
   private problem: string | null = null;
   private revision = 0;
   private counts = { tracks: 0, missing: 0, unreadable: 0 };
-  private byTitle: LibraryTrack[] | null = null;
   /** Folders being added or removed (the library applies them when its queue gets there). */
   private adding = new Set<string>();
   private removing = new Set<string>();
@@ -151,15 +74,16 @@ export class HostLibrary {
   private lastPublish = 0;
   private publishTimer: ReturnType<typeof setTimeout> | null = null;
   private warmTimer: ReturnType<typeof setTimeout> | null = null;
-  private loudness: { cache: LoudnessCache; mtimeMs: number } | null = null;
-  private loudnessChecked = 0;
   private closed = false;
+  /** Search and its loudness figures. */
+  private readonly searchView: SearchView;
   private unsubscribe: () => void = () => undefined;
 
   private constructor(
     private readonly opts: HostLibraryOptions,
     private readonly lib: MusicLibrary,
   ) {
+    this.searchView = new SearchView(lib, opts.dataDir);
     this.unsubscribe = lib.onChange(() => this.changed());
     this.recount();
     if (lib.loadProblem) {
@@ -346,18 +270,13 @@ export class HostLibrary {
   }
 
   /** Title/artist/album search; an empty query lists the whole library by title (first `limit`). */
-  async search(query: string, limit = 50): Promise<{ tracks: LibraryTrackSummary[]; total: number }> {
-    await this.refreshLoudness();
-    if (query.trim() === '') {
-      if (!this.byTitle) {
-        this.byTitle = this.lib
-          .tracks()
-          .sort((a, b) => Number(a.missing) - Number(b.missing) || TITLE_ORDER.compare(a.title, b.title) || (a.path < b.path ? -1 : 1));
-      }
-      return { tracks: this.byTitle.slice(0, limit).map((t) => this.summary(t)), total: this.byTitle.length };
-    }
-    const r = this.lib.search(query, limit);
-    return { tracks: r.hits.map((h) => this.summary(h.track)), total: r.total };
+  search(query: string, limit = 50): Promise<{ tracks: LibraryTrackSummary[]; total: number }> {
+    return this.searchView.search(query, limit);
+  }
+
+  /** Reads a playlist file and resolves each entry against the library (see `library/playlist.ts`). */
+  importPlaylist(path: string): Promise<ImportedPlaylistData> {
+    return importPlaylistView(path, this.lib);
   }
 
   /**
@@ -375,9 +294,7 @@ export class HostLibrary {
   }
 
   private resolveOne(ref: TrackRef): ResolvedRef {
-    const r: Resolution = resolveRef(ref, this.lib.matchIndex(), this.fixes);
-    if (r.status !== 'matched') return { file: null, how: 'none', trackId: null };
-    return { file: r.track.path, how: HOW[r.how], trackId: r.track.id };
+    return resolveInLibrary(ref, this.lib, this.fixes);
   }
 
   /**
@@ -399,47 +316,6 @@ export class HostLibrary {
   /** The hand fixes now in force (reference key → track id). */
   manualFixes(): ReadonlyMap<string, string> {
     return this.fixes;
-  }
-
-  /**
-   * Reads a playlist file (M3U/M3U8, PLS, XSPF) and resolves each entry against the library:
-   * by path (absolute, relative to the playlist, file URL, then the path's last two
-   * segments), then by tags. Only the playlist file itself is read; files it names that are
-   * not in the library are reported, never read.
-   */
-  async importPlaylist(path: string): Promise<ImportedPlaylistData> {
-    let imported: Awaited<ReturnType<typeof importPlaylistFile>>;
-    try {
-      imported = await importPlaylistFile(resolve(path), this.lib, { addFoundFiles: false });
-    } catch (err) {
-      if (err instanceof PlaylistError) throw new Refusal(`The playlist ${err.source} could not be imported: ${err.problem}.`);
-      throw err;
-    }
-    const entries: ImportedPlaylistEntry[] = imported.entries.map(({ entry, resolution }) => {
-      const line = entryLine(entry);
-      if (resolution.status === 'matched') {
-        const t = this.lib.get(resolution.track.id);
-        const how = resolution.how === 'path' || resolution.how === 'path-tail' ? 'path' : 'tags';
-        return { line, ref: t ? trackRefFromLibrary(t) : null, how, trackId: resolution.track.id, problem: null };
-      }
-      const own = TrackRefSchema.safeParse({
-        title: entry.title ?? '',
-        artist: entry.artist ?? '',
-        ...(entry.album ? { album: entry.album } : {}),
-        durationS: entry.durationS ?? 0,
-        ...(entry.isrc ? { isrc: entry.isrc } : {}),
-        ...(entry.musicbrainzId ? { musicbrainzId: entry.musicbrainzId } : {}),
-      });
-      const problem =
-        resolution.status === 'ambiguous'
-          ? `several files fit: ${resolution.candidates
-              .slice(0, 3)
-              .map((c) => `${c.track.title} (${c.why})`)
-              .join('; ')}; choose one by hand`
-          : resolution.reason;
-      return { line, ref: own.success ? own.data : null, how: 'none', trackId: null, problem: `${problem}.`.replace(/\.\.$/, '.') };
-    });
-    return { name: imported.title, entries };
   }
 
   /** Resolves when no scan started here is running (watcher updates included once they began). */
@@ -553,7 +429,7 @@ export class HostLibrary {
 
   /** The library's content changed (scan, watcher, removal). */
   private changed(): void {
-    this.byTitle = null;
+    this.searchView.invalidate();
     this.revision++;
     this.recount();
     this.publish(true);
@@ -603,42 +479,5 @@ export class HostLibrary {
       this.publish(true);
     }, gap - elapsed);
     this.publishTimer.unref?.();
-  }
-
-  /** Re-reads the loudness cache when the audio module wrote a newer one (checked at most once a second). */
-  private async refreshLoudness(): Promise<void> {
-    const now = performance.now();
-    if (now - this.loudnessChecked < 1000) return;
-    this.loudnessChecked = now;
-    const file = join(this.opts.dataDir, LOUDNESS_CACHE_FILE);
-    const mtimeMs = await stat(file).then(
-      (s) => s.mtimeMs,
-      () => -1,
-    );
-    if (mtimeMs < 0) {
-      this.loudness = null;
-      return;
-    }
-    if (this.loudness?.mtimeMs === mtimeMs) return;
-    const { cache } = await LoudnessCache.open(this.opts.dataDir);
-    this.loudness = { cache, mtimeMs };
-  }
-
-  private summary(t: LibraryTrack): LibraryTrackSummary {
-    const measured = this.loudness?.cache.lookup(t.path, { size: t.size, mtimeMs: t.mtimeMs });
-    const fromTag = loudnessLufs(t);
-    const lufs = measured?.ok ? measured.result.integratedLufs : fromTag;
-    return {
-      id: t.id,
-      title: t.title,
-      artist: t.artist,
-      album: t.album,
-      durationSec: t.durationS,
-      loudnessLufs: lufs,
-      loudnessFrom: measured?.ok ? 'measured' : fromTag !== null ? 'replaygain' : null,
-      missing: t.missing,
-      problem: t.missing ? null : t.problem,
-      path: t.path,
-    };
   }
 }
