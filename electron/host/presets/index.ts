@@ -21,6 +21,7 @@ import {
   resolveRef,
 } from '../../core/matching';
 import { formatPath, type Preset, PresetError, PresetSchema, type TrackRef } from '../../core/preset';
+import { slug } from '../../core/slug';
 import { writeFileAtomic } from '../../services/library/atomic';
 import { loadManualFixes, saveManualFixes } from '../../services/library/fixes';
 import type { LibraryTrack } from '../../services/library/index-file';
@@ -115,19 +116,6 @@ function provenanceView(p: Provenance | undefined): ProvenanceView | null {
   if (p.status === 'trusted') return { status: p.status, message: p.message, clinic: p.clinic, fingerprint: p.fingerprint };
   if (p.status === 'unknown-key') return { status: p.status, message: p.message, clinic: p.claimedClinic, fingerprint: p.fingerprint };
   return { status: 'unsigned', message: p.message, clinic: null, fingerprint: null };
-}
-
-function slug(text: string, max = 40): string {
-  return (
-    text
-      .normalize('NFKD')
-      .replace(/\p{M}+/gu, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, max)
-      .replace(/-+$/g, '') || 'preset'
-  );
 }
 
 function savedFile(path: string, name: string, mediaType: string, bytes: Buffer, text: boolean): SavedFile {
@@ -390,7 +378,7 @@ export class HostSharing {
 
   private freeId(base: string): string {
     const taken = this.takenIds();
-    const stem = slug(base, 54);
+    const stem = slug(base, { max: 54, fallback: 'preset' });
     if (!taken.has(stem)) return stem;
     for (let n = 2; n < 10_000; n++) if (!taken.has(`${stem}-${n}`)) return `${stem}-${n}`;
     throw new Refusal('Too many presets with this name.');
@@ -565,7 +553,7 @@ export class HostSharing {
 
   private async exportPublicKey(): Promise<SavedFile> {
     if (!this.identity) throw new Refusal('Name your clinic first: there is no key to share yet.');
-    const name = `${slug(this.identity.clinic)}.stillroom-key.json`;
+    const name = `${slug(this.identity.clinic, { fallback: 'clinic' })}.stillroom-key.json`;
     const path = join(this.exportsDir, name);
     const text = publicKeyFileText(this.identity);
     await mkdir(this.exportsDir, { recursive: true });
