@@ -22,6 +22,7 @@ const HOW: Record<NonNullable<ResolutionRow['how']>, string> = {
   bundle: 'from the bundle',
   path: 'path',
   'path-tail': 'path',
+  app: 'Stillroom’s own audio',
 };
 
 export function ImportPanel({ onDone }: { onDone: (presetId: string | null) => void }) {
@@ -171,7 +172,11 @@ export function ImportPanel({ onDone }: { onDone: (presetId: string | null) => v
                   <td>
                     {row.status === 'matched' && row.matched ? (
                       <span className="small" data-testid="resolution-how">
-                        {row.how === 'manual' ? 'Chosen by hand' : `Matched by ${row.how ? HOW[row.how] : 'the library'}`}{' '}
+                        {row.how === 'manual'
+                          ? 'Chosen by hand'
+                          : row.how === 'app'
+                            ? `Found in ${HOW.app}`
+                            : `Matched by ${row.how ? HOW[row.how] : 'the library'}`}{' '}
                         <span className="quiet">· {row.matched.fileName}</span>
                         {row.note ? <span className="quiet"> ({row.note})</span> : null}
                       </span>
