@@ -48,6 +48,8 @@ test('the preset editor changes light, reminders and phases, refuses what cannot
   await page.getByRole('button', { name: 'Duplicate to edit' }).click();
   await expect(page.getByRole('heading', { name: 'Editing “Demo: quick walk-through (5 minutes) (copy)”' })).toBeVisible();
 
+  await page.screenshot({ path: join(SHOTS, 'editor-top-1280x800.png') });
+
   // ---- Bad input: nothing is saved, everything is named, nothing is lost ----
   const phases = page.locator('.phase-edit');
   await expect(phases).toHaveCount(5);

@@ -215,7 +215,7 @@ export function ImportPanel({ onDone }: { onDone: (presetId: string | null) => v
           <legend className="section-title">You already have a preset with this id</legend>
           <label className="check">
             <input type="radio" name={`${id}-conf`} checked={conflict === 'keep-both'} onChange={() => setConflict('keep-both')} /> Keep
-            both (this one gets a new id)
+            both (this one is saved under a name of its own, such as “{view.preset.name} (2)”)
           </label>
           <label className="check">
             <input type="radio" name={`${id}-conf`} checked={conflict === 'replace'} onChange={() => setConflict('replace')} /> Replace my
