@@ -14,8 +14,8 @@
  * Screenshots of the editor at 1280×800 and 1366×768 as a person leaves it, into
  * /tmp/shots-preset-editor/, with the Save bar checked to be in view.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './launcher';
 
@@ -157,6 +157,22 @@ test('the preset editor changes light, reminders and phases, refuses what cannot
   await expect(page.getByRole('radio', { name: /Keep both/ })).toBeChecked();
   await page.getByRole('button', { name: 'Save as my preset' }).click();
   await expect(page.getByRole('heading', { name: 'Editing “Evening quiet (2)”' })).toBeVisible();
+
+  // A file whose plan cannot work (dose reminders, no phase waits for the dose) says so before it is saved.
+  const noDose = JSON.parse(readFileSync(exported, 'utf8')) as { phases: Array<{ untilDose: boolean }> };
+  for (const ph of noDose.phases) ph.untilDose = false;
+  const noDosePath = join(dirname(exported), 'no-dose.stillroom.json');
+  writeFileSync(noDosePath, JSON.stringify(noDose));
+  await page.getByRole('button', { name: 'Import a preset…' }).click();
+  await page.getByLabel('Or its path on this computer').fill(noDosePath);
+  await page.getByRole('button', { name: 'Check path' }).click();
+  await expect(page.getByTestId('import-plan-problems')).toContainText(
+    '4 things to fix in the editor after saving (until then the plan does not work as written):',
+  );
+  await expect(page.getByTestId('import-plan-problems')).toContainText(
+    'Reminder 2 “Quiet check-in” counts from the dose, but no phase waits',
+  );
+  await page.getByRole('button', { name: 'Cancel import' }).click();
 
   // ---- A session from the edited preset plays the light and shows the reminder ----
   await go(page, 'Session');

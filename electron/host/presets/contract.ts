@@ -146,6 +146,11 @@ export interface ImportView {
   idTaken: boolean;
   strippedAssets: number;
   report: ResolutionView;
+  /**
+   * What will need fixing in the editor before the plan can work here (core/preset-rules.ts:
+   * a dose reminder where no phase waits for the dose…), in plain words; empty when none.
+   */
+  planProblems: string[];
 }
 
 export interface LoadedPresetView {

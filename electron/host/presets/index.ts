@@ -845,6 +845,7 @@ export class HostSharing {
       // References to this installation's audio that were found again are not "removed".
       strippedAssets: Math.max(0, p.inspected.strippedAssets - rows.filter((r) => r.how === 'app').length),
       report: { rows, matched: p.report.matched, ambiguous: p.report.ambiguous, missing: p.report.missing },
+      planProblems: presetProblems(preset).map((x) => x.message),
     };
   }
 }

@@ -216,6 +216,10 @@ describe('export, signing and import on another machine', () => {
       .data as import('../../../electron/host/presets/contract').ImportView;
     expect(view.provenance.status).toBe('unsigned');
     expect(view.report).toMatchObject({ matched: 3, missing: 0, ambiguous: 0 });
+    // The sample counts its vitals from the dose, but no phase waits for the dose: said before saving.
+    expect(view.planProblems).toEqual([
+      expect.stringMatching(/^Reminder 1 “Vitals” counts from the dose, but no phase waits for the dose/),
+    ]);
     expect(view.report.rows.map((r) => [r.title, r.how, r.matched?.fileName])).toEqual([
       ['Gymnopédie No. 1', 'isrc', 'satie-gymnopedie-1.mp3'],
       ['Eden', 'tags', 'Hania Rani - Eden.ogg'],

@@ -210,6 +210,19 @@ export function ImportPanel({ onDone }: { onDone: (presetId: string | null) => v
           </tbody>
         </table>
       ) : null}
+      {view.planProblems.length ? (
+        <div className="import-plan-problems" data-testid="import-plan-problems">
+          <p className="small warn-line">
+            {view.planProblems.length === 1 ? 'One thing' : `${view.planProblems.length} things`} to fix in the editor after saving (until
+            then the plan does not work as written):
+          </p>
+          <ul className="small">
+            {view.planProblems.slice(0, 5).map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {view.idTaken ? (
         <fieldset className="stack">
           <legend className="section-title">You already have a preset with this id</legend>
