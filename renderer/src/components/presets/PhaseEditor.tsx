@@ -123,9 +123,9 @@ export function PhaseEditor({
         <input
           id={id('plannedMin')}
           type="number"
-          min={1}
+          min={0}
           max={720}
-          step={1}
+          step="any"
           value={Number.isFinite(phase.plannedMin) ? phase.plannedMin : ''}
           aria-invalid={bad('plannedMin')}
           onChange={(e) => set({ plannedMin: e.target.value === '' ? Number.NaN : Number(e.target.value) })}

@@ -120,7 +120,7 @@ export function ReminderEditor({
             type="number"
             min={-1440}
             max={1440}
-            step={1}
+            step="any"
             value={shown(reminder.offsetMin)}
             aria-invalid={bad('offsetMin')}
             aria-describedby={id('offsetMin-help')}
