@@ -12,6 +12,7 @@ import { currentDischarge, monitoredMs } from './record';
 import { lengthText, phaseRows, recordRows, TRACK_ENDING_WORDS, trackEndings } from './record-events';
 import { reminderItems } from './reminders';
 import type { Note, SessionState } from './session';
+import { slug } from './slug';
 import { buildTimeline, type Timeline } from './timeline';
 import { DEFAULT_VITALS_RANGES, scaleById, type VitalsRanges, vitalsFlags, vitalsSummary } from './vitals';
 
@@ -125,7 +126,7 @@ function fileStamp(ms: number, tz?: string): string {
 /** A short, stable id for a session in file names: the random tail of its id (never the client's alias). */
 export function shortSessionId(sessionId: string): string {
   const tail = /-([0-9a-f]{6,})$/i.exec(sessionId)?.[1];
-  return (tail ?? sessionId.replace(/[^A-Za-z0-9]/g, '').slice(-8)).toLowerCase() || 'session';
+  return (tail?.toLowerCase() ?? slug(sessionId, { separator: '', max: Number.POSITIVE_INFINITY }).slice(-8)) || 'session';
 }
 
 /** A note's text with the tags it does not already say, e.g. "Tearful" (tag tearful) stays "Tearful". */

@@ -16,6 +16,7 @@ import { parseFile } from 'music-metadata';
 import { checkReplayGain, type ReplayGainTag } from '../core/gain';
 import type { Preset, TrackRef } from '../core/preset';
 import type { PlannedTrack } from '../core/session';
+import { slug } from '../core/slug';
 
 export interface ResolvedPlaylists {
   tracks: Record<string, PlannedTrack>;
@@ -24,14 +25,6 @@ export interface ResolvedPlaylists {
   fallbackTracks: string[][];
   /** ReplayGain tags found while probing, by track id (used until the track is measured). */
   replayGain: Record<string, ReplayGainTag>;
-}
-
-function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 40);
 }
 
 interface Probed {
@@ -113,7 +106,7 @@ export async function resolvePlaylists(
       const key = file ?? `${ref.artist}|${ref.title}|${ref.durationS}`;
       let id = byKey.get(key);
       if (!id) {
-        id = `${Object.keys(tracks).length + 1}-${slug(ref.title) || 'track'}`;
+        id = `${Object.keys(tracks).length + 1}-${slug(ref.title, { fallback: 'track' })}`;
         byKey.set(key, id);
         const found = file ? await probe(file) : { durationS: null, problem: tried ? 'not found' : 'not found in the music library' };
         tracks[id] = {

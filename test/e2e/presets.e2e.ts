@@ -173,7 +173,7 @@ test('a preset built from an imported playlist travels to another clinic, resolv
 
     // Export plain…
     await page.getByRole('button', { name: 'Export', exact: true }).click();
-    await expect(page.getByTestId('export-saved')).toContainText('demo-quick-copy.stillroom.json');
+    await expect(page.getByTestId('export-saved')).toContainText('demo-quick-walk-through-5-minutes-copy.stillroom.json');
     const plainPath = (await page.getByTestId('export-saved').getAttribute('data-path')) ?? '';
     const plain = readFileSync(plainPath, 'utf8');
     expect(plain).toContain('Gymnopédie No. 1');
@@ -186,7 +186,7 @@ test('a preset built from an imported playlist travels to another clinic, resolv
     await expect(page.getByTestId('identity')).toHaveText('This machine signs as Harbour Clinic.');
     await page.getByLabel('Sign as Harbour Clinic').check();
     await page.getByRole('button', { name: 'Export', exact: true }).click();
-    await expect(page.getByTestId('export-saved')).toContainText('demo-quick-copy-signed.stillroom.json');
+    await expect(page.getByTestId('export-saved')).toContainText('demo-quick-walk-through-5-minutes-copy-signed.stillroom.json');
     const signedPath = (await page.getByTestId('export-saved').getAttribute('data-path')) ?? '';
     await page.getByRole('button', { name: 'Export public key file' }).click();
     const keyPath = (await page.getByTestId('key-saved').getAttribute('data-path')) ?? '';

@@ -27,6 +27,7 @@ import { bonjourBrowse, discoverHueBridges, HueBridge, HueLight, type MdnsBrowse
 import { LifxNetwork } from '../../services/lighting/lifx';
 import { deviceIdOf, readRoom, type StoredDevice, type StoredLight } from '../../services/lighting/room';
 import { SteppedFade } from '../../services/lighting/stepper';
+import { VirtualLamp } from '../../services/lighting/virtual';
 import { WIZ_PORT, WizNetwork } from '../../services/lighting/wiz';
 import { Z2mBridge } from '../../services/lighting/z2m';
 import type { Settings } from '../../services/settings';
@@ -896,9 +897,13 @@ export class HostLights {
         if (l.inRoom && d) room.push({ id: l.id, d });
       }
     }
-    if (room.length === 0) throw new Refusal('No connected light is in the room yet; put one in the room first.');
+    // The on-screen lamp shows the preview too: it mirrors what the room should look like.
+    const lamp = this.opts.director.driver('virtual');
+    const screen = lamp instanceof VirtualLamp ? lamp : null;
+    if (room.length === 0 && !screen) throw new Refusal('No connected light is in the room yet; put one in the room first.');
     this.busy = 'room';
     for (const { id } of room) this.opts.director.hold(id);
+    screen?.show(target, PREVIEW_MIN_MS);
     this.changed();
     void (async () => {
       try {
@@ -912,11 +917,13 @@ export class HostLights {
         await sleep(this.timers, PREVIEW_HOLD_MS);
       } finally {
         for (const { id } of room) this.opts.director.release(id);
+        screen?.show(null, PREVIEW_MIN_MS);
         this.busy = null;
         this.changed();
       }
     })();
-    return { message: `Showing ${Math.round(target.level)} % at ${target.kelvin} K for a few seconds, then easing back.` };
+    const where = room.length ? '' : ' on the on-screen lamp';
+    return { message: `Showing ${Math.round(target.level)} % at ${target.kelvin} K${where} for a few seconds, then easing back.` };
   }
 
   // ───────────────────────────── snapshot ─────────────────────────────

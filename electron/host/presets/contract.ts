@@ -95,10 +95,13 @@ export const presetsCommands = {
       })
       .strict(),
   ).answers<ImportView>(),
-  /** Saves the checked preset as a user preset. */
+  /**
+   * Saves the checked preset as a user preset. "Keep both" gives the new one its own id and, when
+   * the name is taken, its own name ("Evening (2)"), so the two can be told apart in every list.
+   */
   completeImport: command(z.object({ importId, onConflict: z.enum(['refuse', 'replace', 'keep-both']).default('refuse') }).strict(), {
     slow: true,
-  }).answers<{ id: string; renamedFrom: string | null }>(),
+  }).answers<{ id: string; name: string; renamedFrom: string | null }>(),
   cancelImport: command(z.object({ importId }).strict()),
 };
 
@@ -117,8 +120,8 @@ export interface ResolutionRow {
   artist: string;
   durationS: number;
   status: 'matched' | 'ambiguous' | 'missing';
-  /** How it matched: ISRC, MusicBrainz id, title + artist, by hand, from the bundle. */
-  how: 'isrc' | 'musicbrainz' | 'tags' | 'manual' | 'bundle' | 'path' | 'path-tail' | null;
+  /** How it matched: ISRC, MusicBrainz id, title + artist, by hand, from the bundle, Stillroom's own audio. */
+  how: 'isrc' | 'musicbrainz' | 'tags' | 'manual' | 'bundle' | 'path' | 'path-tail' | 'app' | null;
   /** The library file it matched (its name only) and any note. */
   matched: { trackId: string; title: string; artist: string; fileName: string } | null;
   note: string | null;
@@ -143,6 +146,11 @@ export interface ImportView {
   idTaken: boolean;
   strippedAssets: number;
   report: ResolutionView;
+  /**
+   * What will need fixing in the editor before the plan can work here (core/preset-rules.ts:
+   * a dose reminder where no phase waits for the dose…), in plain words; empty when none.
+   */
+  planProblems: string[];
 }
 
 export interface LoadedPresetView {

@@ -20,7 +20,9 @@ import {
   resolvePreset,
   resolveRef,
 } from '../../core/matching';
-import { formatPath, type Preset, PresetError, PresetSchema, type TrackRef } from '../../core/preset';
+import { type Preset, PresetError, PresetSchema, type TrackRef } from '../../core/preset';
+import { presetProblems, problemsText } from '../../core/preset-rules';
+import { slug } from '../../core/slug';
 import { writeFileAtomic } from '../../services/library/atomic';
 import { loadManualFixes, saveManualFixes } from '../../services/library/fixes';
 import type { LibraryTrack } from '../../services/library/index-file';
@@ -49,6 +51,8 @@ import type { Vault } from '../../services/vault';
 import type { ArgsOut, HandlerReply, Handlers, ReplyOf, SavedFile } from '../command';
 import { Refusal } from '../refusal';
 import type { ImportView, ProvenanceView, presetsCommands, ResolutionRow, SharingSnapshot } from './contract';
+import { distinctName, exportStem } from './naming';
+import { assetOf, ownAudioIndex, restoreOwnAssets, withOwnAudio } from './own-audio';
 
 /** What this module needs of the music library (electron/host/library `HostLibrary`). */
 export interface SharingLibrary {
@@ -116,19 +120,6 @@ function provenanceView(p: Provenance | undefined): ProvenanceView | null {
   if (p.status === 'trusted') return { status: p.status, message: p.message, clinic: p.clinic, fingerprint: p.fingerprint };
   if (p.status === 'unknown-key') return { status: p.status, message: p.message, clinic: p.claimedClinic, fingerprint: p.fingerprint };
   return { status: 'unsigned', message: p.message, clinic: null, fingerprint: null };
-}
-
-function slug(text: string, max = 40): string {
-  return (
-    text
-      .normalize('NFKD')
-      .replace(/\p{M}+/gu, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, max)
-      .replace(/-+$/g, '') || 'preset'
-  );
 }
 
 function savedFile(path: string, name: string, mediaType: string, bytes: Buffer, text: boolean): SavedFile {
@@ -395,7 +386,7 @@ export class HostSharing {
 
   private freeId(base: string): string {
     const taken = this.takenIds();
-    const stem = slug(base, 54);
+    const stem = slug(base, { max: 54, fallback: 'preset' });
     if (!taken.has(stem)) return stem;
     for (let n = 2; n < 10_000; n++) if (!taken.has(`${stem}-${n}`)) return `${stem}-${n}`;
     throw new Refusal('Too many presets with this name.');
@@ -422,22 +413,17 @@ export class HostSharing {
   }
 
   private async save(raw: unknown): Promise<{ id: string }> {
-    const r = PresetSchema.safeParse(raw);
-    if (!r.success) {
-      throw new Refusal(
-        `The preset was not saved: ${r.error.issues
-          .slice(0, 5)
-          .map((i) => `${formatPath(i.path)}: ${i.message}`)
-          .join('; ')}`,
-      );
-    }
-    const preset = r.data;
-    const existing = this.opts.presets().presets.find((p) => p.preset.id === preset.id);
+    const rawId = raw !== null && typeof raw === 'object' && 'id' in raw ? (raw as { id: unknown }).id : undefined;
+    const existing = this.opts.presets().presets.find((p) => p.preset.id === rawId);
     if (existing && existing.origin !== 'user') {
       throw new Refusal(
         `“${existing.preset.name}” is ${existing.origin === 'bundled' ? 'built in' : 'the clinic’s'}: duplicate it to edit.`,
       );
     }
+    // The editor checks the same rules first; this is the word of the host, for any caller.
+    const problems = presetProblems(raw);
+    if (problems.length) throw new Refusal(`The preset was not saved (nothing changed): ${problemsText(problems)}`);
+    const preset = PresetSchema.parse(raw);
     await this.writeUserPreset(preset, existing?.file);
     this.changed();
     return { id: preset.id };
@@ -488,7 +474,7 @@ export class HostSharing {
   ): Promise<HandlerReply<ReplyOf<(typeof presetsCommands)['exportPreset']>>> {
     const loaded = this.find(a.presetId);
     const key = this.signingKey(a.sign);
-    const stem = `${loaded.preset.id}${key ? '-signed' : ''}`;
+    const stem = exportStem(loaded.preset, Boolean(key));
     await mkdir(this.exportsDir, { recursive: true });
     if (a.format === 'json') {
       const name = `${stem}.stillroom.json`;
@@ -570,7 +556,7 @@ export class HostSharing {
 
   private async exportPublicKey(): Promise<SavedFile> {
     if (!this.identity) throw new Refusal('Name your clinic first: there is no key to share yet.');
-    const name = `${slug(this.identity.clinic)}.stillroom-key.json`;
+    const name = `${slug(this.identity.clinic, { fallback: 'clinic' })}.stillroom-key.json`;
     const path = join(this.exportsDir, name);
     const text = publicKeyFileText(this.identity);
     await mkdir(this.exportsDir, { recursive: true });
@@ -704,7 +690,8 @@ export class HostSharing {
     }
     await this.libraryIdle();
     const index = this.music()?.matchIndex() ?? buildMatchIndex([]);
-    const report = resolvePreset(inspected.preset, index, await this.manualFixes(), preResolved);
+    const own = ownAudioIndex(this.opts.presets().presets, this.opts.appRoot);
+    const report = withOwnAudio(resolvePreset(inspected.preset, index, await this.manualFixes(), preResolved), own);
     const id = randomBytes(8).toString('hex');
     const pending: PendingImport = { id, kind, source, inspected, text, bundleFolder, preResolved, report };
     this.pending.set(id, pending);
@@ -763,15 +750,27 @@ export class HostSharing {
     return this.view(p);
   }
 
-  private async complete(a: ArgsOut<(typeof presetsCommands)['completeImport']>): Promise<{ id: string; renamedFrom: string | null }> {
+  private async complete(
+    a: ArgsOut<(typeof presetsCommands)['completeImport']>,
+  ): Promise<{ id: string; name: string; renamedFrom: string | null }> {
     const p = this.pendingOf(a.importId);
-    const preset = p.inspected.preset;
-    const other = this.opts.presets().presets.find((q) => q.preset.id === preset.id);
+    const received = p.inspected.preset;
+    const other = this.opts.presets().presets.find((q) => q.preset.id === received.id);
     if (other && other.origin !== 'user' && a.onConflict === 'replace') {
       throw new Refusal(
         `“${other.preset.name}” (${other.origin === 'bundled' ? 'built in' : 'the clinic’s'}) has this id; choose Keep both.`,
       );
     }
+    // Kept beside another: a name of its own. Replacing: the name it came with.
+    const replacing = a.onConflict === 'replace' && other !== undefined;
+    const names = this.opts
+      .presets()
+      .presets.filter((q) => !(replacing && q.preset.id === received.id))
+      .map((q) => q.preset.name);
+    const name = replacing ? received.name : distinctName(received.name, names);
+    // Tracks found among Stillroom's own audio get their `asset` reference back.
+    const preset = { ...restoreOwnAssets(received, p.report), name };
+    const changed = name !== received.name || JSON.stringify(preset) !== JSON.stringify({ ...received, name });
     let saved: Awaited<ReturnType<typeof savePreset>>;
     try {
       saved = await savePreset(preset, {
@@ -782,8 +781,8 @@ export class HostSharing {
     } catch (err) {
       throw refusalFrom(err, `${p.source} was not saved`);
     }
-    // A signed file kept as signed shows its provenance in the catalog; a renamed one cannot stay signed.
-    if (p.kind === 'json' && p.text !== null && p.inspected.provenance.status !== 'unsigned' && saved.renamedFrom === null) {
+    // A signed file kept as signed shows its provenance in the catalog; a renamed or completed one cannot stay signed.
+    if (p.kind === 'json' && p.text !== null && p.inspected.provenance.status !== 'unsigned' && saved.renamedFrom === null && !changed) {
       await writeFileAtomic(saved.file, p.text.endsWith('\n') ? p.text : `${p.text}\n`);
     }
     this.pending.delete(p.id);
@@ -798,7 +797,7 @@ export class HostSharing {
       }
     }
     this.changed();
-    return { id: saved.id, renamedFrom: saved.renamedFrom };
+    return { id: saved.id, name, renamedFrom: saved.renamedFrom };
   }
 
   private async dropPending(p: PendingImport): Promise<void> {
@@ -826,7 +825,7 @@ export class HostSharing {
         return {
           ...base,
           status: 'matched',
-          how: r.how,
+          how: assetOf(r.track.id) ? 'app' : r.how,
           matched: { trackId: r.track.id, title: r.track.title, artist: r.track.artist, fileName: basename(r.track.path) },
           note: r.note,
           candidates: [],
@@ -849,8 +848,10 @@ export class HostSharing {
       },
       provenance: provenanceView(p.inspected.provenance) ?? { status: 'unsigned', message: '', clinic: null, fingerprint: null },
       idTaken: this.takenIds().has(preset.id),
-      strippedAssets: p.inspected.strippedAssets,
+      // References to this installation's audio that were found again are not "removed".
+      strippedAssets: Math.max(0, p.inspected.strippedAssets - rows.filter((r) => r.how === 'app').length),
       report: { rows, matched: p.report.matched, ambiguous: p.report.ambiguous, missing: p.report.missing },
+      planProblems: presetProblems(preset).map((x) => x.message),
     };
   }
 }

@@ -17,6 +17,8 @@ export class VirtualLamp implements LightDriver {
     mirror: true,
   };
   private state: LightTarget;
+  /** A scene shown for a moment over the timeline's (a preview), or null. */
+  private shown: LightTarget | null = null;
 
   constructor(
     initial: LightTarget,
@@ -27,11 +29,22 @@ export class VirtualLamp implements LightDriver {
 
   async apply(target: LightTarget, transitionMs: number): Promise<DriverResult> {
     this.state = { level: target.level, kelvin: target.kelvin };
-    this.onChange(this.state, transitionMs);
+    // During a preview the director's target is kept and shown again when the preview ends.
+    if (!this.shown) this.onChange(this.state, transitionMs);
     return { ok: true };
   }
 
+  /**
+   * Shows a scene over what the director sends (a scene preview, before a session), or with
+   * null goes back to the director's target. The director keeps sending meanwhile; nothing of
+   * it is lost.
+   */
+  show(target: LightTarget | null, transitionMs: number): void {
+    this.shown = target ? { level: target.level, kelvin: target.kelvin } : null;
+    this.onChange(this.shown ?? this.state, transitionMs);
+  }
+
   async read(): Promise<LightTarget> {
-    return { ...this.state };
+    return { ...(this.shown ?? this.state) };
   }
 }

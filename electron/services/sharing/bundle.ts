@@ -18,6 +18,7 @@ import type { MatchableTrack } from '../../core/matching';
 import { jsonProblem, plainErrorMap, plainIssues } from '../../core/plain-errors';
 import type { Preset } from '../../core/preset';
 import { type Attachment, canonicalJson } from '../../core/signing';
+import { slug } from '../../core/slug';
 import { commitRename, fsyncFile, tempNameFor } from '../library/atomic';
 import { markPending } from './bundle-cleanup';
 import { AUDIO_DIR, AUDIO_ENTRY_RE, type BundleLimits, BundleZip, DEFAULT_BUNDLE_LIMITS, MANIFEST_ENTRY, PRESET_ENTRY } from './bundle-zip';
@@ -61,18 +62,6 @@ export interface BundleAudioChoice {
 
 const EXPORT_EXTENSIONS = new Set(['.mp3', '.flac', '.m4a', '.aac', '.mp4', '.ogg', '.oga', '.opus', '.wav']);
 
-function slug(text: string): string {
-  return (
-    text
-      .normalize('NFKD')
-      .replace(/\p{M}+/gu, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'track'
-  );
-}
-
 async function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
   let bytes = 0;
@@ -102,7 +91,7 @@ export async function exportBundle(
     const existing = byFile.get(choice.file);
     if (existing) existing.tracks.push([choice.phaseIndex, choice.trackIndex]);
     else {
-      const name = `${AUDIO_DIR}${String(byFile.size + 1).padStart(3, '0')}-${slug(ref.title)}${ext}`;
+      const name = `${AUDIO_DIR}${String(byFile.size + 1).padStart(3, '0')}-${slug(ref.title, { max: 60, fallback: 'track' })}${ext}`;
       byFile.set(choice.file, { file: choice.file, name, tracks: [[choice.phaseIndex, choice.trackIndex]] });
     }
   }

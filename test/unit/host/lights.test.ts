@@ -17,9 +17,11 @@ import { lightsCommands } from '../../../electron/host/lights/contract';
 type LightCommand = keyof typeof lightsCommands;
 
 import { LightingDirector } from '../../../electron/services/lighting/director';
+import { VirtualLamp } from '../../../electron/services/lighting/virtual';
 import { confSettings, type Settings } from '../../../electron/services/settings';
 import { Vault } from '../../../electron/services/vault';
 import { makeBridgeCerts } from '../../fixtures/peers/certs';
+import { FakeClock } from '../../fixtures/peers/clock';
 import { FakeHomeAssistant } from '../../fixtures/peers/home-assistant';
 import { FakeHueBridge, type HueCommand } from '../../fixtures/peers/hue-bridge';
 import { FakeLifxNetwork } from '../../fixtures/peers/lifx-bulbs';
@@ -300,6 +302,30 @@ describe('test pulse and preview', () => {
     const before = fake.commands.length;
     expect((await run(lights, 'previewScene', { level: 30, kelvin: 2400 })).ok).toBe(true);
     await until(() => fake.commands.slice(before).some((c) => c.id === '1' && Number(c.body.transitiontime) >= 30));
+  });
+
+  it('shows a preview on the on-screen lamp with no real light, then eases back to the timeline; never during a session', async () => {
+    const clock = new FakeClock(1_000);
+    const shown: Array<{ level: number; kelvin: number }> = [];
+    const lamp = new VirtualLamp({ level: 60, kelvin: 2700 }, (s) => shown.push({ ...s }));
+    const { lights, director } = open(new LightingDirector([lamp], { level: 60, kelvin: 2700 }, 1000), { timers: clock });
+    director.tick(clock.now());
+    running = true;
+    expect(await run(lights, 'previewScene', { level: 20, kelvin: 2200 })).toEqual({
+      ok: false,
+      error: expect.stringMatching(/A session is running; a scene preview would disturb the room/),
+    });
+    expect(shown.at(-1)).toEqual({ level: 60, kelvin: 2700 });
+    running = false;
+    const r = await run(lights, 'previewScene', { level: 20, kelvin: 2200 });
+    expect(r).toEqual({ ok: true, data: { message: 'Showing 20 % at 2200 K on the on-screen lamp for a few seconds, then easing back.' } });
+    expect(shown.at(-1)).toEqual({ level: 20, kelvin: 2200 });
+    // The director keeps ticking meanwhile; the preview stays on the lamp.
+    director.tick(clock.now() + 31_000);
+    expect(shown.at(-1)).toEqual({ level: 20, kelvin: 2200 });
+    await clock.advance(9_000);
+    expect(shown.at(-1)).toEqual({ level: 60, kelvin: 2700 });
+    expect(await lamp.read()).toEqual({ level: 60, kelvin: 2700 });
   });
 
   it('stores the safe scene, refusing a level too dark to work by', async () => {

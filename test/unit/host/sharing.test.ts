@@ -75,10 +75,16 @@ async function machine(
     watch?: ReturnType<typeof manualWatch>;
     addMusicFolder?: (path: string) => Promise<unknown>;
     sessionRunning?: () => boolean;
+    /** Files of the app's own audio (under `assets/`) to create. */
+    assets?: string[];
   } = {},
 ): Promise<Machine> {
   const appRoot = tempDir('app');
   mkdirSync(join(appRoot, 'playlists'), { recursive: true });
+  for (const rel of opts.assets ?? []) {
+    mkdirSync(join(appRoot, 'assets', rel, '..'), { recursive: true });
+    writeFileSync(join(appRoot, 'assets', rel), 'OggS');
+  }
   writeFileSync(
     join(appRoot, 'playlists', 'bundled.stillroom.json'),
     JSON.stringify(samplePreset({ id: 'bundled-one', name: 'Bundled one' })),
@@ -136,7 +142,7 @@ async function own(m: Machine): Promise<string> {
 }
 
 describe('editing presets', () => {
-  it('duplicates a bundled preset into an editable user preset, saves edits and refuses invalid ones by path', async () => {
+  it('duplicates a bundled preset into an editable user preset, saves edits and refuses invalid ones, naming phase and field', async () => {
     const m = await machine();
     expect(m.catalog().presets.map((p) => [p.preset.id, p.origin])).toEqual([['bundled-one', 'bundled']]);
     const dup = (await m.run('duplicatePreset', { presetId: 'bundled-one' })).data as { id: string };
@@ -151,6 +157,11 @@ describe('editing presets', () => {
     edited.name = 'Our sublingual';
     first.crossfadeS = 12;
     first.playlist.reverse();
+    // The sample counts its vitals from the dose but no phase waits for the dose: refused, explained.
+    await expect(m.run('savePreset', { preset: edited })).rejects.toThrow(
+      /^The preset was not saved \(nothing changed\): Reminder 1 “Vitals” counts from the dose, but no phase waits for the dose/,
+    );
+    first.untilDose = true;
     await m.run('savePreset', { preset: edited });
     const onDisk = JSON.parse(readFileSync(join(m.dataDir, 'presets', `${dup.id}.stillroom.json`), 'utf8')) as Preset;
     expect(onDisk.name).toBe('Our sublingual');
@@ -160,7 +171,9 @@ describe('editing presets', () => {
 
     const bad = structuredClone(edited);
     bad.phases = bad.phases.map((ph, i) => (i === 1 ? { ...ph, crossfadeS: 45 } : ph));
-    await expect(m.run('savePreset', { preset: bad })).rejects.toThrow(/not saved: phases\[1\]\.crossfadeS/);
+    await expect(m.run('savePreset', { preset: bad })).rejects.toThrow(
+      'The preset was not saved (nothing changed): Phase 2 “Peak”: the crossfade is 0 to 20 seconds (it is 45).',
+    );
     // The bad save changed nothing on disk.
     expect(JSON.parse(readFileSync(join(m.dataDir, 'presets', `${dup.id}.stillroom.json`), 'utf8')).phases[1].crossfadeS).toBe(8);
   });
@@ -203,6 +216,10 @@ describe('export, signing and import on another machine', () => {
       .data as import('../../../electron/host/presets/contract').ImportView;
     expect(view.provenance.status).toBe('unsigned');
     expect(view.report).toMatchObject({ matched: 3, missing: 0, ambiguous: 0 });
+    // The sample counts its vitals from the dose, but no phase waits for the dose: said before saving.
+    expect(view.planProblems).toEqual([
+      expect.stringMatching(/^Reminder 1 “Vitals” counts from the dose, but no phase waits for the dose/),
+    ]);
     expect(view.report.rows.map((r) => [r.title, r.how, r.matched?.fileName])).toEqual([
       ['Gymnopédie No. 1', 'isrc', 'satie-gymnopedie-1.mp3'],
       ['Eden', 'tags', 'Hania Rani - Eden.ogg'],
@@ -327,6 +344,78 @@ describe('export, signing and import on another machine', () => {
     const second = (await b2.run('inspectImport', { name: 'p.stillroom.json', text }))
       .data as import('../../../electron/host/presets/contract').ImportView;
     expect(second.report.rows.find((r) => r.title === 'Says')?.how).toBe('manual');
+  });
+});
+
+describe('names people see: keep both, export file names, one’s own preset imported again', () => {
+  type View = import('../../../electron/host/presets/contract').ImportView;
+
+  it('keeps both with a name of its own (“… (2)”, then “… (3)”) and an id of its own', async () => {
+    const m = await machine({ tracks: CLINIC_A });
+    const id = await own(m);
+    const text = (await m.run('exportPreset', { presetId: id, format: 'json' })).file?.data ?? '';
+    const saved: Array<{ id: string; name: string; renamedFrom: string | null }> = [];
+    for (let i = 0; i < 2; i++) {
+      const view = (await m.run('inspectImport', { name: 'x.stillroom.json', text })).data as View;
+      expect(view.idTaken).toBe(true);
+      saved.push((await m.run('completeImport', { importId: view.importId, onConflict: 'keep-both' })).data as (typeof saved)[number]);
+    }
+    expect(saved).toEqual([
+      { id: 'bundled-one-copy-2', name: 'Bundled one (copy) (2)', renamedFrom: 'bundled-one-copy' },
+      { id: 'bundled-one-copy-3', name: 'Bundled one (copy) (3)', renamedFrom: 'bundled-one-copy' },
+    ]);
+    const names = m.catalog().presets.map((p) => p.preset.name);
+    expect(new Set(names).size).toBe(names.length);
+    // Replacing keeps the name it came with, and makes no second preset.
+    const view = (await m.run('inspectImport', { name: 'x.stillroom.json', text })).data as View;
+    expect((await m.run('completeImport', { importId: view.importId, onConflict: 'replace' })).data).toEqual({
+      id: 'bundled-one-copy',
+      name: 'Bundled one (copy)',
+      renamedFrom: null,
+    });
+    expect(m.catalog().presets).toHaveLength(4);
+  });
+
+  it('names an exported file after the preset’s current name, not the id it was made with', async () => {
+    const m = await machine();
+    const id = await own(m);
+    const preset = ((await m.run('getPreset', { presetId: id })).data as { preset: Preset }).preset;
+    (preset.phases[0] as Preset['phases'][number]).untilDose = true;
+    await m.run('savePreset', { preset: { ...preset, name: 'Évening — IM, 2 h' } });
+    const plain = await m.run('exportPreset', { presetId: id, format: 'json' });
+    expect(plain.file?.name).toBe('evening-im-2-h.stillroom.json');
+    expect(plain.file?.path).toBe(join(m.dataDir, 'exports', 'evening-im-2-h.stillroom.json'));
+    await m.run('createClinicIdentity', { clinic: 'Harbour' });
+    const signed = await m.run('exportPreset', { presetId: id, format: 'json', sign: true });
+    expect(signed.file?.name).toBe('evening-im-2-h-signed.stillroom.json');
+    // A name with nothing to spell a file with falls back to the id.
+    await m.run('savePreset', { preset: { ...preset, name: 'Ψυχή' } });
+    expect((await m.run('exportPreset', { presetId: id, format: 'json' })).file?.name).toBe(`${id}.stillroom.json`);
+  });
+
+  it('finds a re-imported preset’s tracks on this machine, the app’s own audio included, and plays them from there again', async () => {
+    // The sample's "Eden" is the app's own demo file; the other two are in the library.
+    const m = await machine({ tracks: [CLINIC_A[0], CLINIC_A[2]] as LibraryTrack[], assets: ['demo-audio/01-morning-field.ogg'] });
+    const id = await own(m);
+    const text = (await m.run('exportPreset', { presetId: id, format: 'json' })).file?.data ?? '';
+    expect(text).not.toContain('asset');
+    const view = (await m.run('inspectImport', { name: 'mine.stillroom.json', text })).data as View;
+    expect(view.report).toMatchObject({ matched: 3, missing: 0, ambiguous: 0 });
+    expect(view.report.rows.map((r) => [r.title, r.status, r.how, r.matched?.fileName])).toEqual([
+      ['Gymnopédie No. 1', 'matched', 'isrc', '01.flac'],
+      ['Eden', 'matched', 'app', '01-morning-field.ogg'],
+      ['Says', 'matched', 'tags', 'says.flac'],
+    ]);
+    expect(view.strippedAssets).toBe(0);
+    const done = (await m.run('completeImport', { importId: view.importId, onConflict: 'keep-both' })).data as { id: string };
+    const saved = m.catalog().presets.find((p) => p.preset.id === done.id)?.preset;
+    expect(saved?.phases[0]?.playlist[1]).toMatchObject({ title: 'Eden', asset: 'demo-audio/01-morning-field.ogg' });
+    expect(saved?.phases[0]?.playlist[0]?.asset).toBeUndefined();
+
+    // Without the file in this installation, it is missing as before (never a path from the file).
+    const other = await machine({ tracks: [CLINIC_A[0], CLINIC_A[2]] as LibraryTrack[] });
+    const v2 = (await other.run('inspectImport', { name: 'mine.stillroom.json', text })).data as View;
+    expect(v2.report.rows.map((r) => r.status)).toEqual(['matched', 'missing', 'matched']);
   });
 });
 
@@ -491,6 +580,7 @@ describe('fuzzing the host module', () => {
     const m = await machine();
     const id = await own(m);
     const base = ((await m.run('getPreset', { presetId: id })).data as { preset: Preset }).preset;
+    (base.phases[0] as Preset['phases'][number]).untilDose = true; // the sample's dose reminder needs it
     const file = join(m.dataDir, 'presets', `${id}.stillroom.json`);
     const field = fc.constantFrom('name', 'plannedMin', 'crossfadeS', 'volume', 'runOut', 'kind', 'playlist', '__proto__', 'extra');
     const value = fc.oneof(
@@ -511,7 +601,8 @@ describe('fuzzing the host module', () => {
           // Accepted: what is on disk is a valid preset again.
           expect(m.catalog().problems).toEqual([]);
         } catch (err) {
-          expect((err as Error).message).toMatch(/^The preset was not saved: phases\[\d+\]/);
+          expect((err as Error).message).toMatch(/^The preset was not saved \(nothing changed\): Phase \d+( “[^”]*”)?(, track \d+)?[:,] /);
+          expect((err as Error).message).not.toMatch(/expected|received|invalid_|too_(small|big)/i);
           expect(readFileSync(file, 'utf8')).toBe(before);
         }
       }),

@@ -22,6 +22,7 @@ const HOW: Record<NonNullable<ResolutionRow['how']>, string> = {
   bundle: 'from the bundle',
   path: 'path',
   'path-tail': 'path',
+  app: 'Stillroom’s own audio',
 };
 
 export function ImportPanel({ onDone }: { onDone: (presetId: string | null) => void }) {
@@ -171,7 +172,11 @@ export function ImportPanel({ onDone }: { onDone: (presetId: string | null) => v
                   <td>
                     {row.status === 'matched' && row.matched ? (
                       <span className="small" data-testid="resolution-how">
-                        {row.how === 'manual' ? 'Chosen by hand' : `Matched by ${row.how ? HOW[row.how] : 'the library'}`}{' '}
+                        {row.how === 'manual'
+                          ? 'Chosen by hand'
+                          : row.how === 'app'
+                            ? `Found in ${HOW.app}`
+                            : `Matched by ${row.how ? HOW[row.how] : 'the library'}`}{' '}
                         <span className="quiet">· {row.matched.fileName}</span>
                         {row.note ? <span className="quiet"> ({row.note})</span> : null}
                       </span>
@@ -205,12 +210,25 @@ export function ImportPanel({ onDone }: { onDone: (presetId: string | null) => v
           </tbody>
         </table>
       ) : null}
+      {view.planProblems.length ? (
+        <div className="import-plan-problems" data-testid="import-plan-problems">
+          <p className="small warn-line">
+            {view.planProblems.length === 1 ? 'One thing' : `${view.planProblems.length} things`} to fix in the editor after saving (until
+            then the plan does not work as written):
+          </p>
+          <ul className="small">
+            {view.planProblems.slice(0, 5).map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {view.idTaken ? (
         <fieldset className="stack">
           <legend className="section-title">You already have a preset with this id</legend>
           <label className="check">
             <input type="radio" name={`${id}-conf`} checked={conflict === 'keep-both'} onChange={() => setConflict('keep-both')} /> Keep
-            both (this one gets a new id)
+            both (this one is saved under a name of its own, such as “{view.preset.name} (2)”)
           </label>
           <label className="check">
             <input type="radio" name={`${id}-conf`} checked={conflict === 'replace'} onChange={() => setConflict('replace')} /> Replace my

@@ -3,19 +3,15 @@
  * phase), a read-only outline with "Duplicate to edit" for bundled and clinic presets, and
  * the export card for any of them.
  */
-import { useEffect, useId, useState } from 'react';
-import { formatPath, type Preset, PresetSchema } from '../../../../electron/core/preset';
-import { MAX_BROWSER_MESSAGE_BYTES } from '../../../../electron/host/contract';
+import { useEffect, useState } from 'react';
 import type { LoadedPresetView } from '../../../../electron/host/presets/contract';
 import { api } from '../../bridge';
 import { useStore } from '../../stores';
 import { InlineError } from '../InlineError';
 import { ExportCard } from './ExportCard';
-import { musicSeconds, PhaseEditor } from './PhaseEditor';
+import { musicSeconds } from './PhaseEditor';
+import { PresetEditor } from './PresetEditor';
 import { formatMinutes, useRun } from './shared';
-
-/** The browser host takes messages up to MAX_BROWSER_MESSAGE_BYTES; leave room for the envelope and escaping. */
-const BROWSER_MAX_CHARS = Math.floor(MAX_BROWSER_MESSAGE_BYTES / 2);
 
 const ORIGIN: Record<LoadedPresetView['origin'], string> = {
   bundled: 'Built in (read-only)',
@@ -24,12 +20,14 @@ const ORIGIN: Record<LoadedPresetView['origin'], string> = {
 };
 
 export function PresetDetail({ presetId, onSelect }: { presetId: string; onSelect: (id: string | null) => void }) {
-  // The catalog changes when a preset is saved, imported or changed in the clinic folder.
-  const catalog = useStore((s) => s.snapshot?.presets);
+  // This preset's entry in the catalog changes when it is saved, imported or changed in the
+  // clinic folder. Compared as text: the host sends the catalog again after every presets
+  // command (getPreset included), and a new array each time must not mean "load again".
+  const entry = useStore((s) => JSON.stringify(s.snapshot?.presets?.find((p) => p.id === presetId) ?? null));
   const [loaded, setLoaded] = useState<LoadedPresetView | null>(null);
   const { error, run } = useRun();
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `catalog` is the trigger: load again when presets change on disk
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `entry` is the trigger: load again when this preset changes on disk
   useEffect(() => {
     let live = true;
     void api()
@@ -42,7 +40,7 @@ export function PresetDetail({ presetId, onSelect }: { presetId: string; onSelec
     return () => {
       live = false;
     };
-  }, [presetId, catalog]);
+  }, [presetId, entry]);
 
   if (!loaded || loaded.preset.id !== presetId) return <InlineError text={error} />;
 
@@ -86,128 +84,4 @@ export function PresetDetail({ presetId, onSelect }: { presetId: string; onSelec
       <ExportCard presetId={presetId} name={loaded.preset.name} origin={loaded.origin} />
     </div>
   );
-}
-
-function PresetEditor({ loaded, onSelect }: { loaded: LoadedPresetView; onSelect: (id: string | null) => void }) {
-  const id = useId();
-  const [draft, setDraft] = useState<Preset>(() => structuredClone(loaded.preset));
-  const [saved, setSaved] = useState<Preset>(loaded.preset);
-  const [note, setNote] = useState<string | null>(null);
-  const [confirmDelete, setConfirmDelete] = useState(false);
-  const { busy, error, setError, run } = useRun();
-  const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
-  const sessionRunning = useStore((s) => s.snapshot?.session?.status === 'running');
-
-  const save = async () => {
-    setNote(null);
-    const parsed = PresetSchema.safeParse(draft);
-    if (!parsed.success) {
-      return setError(
-        `Not saved: ${parsed.error.issues
-          .slice(0, 3)
-          .map((i) => `${describePath(draft, i.path)}: ${i.message}`)
-          .join('; ')}.`,
-      );
-    }
-    if (api().shell === 'browser' && JSON.stringify(parsed.data).length > BROWSER_MAX_CHARS) {
-      return setError(
-        `Not saved: this preset is larger than the browser connection carries (about ${Math.round(BROWSER_MAX_CHARS / 1024 / 1024)} MB); save it in the desktop app, or split long playlists.`,
-      );
-    }
-    const r = await run(() => api().savePreset({ preset: parsed.data }));
-    if (r) {
-      setSaved(parsed.data);
-      setDraft(structuredClone(parsed.data));
-      setNote(`Saved “${parsed.data.name}”.`);
-    }
-  };
-
-  const remove = async () => {
-    const r = await run(() => api().deletePreset({ presetId: draft.id, confirm: true }));
-    if (r) onSelect(null);
-  };
-
-  return (
-    <section className="card preset-editor" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`} className="card-title">
-        Editing “{saved.name}”
-      </h2>
-      {loaded.provenance && loaded.provenance.status !== 'unsigned' ? (
-        <p className="quiet small">{loaded.provenance.message}. Saving changes removes the clinic’s signature from your copy.</p>
-      ) : null}
-      <div className="phase-fields">
-        <label htmlFor={`${id}-name`}>Preset name</label>
-        <input
-          id={`${id}-name`}
-          type="text"
-          value={draft.name}
-          maxLength={200}
-          onChange={(e) => setDraft({ ...draft, name: e.target.value })}
-        />
-        <label htmlFor={`${id}-desc`}>Description</label>
-        <textarea
-          id={`${id}-desc`}
-          rows={2}
-          maxLength={2000}
-          value={draft.description}
-          onChange={(e) => setDraft({ ...draft, description: e.target.value })}
-        />
-      </div>
-      {sessionRunning ? <p className="quiet small">Listening to tracks is off while a session runs.</p> : null}
-      {draft.phases.map((phase, i) => (
-        <PhaseEditor
-          // biome-ignore lint/suspicious/noArrayIndexKey: phases are positional and never reordered here
-          key={i}
-          phase={phase}
-          index={i}
-          sessionRunning={sessionRunning}
-          onChange={(next) => setDraft({ ...draft, phases: draft.phases.map((p, k) => (k === i ? next : p)) })}
-        />
-      ))}
-      <div className="editor-actions">
-        <div className="row-actions">
-          <button type="button" className="primary-button" disabled={busy || !dirty} onClick={() => void save()}>
-            Save preset
-          </button>
-          <button type="button" disabled={busy || !dirty} onClick={() => setDraft(structuredClone(saved))}>
-            Discard changes
-          </button>
-          <span className="quiet small" role="status">
-            {dirty ? 'Unsaved changes.' : (note ?? '')}
-          </span>
-        </div>
-        <div className="row-actions delete-row">
-          {confirmDelete ? (
-            <>
-              <span className="small">Delete “{saved.name}” for good?</span>
-              <button type="button" className="danger-button" disabled={busy} onClick={() => void remove()}>
-                Yes, delete this preset
-              </button>
-              <button type="button" onClick={() => setConfirmDelete(false)}>
-                Keep it
-              </button>
-            </>
-          ) : (
-            <button type="button" className="quiet-button" onClick={() => setConfirmDelete(true)}>
-              Delete preset…
-            </button>
-          )}
-        </div>
-      </div>
-      <InlineError text={error} />
-    </section>
-  );
-}
-
-/** "phases[1].crossfadeS" → "Onset › crossfadeS" so the therapist knows where to look. */
-function describePath(p: Preset, path: ReadonlyArray<PropertyKey>): string {
-  if (path[0] === 'phases' && typeof path[1] === 'number') {
-    const phase = p.phases[path[1]];
-    const rest = path.slice(2);
-    if (rest[0] === 'playlist' && typeof rest[1] === 'number') {
-      return `${phase?.name ?? `phase ${path[1] + 1}`} › track ${rest[1] + 1}${rest.length > 2 ? ` › ${formatPath(rest.slice(2))}` : ''}`;
-    }
-    return `${phase?.name ?? `phase ${path[1] + 1}`}${rest.length ? ` › ${formatPath(rest)}` : ''}`;
-  }
-  return formatPath(path);
 }
