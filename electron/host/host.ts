@@ -82,6 +82,9 @@ export interface HostOptions {
  * ahead; the host replans when less than this is left, so the music is always planned well
  * ahead and nothing is resent while nothing changes.
  */
+/** The parts of the snapshot an area sends on its own (the session's parts come whole). */
+const PATCHED_PARTS = ['presets', 'presetProblems', 'sharing', 'library', 'lights', 'audio', 'prefs', 'machine', 'lamp'] as const;
+
 const REPLAN_BEFORE_HORIZON_MS = DEFAULT_HORIZON_MS - 10 * 60_000;
 
 export class StillroomHost {
@@ -109,6 +112,8 @@ export class StillroomHost {
   private handlers!: Handlers<CommandSpecs>;
   /** What a command that does not replan publishes: its own area's part of the snapshot. */
   private readonly areaPatch = new Map<CommandName, () => Omit<HostPatch, 'now'>>();
+  /** The last text sent of each part that travels as a patch, so an unchanged part is not resent. */
+  private readonly sent = new Map<string, string>();
   private readonly clock: () => number;
   private readonly log: (line: string) => void;
 
@@ -360,13 +365,30 @@ export class StillroomHost {
     const safe = this.state?.plan.safeScene ?? this.opts.settings.get('safeScene');
     this.director.setKeyframes(this.timeline?.light ?? null, safe);
     this.director.tick(now);
-    this.emit({ kind: 'state', snapshot: this.snapshot() });
+    const snapshot = this.snapshot();
+    this.rememberSent(snapshot);
+    this.emit({ kind: 'state', snapshot });
   }
 
   /** One area's change: only its part of the snapshot goes out. */
   private publish(patch: Omit<HostPatch, 'now'>): void {
     if (!this.handlers) return;
-    this.emit({ kind: 'patch', patch: { ...patch, now: this.clock() } });
+    // Only the parts that really changed since they were last sent: a read-only command (a
+    // search, opening a preset) or a health check that found all well sends nothing.
+    const changed: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(patch)) {
+      const text = JSON.stringify(value) ?? 'undefined';
+      if (this.sent.get(key) === text) continue;
+      this.sent.set(key, text);
+      changed[key] = value;
+    }
+    if (Object.keys(changed).length === 0) return;
+    this.emit({ kind: 'patch', patch: { ...(changed as Omit<HostPatch, 'now'>), now: this.clock() } });
+  }
+
+  /** Remembers what the whole snapshot carried of the parts that travel as patches. */
+  private rememberSent(s: HostSnapshot): void {
+    for (const key of PATCHED_PARTS) this.sent.set(key, JSON.stringify(s[key]) ?? 'undefined');
   }
 
   private tick(): void {

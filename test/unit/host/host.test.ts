@@ -218,6 +218,18 @@ describe('host commands', () => {
     expect(mirrored?.prefs.theme).toBe('night');
   });
 
+  it('a command that changes nothing sends nothing', async () => {
+    const host = await openHost();
+    const messages: HostMessage[] = [];
+    host.subscribe((m) => messages.push(m));
+    expect((await host.dispatch('getPreset', { presetId: 'test' })).ok).toBe(true);
+    expect((await host.dispatch('searchLibrary', { query: 'anything' })).ok).toBe(true);
+    expect(messages).toEqual([]);
+    await host.dispatch('setPanelPrefs', { theme: 'night' });
+    await host.dispatch('setPanelPrefs', { theme: 'night' });
+    expect(messages).toHaveLength(1);
+  });
+
   it('remembers what the desktop app keeps awake during a session, and sends only that part', async () => {
     const host = await openHost();
     expect(host.snapshot().machine?.keepAwake).toBe('prevent-app-suspension');
