@@ -9,7 +9,19 @@
  * helpers (fsync the file, rename, fsync the folder) the key file and this file share.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const KEY_ID_FILE = 'data-key.json';
@@ -52,6 +64,8 @@ export function readKeyId(dataDir: string): DataKeyId | null {
 /** Writes the folder's key id durably. */
 export function writeKeyId(dataDir: string, id: DataKeyId): void {
   const text = `${JSON.stringify({ format: FORMAT, id: id.id, check: id.check }, null, 2)}\n`;
+  // A first start: the desktop app opens its key before anything else made its data folder.
+  mkdirSync(dataDir, { recursive: true });
   writeDurably(join(dataDir, KEY_ID_FILE), Buffer.from(text), 0o644);
 }
 

@@ -67,11 +67,16 @@ describe('the data key on Linux when the keyring comes and goes', () => {
     const safe = new FakeSafeStorage('k', 'basic_text');
     const first = open(safe).seal('first');
     const keyFile = logs.at(-1)?.match(/key file (\S+)/)?.[1] as string;
-    rmSync(join(userData, 'keys', 'location.json'));
+    // The old start-up kept no record of where the key was, nor the folder's key id.
+    const forgetRecords = () => {
+      rmSync(join(userData, 'keys', 'location.json'));
+      rmSync(join(userData, 'data-key.json'), { force: true });
+    };
+    forgetRecords();
     renameSync(keyFile, `${keyFile}.aside`);
     safe.backend = 'gnome_libsecret';
     open(safe).seal('second'); // the old code's second key, in the keychain
-    rmSync(join(userData, 'keys', 'location.json'));
+    forgetRecords();
     renameSync(`${keyFile}.aside`, keyFile);
     const past = new Date(Date.now() - 86_400_000);
     utimesSync(keyFile, past, past);
