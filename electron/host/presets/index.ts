@@ -669,6 +669,11 @@ export class HostSharing {
         }
       } else {
         const path = resolve(a.path ?? '');
+        // Only what the therapist would choose to import: a preset or a bundle. Any other file on
+        // this machine is refused by its name alone — never opened, never quoted back.
+        if (!/\.(json|zip)$/i.test(path)) {
+          throw new Refusal(`${lead}: choose a Stillroom preset (.stillroom.json) or bundle (.stillroom.zip).`);
+        }
         if (/\.zip$/i.test(path)) {
           kind = 'bundle';
           const b = await importBundle(path, { importsDir: join(this.opts.dataDir, 'bundles'), trusted: this.trusted });

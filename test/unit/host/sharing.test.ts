@@ -445,6 +445,15 @@ describe('hostile files', () => {
       m.run('inspectImport', { name: 'x.zip', base64: Buffer.from('PK\u0003\u0004garbage').toString('base64') }),
     ).rejects.toThrow(/x\.zip was not imported: .*not a zip file, or a damaged one/);
     expect(validateCommand('inspectImport', { name: 'a', text: '{}', path: '/etc/passwd' })).toMatchObject({ ok: false });
+    // Any file by path: refused by its name unless it is a preset or bundle, and never quoted back.
+    await expect(m.run('inspectImport', { name: 'passwd', path: '/etc/passwd' })).rejects.toThrow(
+      /choose a Stillroom preset \(\.stillroom\.json\) or bundle/,
+    );
+    const secretish = join(m.dataDir, 'notes.json');
+    writeFileSync(secretish, 'root:x:0:0:Alex Doe private text');
+    const refusal = await m.run('inspectImport', { name: 'notes.json', path: secretish }).catch((e: Error) => e.message);
+    expect(String(refusal)).toMatch(/not valid JSON/);
+    expect(String(refusal)).not.toMatch(/root|Alex|private/);
     expect(existsSync(join(m.dataDir, 'presets'))).toBe(false);
     expect(m.catalog().presets).toHaveLength(1);
   });
