@@ -5,18 +5,17 @@
  * the cap is refused with a message — never cut short.
  */
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
-import { liveNotes, minutesSinceDose, NOTE_MAX_CHARS, noteTextProblem, QUICK_TAGS, tagLabel } from '../../../electron/core/notes';
+import { liveNotes, NOTE_MAX_CHARS, noteTextProblem, noteTimeLabel, QUICK_TAGS, tagLabel } from '../../../electron/core/notes';
 import type { Note } from '../../../electron/core/session';
 import { api } from '../bridge';
-import { clockTime } from '../lib/time';
+import { clockFormat } from '../lib/time';
 import { guarded, quickTag } from '../panel/perform';
 import { useStore } from '../stores';
 import { InlineError } from './InlineError';
 
-/** "14:05 · +32 min" (clock time, and minutes since the dose once there is one). */
+/** "14:05 · +32 min" (clock time, and minutes since the dose once there is one) — as in the reports. */
 export function noteStamp(note: Note, doseAt: number | null): string {
-  const since = minutesSinceDose(note.at, doseAt);
-  return since === null ? clockTime(note.at) : `${clockTime(note.at)} · ${since}`;
+  return noteTimeLabel(note.at, doseAt, undefined, clockFormat());
 }
 
 function NoteItem({ note, doseAt, editable }: { note: Note; doseAt: number | null; editable: boolean }) {
