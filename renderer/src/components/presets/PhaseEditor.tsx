@@ -4,14 +4,16 @@
  * a playlist file, move up and down, remove — every action a plain button, so the keyboard
  * reaches all of it).
  */
+
 import { useEffect, useId, useState } from 'react';
+import { formatDurationS } from '../../../../electron/core/format';
 import type { PhaseConfig, TrackRef } from '../../../../electron/core/preset';
 import { api } from '../../bridge';
 import '../../panel/mini';
 import { InlineError } from '../InlineError';
 import { onAudition, playAudition, stopAudition } from './audition';
 import { LibraryPicker } from './LibraryPicker';
-import { formatClock, formatMinutes, useRun } from './shared';
+import { formatMinutes, useRun } from './shared';
 
 const RUN_OUT_LABELS: Record<PhaseConfig['runOut'], string> = {
   repeat: 'Play the playlist again',
@@ -188,7 +190,7 @@ export function PhaseEditor({
               <span className="track-text">
                 {t.title} <span className="quiet">— {t.artist || 'unknown artist'}</span>
               </span>
-              <span className="tabular small quiet">{formatClock(t.durationS)}</span>
+              <span className="tabular small quiet">{formatDurationS(t.durationS)}</span>
               <span className="track-actions">
                 {sessionRunning ? null : playing === `${index}:${i}` ? (
                   <button
