@@ -7,6 +7,7 @@ import { AppHeader } from './components/AppHeader';
 import { AudioDriver } from './components/AudioDriver';
 import { CheatSheet } from './components/CheatSheet';
 import { HostLink } from './components/HostLink';
+import { KeysModeBadge } from './components/KeysModeBadge';
 import { PrivacyBlank } from './components/PrivacyBlank';
 import { ShortcutKeys } from './components/ShortcutKeys';
 import { ThemeRoot } from './components/ThemeRoot';
@@ -71,6 +72,7 @@ export function App() {
       <ThemeRoot>
         <CurrentView />
       </ThemeRoot>
+      <KeysModeBadge />
       <CheatSheet />
       <PrivacyBlank />
     </>

@@ -7,6 +7,7 @@
 import type { SessionState } from '../../../electron/core/session';
 import { phaseNow } from '../lib/phase';
 import { clockTime } from '../lib/time';
+import { PANIC_KEY } from '../panel/keys';
 import { useStore } from '../stores';
 import { ControlButton, PressStatusLine } from './ControlButton';
 import { EndSessionControl } from './EndSessionControl';
@@ -25,11 +26,13 @@ export function Controls({ session }: { session: SessionState }) {
         <span className="safe-dot" aria-hidden="true" />
         Safe state{' '}
         <span className="kbd" aria-hidden="true">
-          S
+          {PANIC_KEY}
         </span>
       </ControlButton>
       <p className="quiet small safe-hint">
-        {safeOn ? 'On: music lowered, light up. S again to return.' : 'Music down, light up, at once.'}
+        {safeOn
+          ? 'On: music lowered, light up. Press the button again to return.'
+          : `Music down, light up, at once (${PANIC_KEY} from anywhere).`}
       </p>
 
       <div className="control-grid">
@@ -62,14 +65,11 @@ export function Controls({ session }: { session: SessionState }) {
         </ControlButton>
       </fieldset>
       <p id="phase-length-hint" className="sr-only">
-        Keys: left bracket shortens by 1 minute, right bracket extends by 1 minute, with Shift by 5 minutes.
+        Keys: F4 then left bracket shortens by 1 minute, F4 then right bracket extends by 1 minute, with Shift by 5 minutes.
       </p>
 
       <ControlButton action="privacy" className="quiet-button" name="Privacy screen">
-        Privacy screen{' '}
-        <span className="kbd" aria-hidden="true">
-          B
-        </span>
+        Privacy screen
       </ControlButton>
 
       <PressStatusLine />

@@ -1,6 +1,6 @@
 /**
  * Session notes: each stamped with clock time and minutes since the dose; one-tap quick tags
- * (keys 1–7); a private mark (left out of the client's report); edits and deletions that keep
+ * (F4 then 1–7); a private mark (left out of the client's report); edits and deletions that keep
  * the earlier wording in the record. Enter adds a note; Shift+Enter is a new line. A note over
  * the cap is refused with a message — never cut short.
  */
@@ -9,7 +9,7 @@ import { liveNotes, NOTE_MAX_CHARS, noteTextProblem, noteTimeLabel, QUICK_TAGS, 
 import type { Note } from '../../../electron/core/session';
 import { api } from '../bridge';
 import { clockFormat } from '../lib/time';
-import { guarded, quickTag } from '../panel/perform';
+import { focusNoteBox, guarded, quickTag } from '../panel/perform';
 import { useStore } from '../stores';
 import { InlineError } from './InlineError';
 
@@ -161,6 +161,8 @@ export function NotesPanel({ notes, doseAt }: { notes: readonly Note[]; doseAt: 
     const ok = await guarded('addNote', 'Add note', () => api().addNote({ text: value, tags: [], private: priv }), { guard: false });
     if (!ok) setNoteDraft(useStore.getState().noteDraft === '' ? value : useStore.getState().noteDraft);
     else setNotePrivate(false);
+    // From the Add note button too: the caret goes back into the box for the next note.
+    focusNoteBox();
   };
   const onSubmit = (e: FormEvent): void => {
     e.preventDefault();
@@ -184,18 +186,8 @@ export function NotesPanel({ notes, doseAt }: { notes: readonly Note[]; doseAt: 
         <fieldset className="quick-tags">
           <legend className="sr-only">Quick tags</legend>
           {QUICK_TAGS.map((t, i) => (
-            <button
-              key={t.id}
-              type="button"
-              className="tag-button"
-              aria-keyshortcuts={String(i + 1)}
-              data-action={`tag${i + 1}`}
-              onClick={() => void quickTag(i)}
-            >
-              {t.label}{' '}
-              <span className="kbd" aria-hidden="true">
-                {i + 1}
-              </span>
+            <button key={t.id} type="button" className="tag-button" data-action={`tag${i + 1}`} onClick={() => void quickTag(i)}>
+              {t.label}
             </button>
           ))}
         </fieldset>
@@ -214,7 +206,7 @@ export function NotesPanel({ notes, doseAt }: { notes: readonly Note[]; doseAt: 
               if (error) setError(null);
             }}
             onKeyDown={onKeyDown}
-            placeholder="What you notice (Enter adds it; N from anywhere)"
+            placeholder="What you notice — type anywhere to write here; Enter adds it"
           />
           <button type="submit" disabled={busy || length === 0}>
             Add note

@@ -70,6 +70,29 @@ function focusSoon(id: string): void {
   requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById(id)?.focus()));
 }
 
+/** Puts the caret at the end of the Note box (after a quick tag, Add note, or the note key). */
+export function focusNoteBox(): boolean {
+  const box = document.getElementById('note-input');
+  if (!(box instanceof HTMLTextAreaElement)) return false;
+  box.focus();
+  box.setSelectionRange(box.value.length, box.value.length);
+  return true;
+}
+
+/**
+ * Types `text` into the Note box at its caret, as if it had been typed there: the box takes
+ * the focus, the browser's own insertion keeps undo working and tells React through the
+ * usual input event, so nothing typed quickly after it is lost.
+ */
+export function typeIntoNote(text: string): void {
+  const box = document.getElementById('note-input');
+  if (!(box instanceof HTMLTextAreaElement)) return;
+  if (document.activeElement !== box) focusNoteBox();
+  if (document.execCommand('insertText', false, text)) return;
+  box.setRangeText(text, box.selectionStart, box.selectionEnd, 'end');
+  box.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
 const prefs = (): PanelPrefs | null => useStore.getState().snapshot?.prefs ?? null;
 
 function setPrefs(label: string, change: Partial<PanelPrefs>, guard = true): Promise<boolean> {
@@ -89,6 +112,8 @@ export async function quickTag(index: number): Promise<void> {
     api().addNote({ text: typed || tag.label, tags: [tag.id], private: st.notePrivate }),
   );
   if (ok && typed) useStore.getState().setNoteDraft('');
+  // Back to writing: the next key types into the note, never into the tag button.
+  focusNoteBox();
 }
 
 /** Runs an action by id, from its button or its key. */
@@ -100,6 +125,8 @@ export async function perform(action: ActionId): Promise<void> {
   const now = hostNow();
 
   switch (action) {
+    case 'keysMode':
+      return;
     case 'cheatSheet':
       st.setCheatSheet(!st.cheatSheetOpen);
       return;
@@ -162,6 +189,12 @@ export async function perform(action: ActionId): Promise<void> {
   if (!running) return;
 
   switch (action) {
+    case 'safeOn':
+      // The panic key only ever turns safe state on; a press while it is on changes nothing.
+      if (session.safe.on) return;
+      guard.press('safe', performance.now());
+      await guarded('safe', 'Safe state', () => api().setSafeState({ on: true }), { guard: false });
+      return;
     case 'safe': {
       const on = !session.safe.on;
       // Turning safe state ON is never held back by the guard; a quick second press that would turn it off is.
@@ -208,6 +241,7 @@ export async function perform(action: ActionId): Promise<void> {
       return;
     }
     case 'note':
+      if (st.view === 'session' && focusNoteBox()) return;
       st.setView('session');
       focusSoon('note-input');
       return;

@@ -21,6 +21,8 @@ export interface PanelSlice {
   view: ViewId;
   cheatSheetOpen: boolean;
   privacyOn: boolean;
+  /** The Keys mode is open (F4): the next key acts once. Shown on screen while it lasts. */
+  keysMode: boolean;
   /** The end-session confirmation is showing. */
   endArmed: boolean;
   /**
@@ -38,6 +40,7 @@ export interface PanelSlice {
   setNotePrivate(on: boolean): void;
   setView(v: ViewId): void;
   setCheatSheet(open: boolean): void;
+  setKeysMode(on: boolean): void;
   setPrivacy(on: boolean): void;
   setEndArmed(armed: boolean): void;
   setPlanUnlocked(unlocked: boolean): void;
@@ -49,6 +52,7 @@ export const createPanelSlice: StateCreator<Store, [], [], PanelSlice> = (set) =
   view: 'session',
   cheatSheetOpen: false,
   privacyOn: false,
+  keysMode: false,
   endArmed: false,
   planUnlocked: false,
   pressStatus: null,
@@ -59,6 +63,7 @@ export const createPanelSlice: StateCreator<Store, [], [], PanelSlice> = (set) =
   setNotePrivate: (notePrivate) => set({ notePrivate }),
   setView: (view) => set({ view }),
   setCheatSheet: (cheatSheetOpen) => set({ cheatSheetOpen }),
+  setKeysMode: (keysMode) => set({ keysMode }),
   setPrivacy: (privacyOn) => set({ privacyOn }),
   setEndArmed: (endArmed) => set({ endArmed }),
   setPlanUnlocked: (planUnlocked) => set({ planUnlocked }),

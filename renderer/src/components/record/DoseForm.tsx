@@ -91,7 +91,7 @@ export function DoseForm({ session }: { session: SessionState }) {
           ))}
         </ul>
       ) : (
-        <p className="quiet small">No dose recorded yet. “Dose given” (Shift+D) records the moment; add the details here.</p>
+        <p className="quiet small">No dose recorded yet. “Dose given” (F4 then D) records the moment; add the details here.</p>
       )}
       {open ? (
         <form className="form-grid" onSubmit={(e) => void submit(e)}>
