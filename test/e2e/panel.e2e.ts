@@ -9,34 +9,16 @@
  *   every view into /tmp/shots5/.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { readJournal } from '../../electron/services/journal';
-import { Vault } from '../../electron/services/vault';
-import { expect, keyFileFor, test } from './launcher';
+import { expect, test } from './launcher';
+import { journalEvents, journalFile } from './session-journal';
 
 const SHOTS = process.env.STILLROOM_SHOTS ?? '/tmp/shots5';
 
-/** The newest journal file of a data folder ('' when there is none). */
-function journalFile(dataDir: string): string {
-  const dir = join(dataDir, 'sessions');
-  const file = readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .sort()
-    .at(-1);
-  return file ? join(dir, file) : '';
-}
-
-/** The session's journal events, in order (opened with the test's data key: the file is encrypted). */
-function journal(dataDir: string): Array<{ type: string } & Record<string, unknown>> {
-  const file = journalFile(dataDir);
-  if (!file) return [];
-  const { events, skipped } = readJournal(file, Vault.open(keyFileFor(dataDir)));
-  expect(skipped).toEqual([]);
-  return events as unknown as Array<{ type: string } & Record<string, unknown>>;
-}
+const journal = journalEvents;
 const count = (dataDir: string, type: string): number => journal(dataDir).filter((e) => e.type === type).length;
 
 /** Presses Tab until the focused element is the button named `name` (keyboard only). */
