@@ -1,8 +1,10 @@
 /**
- * The therapist's controls for a running session. Each button and its key go through the same
- * action (panel/perform.ts), so the guard against repeated presses covers both; refusals and
- * ignored presses show quietly on one status line. The music's own controls (duck, mute,
- * volume, output) are in MusicControls; their keys (M, comma, period) are in panel/keys.ts.
+ * The therapist's controls for a running session, in two parts by urgency. `UrgentControls`
+ * (always on screen): Safe state, Dose given, Record vitals, the status line for presses, and
+ * the sheet either of the last two opens. `PhaseControls` (below the due reminders): advance,
+ * hold, skip, the phase's length, the privacy screen and End session. Each button and its key
+ * go through the same action (panel/perform.ts), so the guard against repeated presses covers
+ * both. The music's own controls (duck, mute, volume, output) are in MusicControls.
  */
 import type { SessionState } from '../../../electron/core/session';
 import { phaseNow } from '../lib/phase';
@@ -11,17 +13,13 @@ import { PANIC_KEY } from '../panel/keys';
 import { useStore } from '../stores';
 import { ControlButton, PressStatusLine } from './ControlButton';
 import { EndSessionControl } from './EndSessionControl';
+import { VitalsSheet } from './VitalsSheet';
 
-export function Controls({ session }: { session: SessionState }) {
-  // The clock ticks every second, but this re-renders only when the current phase changes.
-  const currentIndex = useStore((s) => phaseNow(session, s.now).current?.index ?? null);
-  const held = currentIndex !== null && (session.phases[currentIndex]?.heldSince ?? null) !== null;
-  const isLast = currentIndex === null || currentIndex >= session.phases.length - 1;
+export function UrgentControls({ session }: { session: SessionState }) {
   const safeOn = session.safe.on;
-  const doseGiven = session.doseAt !== null;
-
+  const sheet = useStore((s) => s.sheet);
   return (
-    <section className="controls" aria-label="Session controls">
+    <section className="controls urgent-controls" aria-label="Session controls">
       <ControlButton action="safe" className={`safe-button${safeOn ? ' is-on' : ''}`} pressed={safeOn} name="Safe state">
         <span className="safe-dot" aria-hidden="true" />
         Safe state{' '}
@@ -30,15 +28,28 @@ export function Controls({ session }: { session: SessionState }) {
         </span>
       </ControlButton>
       <p className="quiet small safe-hint">
-        {safeOn
-          ? 'On: music lowered, light up. Press the button again to return.'
-          : `Music down, light up, at once (${PANIC_KEY} from anywhere).`}
+        {safeOn ? 'On: music lowered, light up. Press again to return.' : 'Music down, light up, at once.'}
       </p>
+      <div className="urgent-row">
+        <ControlButton action="dose">Dose given</ControlButton>
+        <ControlButton action="vitals">Record vitals</ControlButton>
+      </div>
+      {session.doseAt !== null ? <p className="quiet small">Dose given at {clockTime(session.doseAt)}.</p> : null}
+      <PressStatusLine />
+      {sheet === 'vitals' ? <VitalsSheet /> : null}
+    </section>
+  );
+}
 
+export function PhaseControls({ session }: { session: SessionState }) {
+  // The clock ticks every second, but this re-renders only when the current phase changes.
+  const currentIndex = useStore((s) => phaseNow(session, s.now).current?.index ?? null);
+  const held = currentIndex !== null && (session.phases[currentIndex]?.heldSince ?? null) !== null;
+  const isLast = currentIndex === null || currentIndex >= session.phases.length - 1;
+
+  return (
+    <section className="controls phase-controls" aria-label="Phase controls">
       <div className="control-grid">
-        <ControlButton action="dose" disabled={doseGiven}>
-          Dose given
-        </ControlButton>
         <ControlButton action="advance" disabled={isLast}>
           Advance phase
         </ControlButton>
@@ -47,7 +58,6 @@ export function Controls({ session }: { session: SessionState }) {
         </ControlButton>
         <ControlButton action="skip">Skip track</ControlButton>
       </div>
-      {doseGiven && session.doseAt !== null ? <p className="quiet small">Dose given at {clockTime(session.doseAt)}.</p> : null}
 
       <fieldset className="control-row" aria-describedby="phase-length-hint">
         <legend className="control-legend">Phase length (minutes)</legend>
@@ -71,8 +81,6 @@ export function Controls({ session }: { session: SessionState }) {
       <ControlButton action="privacy" className="quiet-button" name="Privacy screen">
         Privacy screen
       </ControlButton>
-
-      <PressStatusLine />
       <EndSessionControl />
     </section>
   );

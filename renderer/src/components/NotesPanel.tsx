@@ -1,5 +1,6 @@
 /**
- * Session notes: each stamped with clock time and minutes since the dose; one-tap quick tags
+ * Session notes: the Note box first (it is where typing goes), then the quick tags, then the
+ * notes so far. Each note is stamped with clock time and minutes since the dose; one-tap quick tags
  * (F4 then 1–7); a private mark (left out of the client's report); edits and deletions that keep
  * the earlier wording in the record. Enter adds a note; Shift+Enter is a new line. A note over
  * the cap is refused with a message — never cut short.
@@ -181,17 +182,8 @@ export function NotesPanel({ notes, doseAt }: { notes: readonly Note[]; doseAt: 
     // No aria-labelledby here: a region named "Notes" would also answer to the label "Note".
     <section className="notes">
       <h2 className="section-title">Notes</h2>
-      <NotesList notes={notes} doseAt={doseAt} editable />
       <form className="note-form" onSubmit={onSubmit}>
-        <fieldset className="quick-tags">
-          <legend className="sr-only">Quick tags</legend>
-          {QUICK_TAGS.map((t, i) => (
-            <button key={t.id} type="button" className="tag-button" data-action={`tag${i + 1}`} onClick={() => void quickTag(i)}>
-              {t.label}
-            </button>
-          ))}
-        </fieldset>
-        <label htmlFor="note-input" className="field-label">
+        <label htmlFor="note-input" className="sr-only">
           Note
         </label>
         <div className="note-row">
@@ -212,6 +204,14 @@ export function NotesPanel({ notes, doseAt }: { notes: readonly Note[]; doseAt: 
             Add note
           </button>
         </div>
+        <fieldset className="quick-tags">
+          <legend className="sr-only">Quick tags</legend>
+          {QUICK_TAGS.map((t, i) => (
+            <button key={t.id} type="button" className="tag-button" data-action={`tag${i + 1}`} onClick={() => void quickTag(i)}>
+              {t.label}
+            </button>
+          ))}
+        </fieldset>
         <div className="note-options">
           <label className="check small">
             <input type="checkbox" checked={priv} onChange={(e) => setNotePrivate(e.target.checked)} /> Private — left out of the client's
@@ -223,6 +223,7 @@ export function NotesPanel({ notes, doseAt }: { notes: readonly Note[]; doseAt: 
         </div>
         <InlineError text={error ?? (over ? noteTextProblem(text) : null)} />
       </form>
+      <NotesList notes={notes} doseAt={doseAt} editable />
     </section>
   );
 }

@@ -182,8 +182,14 @@ export async function perform(action: ActionId): Promise<void> {
 
   if (!session) return;
   if (action === 'vitals') {
-    st.setView('record');
-    focusSoon('vitals-systolic');
+    // On the live panel: the small sheet; after the session: the Record view's form.
+    if (running) {
+      st.setView('session');
+      st.setSheet(st.sheet === 'vitals' ? null : 'vitals');
+    } else {
+      st.setView('record');
+      focusSoon('vitals-systolic');
+    }
     return;
   }
   if (!running) return;

@@ -17,12 +17,16 @@ export interface PressStatus {
   at: number;
 }
 
+export type PanelSheetId = 'vitals' | 'dose';
+
 export interface PanelSlice {
   view: ViewId;
   cheatSheetOpen: boolean;
   privacyOn: boolean;
   /** The Keys mode is open (F4): the next key acts once. Shown on screen while it lasts. */
   keysMode: boolean;
+  /** The small sheet open on the live panel (vitals, the dose), if any. */
+  sheet: PanelSheetId | null;
   /** The end-session confirmation is showing. */
   endArmed: boolean;
   /**
@@ -41,6 +45,7 @@ export interface PanelSlice {
   setView(v: ViewId): void;
   setCheatSheet(open: boolean): void;
   setKeysMode(on: boolean): void;
+  setSheet(sheet: PanelSheetId | null): void;
   setPrivacy(on: boolean): void;
   setEndArmed(armed: boolean): void;
   setPlanUnlocked(unlocked: boolean): void;
@@ -53,6 +58,7 @@ export const createPanelSlice: StateCreator<Store, [], [], PanelSlice> = (set) =
   cheatSheetOpen: false,
   privacyOn: false,
   keysMode: false,
+  sheet: null,
   endArmed: false,
   planUnlocked: false,
   pressStatus: null,
@@ -64,6 +70,7 @@ export const createPanelSlice: StateCreator<Store, [], [], PanelSlice> = (set) =
   setView: (view) => set({ view }),
   setCheatSheet: (cheatSheetOpen) => set({ cheatSheetOpen }),
   setKeysMode: (keysMode) => set({ keysMode }),
+  setSheet: (sheet) => set({ sheet }),
   setPrivacy: (privacyOn) => set({ privacyOn }),
   setEndArmed: (endArmed) => set({ endArmed }),
   setPlanUnlocked: (planUnlocked) => set({ planUnlocked }),
