@@ -82,7 +82,8 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('PhaseExtended'), minutes: z.number() }),
   z.object({ ...base, type: z.literal('PhaseHeld') }),
   z.object({ ...base, type: z.literal('PhaseResumed') }),
-  z.object({ ...base, type: z.literal('SafeStateOn') }),
+  /** `pressedAt`: when the therapist pressed it, if the host heard of it later (the page applied the music part at once). */
+  z.object({ ...base, type: z.literal('SafeStateOn'), pressedAt: z.number().optional() }),
   z.object({ ...base, type: z.literal('SafeStateOff') }),
   z.object({ ...base, type: z.literal('TrackSkipped') }),
   z.object({ ...base, type: z.literal('TrackFailed'), trackId: z.string(), reason: z.string().max(500) }),

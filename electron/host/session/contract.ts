@@ -39,7 +39,11 @@ export const sessionCommands = {
   ),
   holdPhase: command(none, { replans: true }),
   resumePhase: command(none, { replans: true }),
-  setSafeState: command(z.object({ on: z.boolean() }).strict(), { replans: true }),
+  /**
+   * Safe state on or off. `pressedAt`: when it was pressed, for a press the page kept while the
+   * host did not answer (it applied the music part itself); checked like other entered times.
+   */
+  setSafeState: command(z.object({ on: z.boolean(), pressedAt: z.number().int().positive().optional() }).strict(), { replans: true }),
   skipTrack: command(none, { replans: true }),
   /** The audio player reports a track it could not play; music moves on. */
   reportTrackFailed: command(z.object({ trackId: z.string().min(1).max(80), reason: z.string().min(1).max(500) }).strict(), {

@@ -113,7 +113,15 @@ export function sessionHandlers(ctx: SessionContext): Handlers<typeof sessionCom
     },
     setSafeState: (a) => {
       const s = running(ctx);
-      if (s.safe.on !== a.on) ctx.append({ type: a.on ? 'SafeStateOn' : 'SafeStateOff', at: ctx.now() });
+      const at = ctx.now();
+      if (s.safe.on === a.on) return undefined;
+      if (!a.on) {
+        ctx.append({ type: 'SafeStateOff', at });
+        return undefined;
+      }
+      // A press the page held while the host was away keeps the time it was pressed (the room goes safe now).
+      const pressedAt = a.pressedAt === undefined ? undefined : checkedTime(s, at, a.pressedAt, 'the safe state press');
+      ctx.append(pressedAt === undefined || pressedAt === at ? { type: 'SafeStateOn', at } : { type: 'SafeStateOn', at, pressedAt });
       return undefined;
     },
     skipTrack: () => {
