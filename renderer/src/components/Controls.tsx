@@ -16,7 +16,8 @@ import { EndSessionControl } from './EndSessionControl';
 import { VitalsSheet } from './VitalsSheet';
 
 export function UrgentControls({ session }: { session: SessionState }) {
-  const safeOn = session.safe.on;
+  const waiting = useStore((s) => s.localSafe !== null && !session.safe.on);
+  const safeOn = session.safe.on || waiting;
   const sheet = useStore((s) => s.sheet);
   return (
     <section className="controls urgent-controls" aria-label="Session controls">
@@ -27,8 +28,12 @@ export function UrgentControls({ session }: { session: SessionState }) {
           {PANIC_KEY}
         </span>
       </ControlButton>
-      <p className="quiet small safe-hint">
-        {safeOn ? 'On: music lowered, light up. Press again to return.' : 'Music down, light up, at once.'}
+      <p className="quiet small safe-hint" data-testid="safe-hint">
+        {waiting
+          ? 'On here: music lowered. The light follows when Stillroom answers.'
+          : safeOn
+            ? 'On: music lowered, light up. Press again to return.'
+            : 'Music down, light up, at once.'}
       </p>
       <div className="urgent-row">
         <ControlButton action="dose">Dose given</ControlButton>

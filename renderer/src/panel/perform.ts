@@ -14,24 +14,12 @@ import { VIEWS } from '../lib/views';
 import { hostNow, useStore } from '../stores';
 import { type ActionId, shortcutFor } from './keys';
 import { toggleMiniWindow } from './mini';
+import { pressSafeOff, pressSafeOn, safeShownOn } from './safeState';
+import { clearStatus, showStatus } from './status';
+
+export { clearStatus, showStatus };
 
 const guard = new PressGuard(GUARD_MS);
-const STATUS_SHOWN_MS = 8000;
-let statusTimer: ReturnType<typeof setTimeout> | null = null;
-
-/** Says something quietly on the controls' status line (and clears it after a while). */
-export function showStatus(kind: 'ignored' | 'refused', action: string, text: string): void {
-  const { setPressStatus } = useStore.getState();
-  setPressStatus({ kind, action, text, at: Date.now() });
-  if (statusTimer) clearTimeout(statusTimer);
-  statusTimer = setTimeout(() => useStore.getState().setPressStatus(null), kind === 'ignored' ? GUARD_MS + 1500 : STATUS_SHOWN_MS);
-}
-
-export function clearStatus(): void {
-  if (statusTimer) clearTimeout(statusTimer);
-  useStore.getState().setPressStatus(null);
-}
-
 /**
  * Runs `fn` for `control` unless the same control acted less than 1.5 s ago. Returns whether
  * it ran and the host agreed.
@@ -197,19 +185,22 @@ export async function perform(action: ActionId): Promise<void> {
   switch (action) {
     case 'safeOn':
       // The panic key only ever turns safe state on; a press while it is on changes nothing.
-      if (session.safe.on) return;
       guard.press('safe', performance.now());
-      await guarded('safe', 'Safe state', () => api().setSafeState({ on: true }), { guard: false });
+      pressSafeOn();
       return;
     case 'safe': {
-      const on = !session.safe.on;
-      // Turning safe state ON is never held back by the guard; a quick second press that would turn it off is.
-      if (on) {
+      if (!safeShownOn(st)) {
+        // Turning safe state ON is never held back by the guard (nor by a host that does not answer).
         guard.press('safe', performance.now());
-        await guarded('safe', 'Safe state', () => api().setSafeState({ on: true }), { guard: false });
-      } else {
-        await guarded('safe', 'Safe state', () => api().setSafeState({ on: false }));
+        pressSafeOn();
+        return;
       }
+      // A quick second press that would turn it off is held back.
+      if (!guard.press('safe', performance.now())) {
+        showStatus('ignored', 'safe', `Second press of “Safe state” ignored (within ${GUARD_MS / 1000} s).`);
+        return;
+      }
+      await pressSafeOff((fn) => guarded('safe', 'Safe state', fn, { guard: false }));
       return;
     }
     case 'dose':

@@ -25,6 +25,11 @@ export interface PanelSlice {
   privacyOn: boolean;
   /** The Keys mode is open (F4): the next key acts once. Shown on screen while it lasts. */
   keysMode: boolean;
+  /**
+   * Host time of a Safe state press the host has not confirmed yet (null when none): the page
+   * has lowered the music itself and shows safe state on (panel/safeState.ts).
+   */
+  localSafe: number | null;
   /** The small sheet open on the live panel (vitals, the dose), if any. */
   sheet: PanelSheetId | null;
   /** The end-session confirmation is showing. */
@@ -46,6 +51,7 @@ export interface PanelSlice {
   setCheatSheet(open: boolean): void;
   setKeysMode(on: boolean): void;
   setSheet(sheet: PanelSheetId | null): void;
+  setLocalSafe(pressedAt: number | null): void;
   setPrivacy(on: boolean): void;
   setEndArmed(armed: boolean): void;
   setPlanUnlocked(unlocked: boolean): void;
@@ -59,6 +65,7 @@ export const createPanelSlice: StateCreator<Store, [], [], PanelSlice> = (set) =
   privacyOn: false,
   keysMode: false,
   sheet: null,
+  localSafe: null,
   endArmed: false,
   planUnlocked: false,
   pressStatus: null,
@@ -71,6 +78,7 @@ export const createPanelSlice: StateCreator<Store, [], [], PanelSlice> = (set) =
   setCheatSheet: (cheatSheetOpen) => set({ cheatSheetOpen }),
   setKeysMode: (keysMode) => set({ keysMode }),
   setSheet: (sheet) => set({ sheet }),
+  setLocalSafe: (localSafe) => set({ localSafe }),
   setPrivacy: (privacyOn) => set({ privacyOn }),
   setEndArmed: (endArmed) => set({ endArmed }),
   setPlanUnlocked: (planUnlocked) => set({ planUnlocked }),

@@ -19,6 +19,8 @@ import { PhaseStrip } from '../components/PhaseStrip';
 import { CurrentTrack, NextChange, PhaseClock, PhaseName, SinceDose } from '../components/Readouts';
 import { RemindersPanel } from '../components/RemindersPanel';
 import { TimelineChart } from '../components/TimelineChart';
+import { safeShownOn } from '../panel/safeState';
+import { useStore } from '../stores';
 
 export function headerContext(session: SessionState): string {
   const alias = session.plan.clientAlias.trim();
@@ -27,6 +29,7 @@ export function headerContext(session: SessionState): string {
 
 export function LivePanel({ snapshot, session }: { snapshot: HostSnapshot; session: SessionState }) {
   const sessionId = session.plan.sessionId;
+  const safeOn = useStore((s) => safeShownOn(s));
   // A session always opens at the top of the panel, never where the Start view was scrolled to.
   useLayoutEffect(() => {
     if (sessionId) window.scrollTo(0, 0);
@@ -36,11 +39,13 @@ export function LivePanel({ snapshot, session }: { snapshot: HostSnapshot; sessi
   // Unmeasured tracks already play at the conservative gain; this only says the levelling is still coming.
   const measuring = progressLine(snapshot.audio?.analysis);
   return (
-    <div className={`view live-view${session.safe.on ? ' is-safe' : ''}`}>
+    <div className={`view live-view${safeOn ? ' is-safe' : ''}`}>
       <AppHeader context={headerContext(session)} />
-      {session.safe.on ? (
+      {safeOn ? (
         <p className="safe-banner" role="status">
-          Safe state is on — music lowered, light up.
+          {session.safe.on
+            ? 'Safe state is on — music lowered, light up.'
+            : 'Safe state is on here — music lowered; the light follows when Stillroom answers.'}
         </p>
       ) : null}
       <main className="live-main">
