@@ -129,6 +129,8 @@ test('a quick demo session by keyboard only; double presses and stray End-sessio
   await expect.poll(() => count(host.dataDir, 'TrackSkipped')).toBe(1);
   await shortcut(page, 'm');
   await expect.poll(() => count(host.dataDir, 'MusicDucked')).toBe(1);
+  // The header says so (not "playing").
+  await expect(page.getByTestId('audio-meter')).toHaveAttribute('data-music', /ducked/);
   await page.waitForTimeout(GUARD_WAIT_MS);
   await shortcut(page, 'm');
   await expect.poll(() => count(host.dataDir, 'MusicUnducked')).toBe(1);

@@ -79,6 +79,7 @@ test('Safe state pressed while the host process is dead: the music drops at once
     const safe = page.getByRole('button', { name: 'Safe state' });
     await expect(safe).toHaveAttribute('aria-pressed', 'true');
     await expect(page.getByTestId('safe-hint')).toHaveText(/light follows when Stillroom answers/);
+    await expect(page.getByTestId('audio-meter')).toHaveAttribute('data-music', /safe state/);
     await page.waitForTimeout(3000); // real time: the safe curve is 2.5 s
     const stoppedAt = Date.now();
     const pcm = await rec.stop();
