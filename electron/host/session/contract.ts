@@ -22,6 +22,13 @@ export const sessionCommands = {
   ),
   /** Records the dose: the anchor of clinical timing; a phase waiting for it advances. */
   recordDose: command(z.object({ note: z.string().max(500).default(''), details: DoseDetailsArgs.optional() }).strict(), { replans: true }),
+  /**
+   * Details of a recorded dose written down afterwards (medicine, amount, unit, route, lot): fills
+   * only what is still empty. Not a correction; changing what is written is `correctDose`.
+   */
+  completeDose: command(z.object({ doseId: z.string().min(1).max(40), details: DoseDetailsArgs.omit({ givenAt: true }) }).strict(), {
+    replans: true,
+  }),
   advancePhase: command(none, { replans: true }),
   /** Extends (positive) or shortens (negative) the current phase by whole minutes. */
   extendPhase: command(

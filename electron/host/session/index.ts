@@ -5,6 +5,7 @@
  * decides.
  */
 import { randomBytes } from 'node:crypto';
+import { completion } from '../../core/dose';
 import type { Preset } from '../../core/preset';
 import { type NewSessionEvent, phaseIndexAt, type SessionPlan, type SessionState } from '../../core/session';
 import { segmentsAt, type Timeline } from '../../core/timeline';
@@ -83,6 +84,21 @@ export function sessionHandlers(ctx: SessionContext): Handlers<typeof sessionCom
       } else {
         ctx.append({ type: 'DoseGiven', at, note: a.note });
       }
+      return undefined;
+    },
+    completeDose: (a) => {
+      const s = ctx.state();
+      if (!s) throw new Refusal('no session is open');
+      const dose = s.record.doses.find((d) => d.id === a.doseId);
+      if (!dose) throw new Refusal(`there is no dose "${a.doseId}"`);
+      const { adds, conflicts } = completion(dose.details, a.details);
+      if (conflicts.length > 0) {
+        throw new Refusal(
+          `${conflicts.join(', ')} ${conflicts.length > 1 ? 'are' : 'is'} already written down; use Correct (with a reason) to change it`,
+        );
+      }
+      if (Object.keys(adds).length === 0) throw new Refusal('nothing to add: fill in a field that is still empty');
+      ctx.append({ type: 'DoseCompleted', at: ctx.now(), doseId: dose.id, details: adds });
       return undefined;
     },
     advancePhase: () => {
