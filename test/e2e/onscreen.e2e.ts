@@ -176,3 +176,78 @@ test('Record vitals on the live panel: a small sheet, by key or button; implausi
   await expect(sheet).toHaveCount(0);
   expect(vitals()).toBe(1);
 });
+
+test('the dose by keyboard only: the sheet is pre-filled, Enter confirms at the press time; bad input is named; completing later is not a correction', async ({
+  app,
+  host,
+}) => {
+  const page = app;
+  await page.getByRole('button', { name: 'Start session' }).click();
+  await expect(page.getByTestId('phase-name')).toBeVisible();
+  const doses = () => journalEvents(host.dataDir).filter((e) => e.type === 'DoseGiven' || e.type === 'DoseRepeated');
+  const sheet = page.getByTestId('dose-sheet');
+
+  // F4 D: the sheet opens with the preset's route and the caret in it; the press time is kept.
+  await page.keyboard.press('F4');
+  await page.keyboard.press('d');
+  const pressedAt = Date.now();
+  await expect(sheet).toBeVisible();
+  await expect(sheet.getByLabel('Medicine')).toBeFocused();
+  await expect(sheet.getByLabel('Medicine')).toHaveValue('Ketamine');
+
+  // Bad input: 0, 10,000 mg, then an empty lot — each named, nothing sent.
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('0');
+  await page.keyboard.press('Enter');
+  await expect(sheet).toContainText('Dose: enter an amount above 0');
+  await sheet.getByLabel('Dose').fill('');
+  await sheet.getByLabel('Dose').focus();
+  await page.keyboard.type('10000');
+  await page.keyboard.press('Enter');
+  await expect(sheet).toContainText('10,000 mg is more than any one dose');
+  await sheet.getByLabel('Dose').fill('');
+  await sheet.getByLabel('Dose').focus();
+  await page.keyboard.type('120');
+  await page.keyboard.press('Enter');
+  await expect(sheet).toContainText('No lot number');
+  expect(doses()).toHaveLength(0);
+  // The lot typed, Enter: recorded, with the time of the press, not of the confirmation.
+  await sheet.getByLabel('Lot number').focus();
+  await page.keyboard.type('K-2291');
+  await page.waitForTimeout(1500); // real time: the confirmation comes well after the press
+  await page.keyboard.press('Enter');
+  await expect(sheet).toHaveCount(0);
+  await expect.poll(() => doses().length).toBe(1);
+  const given = doses()[0]?.details as { givenAt: number; amount: number; lot: string; medicine: string; unit: string };
+  expect(given).toMatchObject({ medicine: 'Ketamine', amount: 120, unit: 'mg', lot: 'K-2291' });
+  expect(Math.abs(given.givenAt - pressedAt)).toBeLessThan(400);
+  expect(Number(doses()[0]?.at) - given.givenAt).toBeGreaterThan(1000);
+
+  // A repeat dose the same way: offered as the dose before, with this machine's last lot; the amount left for later.
+  await page.keyboard.press('F4');
+  await page.keyboard.press('d');
+  await expect(sheet).toContainText('Repeat dose given at');
+  await expect(sheet.getByLabel('Lot number')).toHaveValue('K-2291');
+  await expect(sheet.getByLabel('Dose')).toHaveValue('120');
+  await sheet.getByLabel('Dose').fill('');
+  await sheet.getByLabel('Dose').press('Enter');
+  await expect.poll(() => doses().length).toBe(2);
+  expect(doses()[1]?.type).toBe('DoseRepeated');
+
+  // Completing later (Record view): only the empty field, and no "corrected" mark.
+  await page.keyboard.press('F4');
+  await page.keyboard.press('Shift+2');
+  const list = page.getByTestId('dose-list');
+  await expect(list).toContainText('First: Ketamine · 120 mg · other · lot K-2291');
+  await expect(list).toContainText('still to add: amount');
+  await page.getByRole('button', { name: /^Complete dose/ }).click();
+  const form = page.getByRole('form', { name: 'Complete the dose' });
+  await expect(form.getByLabel('Medicine')).toBeDisabled();
+  await form.getByLabel('Dose').fill('60');
+  await form.getByLabel('Dose').press('Enter');
+  await expect(list).toContainText('Repeat: Ketamine · 60 mg · other · lot K-2291');
+  await expect(list.locator('.badge')).toHaveCount(0);
+  const types = journalEvents(host.dataDir).map((e) => e.type);
+  expect(types).toContain('DoseCompleted');
+  expect(types).not.toContain('DoseCorrected');
+});

@@ -81,10 +81,15 @@ test('a quick demo session by keyboard only; double presses and stray End-sessio
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('keys-mode')).toHaveCount(0);
 
-  // The dose (F4 D), pressed twice in a row: recorded once.
+  // The dose (F4 D), pressed twice in a row: one sheet; Enter confirms (Enter again: no lot number on a new machine).
   const first = (await phase.textContent()) ?? '';
   await shortcut(page, 'd');
   await shortcut(page, 'd');
+  await expect(page.getByTestId('dose-sheet')).toHaveCount(1);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('dose-sheet')).toContainText('No lot number');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('dose-sheet')).toHaveCount(0);
   await expect(phase).not.toHaveText(first);
   await expect(page.getByTestId('since-dose')).toHaveText(/0:0\d/);
   expect(count(host.dataDir, 'DoseGiven')).toBe(1);
@@ -225,6 +230,8 @@ test('reminders fall due and are completed; notes and vitals reach the timeline 
   await expect(water).toContainText('snoozed until');
 
   await page.getByRole('button', { name: 'Dose given' }).click();
+  await page.getByTestId('dose-sheet').getByLabel('Lot number').fill('B-1207');
+  await page.getByTestId('dose-sheet').getByLabel('Lot number').press('Enter');
   await expect(page.getByTestId('since-dose')).toHaveText(/0:0\d/);
 
   // Notes: one private, one to share.
@@ -338,6 +345,9 @@ test('every view in each theme meets WCAG AA (axe) and is photographed', async (
   await page.getByRole('button', { name: 'Start session' }).click();
   await expect(page.getByTestId('phase-name')).toBeVisible();
   await shortcut(page, 'd');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('dose-sheet')).toHaveCount(0);
   await page.getByLabel('Note', { exact: true }).fill('Settled, breathing slowly');
   await page.getByRole('button', { name: 'Add note' }).click();
   await shortcut(page, 'Escape');

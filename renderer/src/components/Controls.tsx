@@ -13,12 +13,14 @@ import { PANIC_KEY } from '../panel/keys';
 import { useStore } from '../stores';
 import { ControlButton, PressStatusLine } from './ControlButton';
 import { EndSessionControl } from './EndSessionControl';
+import { DoseSheet } from './record/DoseForm';
 import { VitalsSheet } from './VitalsSheet';
 
 export function UrgentControls({ session }: { session: SessionState }) {
   const waiting = useStore((s) => s.localSafe !== null && !session.safe.on);
   const safeOn = session.safe.on || waiting;
   const sheet = useStore((s) => s.sheet);
+  const doseAt = useStore((s) => s.doseSheetAt);
   return (
     <section className="controls urgent-controls" aria-label="Session controls">
       <ControlButton action="safe" className={`safe-button${safeOn ? ' is-on' : ''}`} pressed={safeOn} name="Safe state">
@@ -42,6 +44,7 @@ export function UrgentControls({ session }: { session: SessionState }) {
       {session.doseAt !== null ? <p className="quiet small">Dose given at {clockTime(session.doseAt)}.</p> : null}
       <PressStatusLine />
       {sheet === 'vitals' ? <VitalsSheet /> : null}
+      {sheet === 'dose' && doseAt !== null ? <DoseSheet session={session} pressedAt={doseAt} /> : null}
     </section>
   );
 }

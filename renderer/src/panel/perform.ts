@@ -204,7 +204,9 @@ export async function perform(action: ActionId): Promise<void> {
       return;
     }
     case 'dose':
-      await guarded('dose', 'Dose given', () => api().recordDose({ note: '' }));
+      // The sheet opens with the press time; a second press while it is open keeps the first time.
+      st.setView('session');
+      if (st.sheet !== 'dose') st.openDoseSheet(now);
       return;
     case 'advance':
       await guarded('advance', 'Advance phase', () => api().advancePhase({}));

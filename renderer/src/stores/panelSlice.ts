@@ -30,6 +30,8 @@ export interface PanelSlice {
    * has lowered the music itself and shows safe state on (panel/safeState.ts).
    */
   localSafe: number | null;
+  /** Host time "Dose given" was pressed, for the dose sheet (the dose's time is the press, not the confirmation). */
+  doseSheetAt: number | null;
   /** The small sheet open on the live panel (vitals, the dose), if any. */
   sheet: PanelSheetId | null;
   /** The end-session confirmation is showing. */
@@ -52,6 +54,7 @@ export interface PanelSlice {
   setKeysMode(on: boolean): void;
   setSheet(sheet: PanelSheetId | null): void;
   setLocalSafe(pressedAt: number | null): void;
+  openDoseSheet(pressedAt: number): void;
   setPrivacy(on: boolean): void;
   setEndArmed(armed: boolean): void;
   setPlanUnlocked(unlocked: boolean): void;
@@ -66,6 +69,7 @@ export const createPanelSlice: StateCreator<Store, [], [], PanelSlice> = (set) =
   keysMode: false,
   sheet: null,
   localSafe: null,
+  doseSheetAt: null,
   endArmed: false,
   planUnlocked: false,
   pressStatus: null,
@@ -79,6 +83,7 @@ export const createPanelSlice: StateCreator<Store, [], [], PanelSlice> = (set) =
   setKeysMode: (keysMode) => set({ keysMode }),
   setSheet: (sheet) => set({ sheet }),
   setLocalSafe: (localSafe) => set({ localSafe }),
+  openDoseSheet: (doseSheetAt) => set({ sheet: 'dose', doseSheetAt }),
   setPrivacy: (privacyOn) => set({ privacyOn }),
   setEndArmed: (endArmed) => set({ endArmed }),
   setPlanUnlocked: (planUnlocked) => set({ planUnlocked }),
