@@ -307,6 +307,7 @@ test('reminders fall due and are completed; notes and vitals reach the timeline 
 });
 
 test('every view in each theme meets WCAG AA (axe) and is photographed', async ({ app }) => {
+  test.setTimeout(420_000); // many axe runs; slow on a shared machine
   const page = app;
   mkdirSync(SHOTS, { recursive: true });
   const problems: string[] = [];

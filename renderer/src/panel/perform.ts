@@ -184,9 +184,8 @@ export async function perform(action: ActionId): Promise<void> {
 
   switch (action) {
     case 'safeOn':
-      // The panic key only ever turns safe state on; a press while it is on changes nothing.
-      guard.press('safe', performance.now());
-      pressSafeOn();
+      // The panic key only ever turns safe state on; a press while it is on changes nothing (not even the guard).
+      if (pressSafeOn()) guard.press('safe', performance.now());
       return;
     case 'safe': {
       if (!safeShownOn(st)) {

@@ -53,15 +53,16 @@ export function onHostChange(): void {
   }
 }
 
-/** Safe state on: the music part at once, here; the command as soon as the host answers. */
-export function pressSafeOn(): void {
+/** Safe state on: the music part at once, here; the command as soon as the host answers. False when it was already on. */
+export function pressSafeOn(): boolean {
   const st = useStore.getState();
-  if (st.snapshot?.session?.status !== 'running') return;
-  if (st.snapshot.session.safe.on && st.localSafe === null) return;
+  if (st.snapshot?.session?.status !== 'running') return false;
+  if (st.snapshot.session.safe.on && st.localSafe === null) return false;
   const at = hostNow();
   if (st.localSafe === null) st.setLocalSafe(at);
   awaitingConfirm = false;
   safeQueue().press(at);
+  return true;
 }
 
 /** Safe state off: only through a host that answers now; otherwise refused, and the room stays safe. */
