@@ -251,3 +251,26 @@ test('the dose by keyboard only: the sheet is pre-filled, Enter confirms at the 
   expect(types).toContain('DoseCompleted');
   expect(types).not.toContain('DoseCorrected');
 });
+
+test('one clock format everywhere, following the setting; a held phase is worded plainly', async ({ app }) => {
+  const page = app;
+  await page.getByRole('button', { name: 'Start session' }).click();
+  await expect(page.getByTestId('phase-name')).toBeVisible();
+  await page.getByLabel('Note', { exact: true }).fill('Settled');
+  await page.getByLabel('Note', { exact: true }).press('Enter');
+  const stamp = page.getByTestId('notes-list').locator('.note-time').first();
+  for (const [choice, pattern] of [
+    ['24-hour (14:05)', /^\d{2}:\d{2}$/],
+    ['12-hour (2:05 PM)', /^\d{1,2}:\d{2}\s[AP]M$/],
+  ] as const) {
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    // A controlled radio: checked once the host has the setting.
+    await page.getByRole('radio', { name: choice }).click();
+    await expect(page.getByRole('radio', { name: choice })).toBeChecked();
+    await page.getByRole('button', { name: 'Session', exact: true }).click();
+    await expect(stamp).toHaveText(pattern);
+    await expect(page.getByTestId('timeline-chart')).toContainText(pattern.source.includes('M') ? /\d [AP]M/ : /\d{2}:\d{2}/);
+  }
+  await page.getByRole('button', { name: 'Hold phase' }).click();
+  await expect(page.getByTestId('next-change')).toHaveText(/is held — no change until you resume$/);
+});

@@ -127,6 +127,7 @@ test('a quick demo session by keyboard only; double presses and stray End-sessio
   await shortcut(page, 'h');
   await expect(page.getByRole('button', { name: 'Resume phase' })).toBeVisible();
   await expect(remaining).toHaveText(/hold/i);
+  await expect(page.getByTestId('next-change')).toHaveText(/^.+ is held — no change until you resume$/);
   await page.waitForTimeout(GUARD_WAIT_MS);
   await shortcut(page, 'h');
   await expect(page.getByRole('button', { name: 'Hold phase' })).toBeVisible();

@@ -5,7 +5,8 @@
 
 import { formatDurationMs } from '../../../electron/core/format';
 import type { SessionState } from '../../../electron/core/session';
-import { segmentsAt, type Timeline, type UpcomingChange, upcomingChanges } from '../../../electron/core/timeline';
+import { segmentsAt, type Timeline } from '../../../electron/core/timeline';
+import { nextChangeText } from '../lib/nextChange';
 import { phaseNow, remainingOf } from '../lib/phase';
 import { useStore } from '../stores';
 
@@ -63,27 +64,11 @@ export function SinceDose({ session }: { session: SessionState }) {
   );
 }
 
-function changeText(c: UpcomingChange): string {
-  switch (c.kind) {
-    case 'phase':
-      return `${c.label} phase`;
-    case 'track':
-      return `track “${c.label}”`;
-    case 'reminder':
-      return `${c.label} (reminder)`;
-    default:
-      return c.label;
-  }
-}
-
 export function NextChange({ session, timeline }: { session: SessionState; timeline: Timeline | null }) {
   const now = useNow();
-  const next = timeline ? upcomingChanges(session, timeline, now)[0] : undefined;
-  let text = 'Next: nothing planned';
-  if (next) text = next.at > now ? `Next: ${changeText(next)} in ${formatDurationMs(next.at - now)}` : `Next: ${changeText(next)}`;
   return (
     <p className="next-change" data-testid="next-change">
-      {text}
+      {nextChangeText(session, timeline, now)}
     </p>
   );
 }

@@ -4,9 +4,12 @@
  * (`formatDurationMs`, `formatDurationS`).
  */
 import { type ClockFormat, defaultClockFormat, formatClock } from '../../../electron/core/format';
+import { useStore } from '../stores';
 
-/** The clock format in effect: the therapist's setting, else this machine's locale (12-hour only in the US). */
+/** The clock format in effect: the therapist's setting (Settings), else this machine's locale (12-hour only in the US). */
 export function clockFormat(): ClockFormat {
+  const set = useStore.getState().snapshot?.prefs.clockFormat;
+  if (set === '24h' || set === '12h') return set;
   return defaultClockFormat(typeof navigator === 'undefined' ? undefined : navigator.language);
 }
 
