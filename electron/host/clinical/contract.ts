@@ -38,12 +38,20 @@ export const PanelPrefsSchema = z
     brightness: z.number().min(0.3).max(1),
     /** Compact layout: the essentials only, for a small window beside other work. */
     compact: z.boolean(),
+    /** Clock times everywhere: 'auto' = 12-hour in the US, 24-hour elsewhere (core/format.ts). */
+    clockFormat: z.enum(['auto', '24h', '12h']),
     vitalsRanges: VitalsRangesSchema,
   })
   .strict();
 export type PanelPrefs = z.infer<typeof PanelPrefsSchema>;
 export type PanelTheme = PanelPrefs['theme'];
-export const DEFAULT_PANEL_PREFS: PanelPrefs = { theme: 'dark', brightness: 1, compact: false, vitalsRanges: DEFAULT_VITALS_RANGES };
+export const DEFAULT_PANEL_PREFS: PanelPrefs = {
+  theme: 'dark',
+  brightness: 1,
+  compact: false,
+  clockFormat: 'auto',
+  vitalsRanges: DEFAULT_VITALS_RANGES,
+};
 
 export const ReportIncludeArgs = z
   .object({
