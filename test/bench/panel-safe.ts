@@ -89,7 +89,9 @@ async function safeAndReconnect(root: string): Promise<Record<string, number>> {
       await page.getByRole('button', { name: 'Start session' }).click();
       await page.getByTestId('phase-name').waitFor();
       await page.locator('[data-testid="audio-meter"][data-playing="true"]').waitFor({ timeout: 20_000 });
-      // Real time: past the first fade-in and the track's loudness trim settling (it glides over 6 s once measured).
+      // Real time: the track measured (its loudness trim then glides over 6 s), then the trim steady.
+      await page.getByTestId('analysis-progress').waitFor({ state: 'detached', timeout: 60_000 });
+      await page.waitForTimeout(6500);
       let trim = Number.NaN;
       for (;;) {
         await page.waitForTimeout(1000);

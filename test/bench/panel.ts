@@ -166,30 +166,28 @@ async function benchNoteLatency(samples = 60): Promise<Record<string, number>> {
       const text = `Bench note ${i}`;
       await box.fill(text);
       // In the page: from the Enter key's keydown to the note drawn in the list (no Playwright round trips).
-      const seen = page.evaluate(
-        (want) =>
-          new Promise<number>((resolve) => {
-            let t0 = 0;
-            document.addEventListener('keydown', () => (t0 = performance.now()), { capture: true, once: true });
-            const found = (): boolean =>
-              [...document.querySelectorAll('[data-testid="notes-list"] .note-text')].some((n) => n.firstChild?.textContent === want);
-            const obs = new MutationObserver(() => {
-              if (t0 && found()) {
-                obs.disconnect();
-                resolve(performance.now() - t0);
-              }
-            });
-            obs.observe(document.body, { childList: true, subtree: true, characterData: true });
-          }),
-        text,
-      );
-      await page.waitForTimeout(5);
+      // Installed before the key is pressed (awaited), read after. No named functions inside: tsx
+      // would wrap them in a helper the page does not have.
+      await page.evaluate((want) => {
+        const t = { t0: 0 };
+        document.addEventListener('keydown', () => void (t.t0 = performance.now()), { capture: true, once: true });
+        (window as unknown as { __benchSeen?: Promise<number> }).__benchSeen = new Promise<number>((resolve) => {
+          const obs = new MutationObserver(() => {
+            if (!t.t0) return;
+            const nodes = [...document.querySelectorAll('[data-testid="notes-list"] .note-text')];
+            if (!nodes.some((n) => n.firstChild?.textContent === want)) return;
+            obs.disconnect();
+            resolve(performance.now() - t.t0);
+          });
+          obs.observe(document.body, { childList: true, subtree: true, characterData: true });
+        });
+      }, text);
       const before = statSync(file).size;
       const t = performance.now();
       await page.keyboard.press('Enter');
       while (statSync(file).size === before) await new Promise<void>((r) => setImmediate(r));
       const journalled = performance.now() - t;
-      const shown = await seen;
+      const shown = await page.evaluate(() => (window as unknown as { __benchSeen?: Promise<number> }).__benchSeen ?? Number.NaN);
       if (i >= 5) {
         // the first few warm up the page
         latencies.push(journalled);
