@@ -2,6 +2,7 @@
  * Notes as the therapist writes and reads them: the one-tap tags, the size limit with a message
  * that says so, and the time stamp (clock time and minutes since the dose).
  */
+import { type ClockFormat, formatClock } from './format';
 import type { Note } from './session';
 
 /** Notes longer than this are refused with a message, never cut silently. */
@@ -45,13 +46,9 @@ export function minutesSinceDose(at: number, doseAt: number | null): string | nu
   return m >= 0 ? `+${m} min` : `−${-m} min`;
 }
 
-/** "14:05" in 24-hour time, in the given time zone (the machine's by default). */
-export function clock24(ms: number, timeZone?: string): string {
-  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone }).format(ms);
-}
-
 /** How a note's time reads everywhere: "14:05 · +32 min after dose" (or just the clock before the dose). */
-export function noteTimeLabel(at: number, doseAt: number | null, timeZone?: string): string {
+export function noteTimeLabel(at: number, doseAt: number | null, timeZone?: string, format?: ClockFormat): string {
+  const clock = formatClock(at, { timeZone, format });
   const since = minutesSinceDose(at, doseAt);
-  return since === null ? clock24(at, timeZone) : `${clock24(at, timeZone)} · ${since}`;
+  return since === null ? clock : `${clock} · ${since}`;
 }

@@ -141,6 +141,16 @@ export const PresetSchema = z
     name: shortText,
     author: z.string().trim().max(200).default(''),
     route: z.enum(['sublingual', 'intramuscular', 'intravenous', 'intranasal', 'oral', 'demo']),
+    /** What the dose sheet offers at the moment of dosing (each field optional; the therapist confirms or changes it). */
+    dose: z
+      .object({
+        medicine: z.string().trim().max(80),
+        amount: z.number().positive().max(100_000),
+        unit: z.enum(['mg', 'mg/kg', 'µg', 'mL']),
+      })
+      .partial()
+      .strict()
+      .optional(),
     description: z.string().max(2000).default(''),
     phases: z.array(PhaseSchema).min(1).max(12),
     reminders: z.array(ReminderSchema).max(100).default([]),

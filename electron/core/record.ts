@@ -5,6 +5,7 @@
  * `session.ts` stays about phases and music. Nothing here is ever dropped: an edit keeps the
  * earlier version, a deletion only marks.
  */
+import { completion } from './dose';
 import type { DoseDetails, Note, SessionEvent, SessionState, VitalsValues } from './session';
 
 export interface DoseRecord {
@@ -116,6 +117,7 @@ const RECORD_TYPES = [
   'NoteDeleted',
   'DoseRepeated',
   'DoseCorrected',
+  'DoseCompleted',
   'VitalsRecorded',
   'RatingRecorded',
   'AdverseEventRecorded',
@@ -194,6 +196,13 @@ export function applyRecordEvent(state: SessionState, ev: RecordEvent): SessionS
           ],
         },
       };
+    case 'DoseCompleted': {
+      // Only what was still empty is filled in; the time and anything already written stay.
+      const doses = r.doses.map((d) =>
+        d.id === ev.doseId ? { ...d, details: { ...d.details, ...completion(d.details, ev.details).adds } } : d,
+      );
+      return { ...state, record: { ...r, doses } };
+    }
     case 'DoseCorrected': {
       const doses = r.doses.map((d) =>
         d.id === ev.doseId

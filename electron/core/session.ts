@@ -82,7 +82,8 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('PhaseExtended'), minutes: z.number() }),
   z.object({ ...base, type: z.literal('PhaseHeld') }),
   z.object({ ...base, type: z.literal('PhaseResumed') }),
-  z.object({ ...base, type: z.literal('SafeStateOn') }),
+  /** `pressedAt`: when the therapist pressed it, if the host heard of it later (the page applied the music part at once). */
+  z.object({ ...base, type: z.literal('SafeStateOn'), pressedAt: z.number().optional() }),
   z.object({ ...base, type: z.literal('SafeStateOff') }),
   z.object({ ...base, type: z.literal('TrackSkipped') }),
   z.object({ ...base, type: z.literal('TrackFailed'), trackId: z.string(), reason: z.string().max(500) }),
@@ -109,6 +110,8 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('NoteDeleted'), noteId: z.string() }),
   /** A further dose after the first (the first is `DoseGiven`, the clinical anchor). */
   z.object({ ...base, type: z.literal('DoseRepeated'), id: z.string(), note: z.string().max(500).default(''), details: DoseDetailsSchema }),
+  /** Details written down after a dose was recorded, filling only what was empty (not a correction: no history). */
+  z.object({ ...base, type: z.literal('DoseCompleted'), doseId: z.string(), details: DoseDetailsSchema }),
   /** Corrected details of a recorded dose; the earlier details stay in its history. */
   z.object({
     ...base,

@@ -12,6 +12,7 @@ import { AppHeader } from './components/AppHeader';
 import { AudioDriver } from './components/AudioDriver';
 import { CheatSheet } from './components/CheatSheet';
 import { HostLink } from './components/HostLink';
+import { KeysModeBadge } from './components/KeysModeBadge';
 import { PrivacyBlank } from './components/PrivacyBlank';
 import { ShortcutKeys } from './components/ShortcutKeys';
 import { ThemeRoot } from './components/ThemeRoot';
@@ -46,10 +47,16 @@ function SessionView() {
 
 function CurrentView() {
   const view = useStore((s) => s.view);
+  // A change of the clock setting redraws every time on screen at once.
+  const clock = useStore((s) => s.snapshot?.prefs.clockFormat ?? 'auto');
   const snapshot = useStore((s) => s.snapshot);
   // A view with nothing to show (no session yet) falls back to the session view.
   const def = VIEWS.find((v) => v.id === view);
   const shown = snapshot && def?.available(snapshot) ? view : 'session';
+  return <ShownView key={clock} shown={shown} />;
+}
+
+function ShownView({ shown }: { shown: string }) {
   switch (shown) {
     case 'record':
       return <RecordView />;
@@ -79,6 +86,7 @@ export function App() {
           <CurrentView />
         </Suspense>
       </ThemeRoot>
+      <KeysModeBadge />
       <CheatSheet />
       <PrivacyBlank />
     </>

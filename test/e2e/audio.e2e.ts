@@ -731,7 +731,7 @@ test('a large batch shows its measuring progress quietly, and the music starts w
     expect(first).toBeLessThan(40);
     await page.waitForTimeout(2200); // the line fades in only after a while (a short batch never shows it)
     await page.screenshot({ path: join(shots, 'dark-live-measuring.png') });
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
+    await page.keyboard.press('F4'); // the Keys mode: typing alone never acts
     await page.keyboard.press('t');
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'night');
     await page.waitForTimeout(700);

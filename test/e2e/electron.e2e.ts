@@ -78,12 +78,14 @@ test('the desktop shell opens a window with the preload API and starts a session
 
     // The mini panel: a second, always-on-top window on the same host, compact, showing the same session.
     const opened = app.waitForEvent('window');
+    await win.keyboard.press('F4'); // the Keys mode: typing alone never acts
     await win.keyboard.press('Shift+C');
     const mini = await opened;
     expect(mini.url()).toContain('mini=1');
     await expect(mini.getByTestId('phase-name')).toHaveText(await win.getByTestId('phase-name').innerText());
     expect(await mini.evaluate(() => document.documentElement.dataset.compact)).toBe('true');
     expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().some((w) => w.isAlwaysOnTop()))).toBe(true);
+    await mini.keyboard.press('F4');
     await mini.keyboard.press('Shift+C');
     await expect.poll(() => app.windows().length).toBe(1);
   } finally {

@@ -23,8 +23,9 @@ const TRACKS = [
   { rel: 'Nils Frahm/Says.m4a', title: 'Says', artist: 'Nils Frahm', album: 'Spaces', seconds: 4, freq: 440 },
 ] as const;
 
+/** A panel shortcut: F4 (the Keys mode: typing alone never acts), then the key. */
 async function shortcut(page: Page, key: string): Promise<void> {
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
+  await page.keyboard.press('F4');
   await page.keyboard.press(key);
 }
 

@@ -16,8 +16,9 @@ import { expect, test } from './launcher';
 const SHOTS = process.env.STILLROOM_SHOTS_LIGHTS ?? '/tmp/shots-lights';
 const GUARD_WAIT_MS = 1600;
 
+/** A panel shortcut: F4 (the Keys mode: typing alone never acts), then the key. */
 async function shortcut(page: Page, key: string): Promise<void> {
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
+  await page.keyboard.press('F4');
   await page.keyboard.press(key);
 }
 

@@ -9,34 +9,16 @@
  *   every view into /tmp/shots5/.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { readJournal } from '../../electron/services/journal';
-import { Vault } from '../../electron/services/vault';
-import { expect, keyFileFor, test } from './launcher';
+import { expect, test } from './launcher';
+import { journalEvents, journalFile } from './session-journal';
 
 const SHOTS = process.env.STILLROOM_SHOTS ?? '/tmp/shots5';
 
-/** The newest journal file of a data folder ('' when there is none). */
-function journalFile(dataDir: string): string {
-  const dir = join(dataDir, 'sessions');
-  const file = readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .sort()
-    .at(-1);
-  return file ? join(dir, file) : '';
-}
-
-/** The session's journal events, in order (opened with the test's data key: the file is encrypted). */
-function journal(dataDir: string): Array<{ type: string } & Record<string, unknown>> {
-  const file = journalFile(dataDir);
-  if (!file) return [];
-  const { events, skipped } = readJournal(file, Vault.open(keyFileFor(dataDir)));
-  expect(skipped).toEqual([]);
-  return events as unknown as Array<{ type: string } & Record<string, unknown>>;
-}
+const journal = journalEvents;
 const count = (dataDir: string, type: string): number => journal(dataDir).filter((e) => e.type === type).length;
 
 /** Presses Tab until the focused element is the button named `name` (keyboard only). */
@@ -54,9 +36,9 @@ async function tabTo(page: Page, name: string, max = 60): Promise<void> {
 
 const GUARD_WAIT_MS = 1600;
 
-/** A shortcut key with no text field focused (the mouse-driven tests use fields, then keys). */
+/** A shortcut: F4 (the Keys mode), then the key; Escape on its own. */
 async function shortcut(page: Page, key: string): Promise<void> {
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
+  if (key !== 'Escape') await page.keyboard.press('F4');
   await page.keyboard.press(key);
 }
 
@@ -70,36 +52,59 @@ test('a quick demo session by keyboard only; double presses and stray End-sessio
   await expect(phase).toBeVisible();
   const safe = page.getByRole('button', { name: 'Safe state' });
 
-  // Safe state by key; a quick second press is ignored, visibly, and the room stays safe.
-  await page.keyboard.press('s');
+  // Typing on the page never acts: it goes into the Note box.
+  await page.keyboard.type('s d k');
+  await expect(page.locator('#note-input')).toBeFocused();
+  await expect(page.locator('#note-input')).toHaveValue('s d k');
+  await page.locator('#note-input').fill('');
+  await page.keyboard.press('Escape');
+
+  // Safe state by the panic key F2; a quick second press of the toggle is ignored, visibly, and the room stays safe.
+  await page.keyboard.press('F2');
   await expect(safe).toHaveAttribute('aria-pressed', 'true');
-  await page.keyboard.press('s');
+  await shortcut(page, 's');
   await expect(status).toHaveText(/Second press of “Safe state” ignored/);
   await expect(safe).toHaveClass(/is-guarded/);
   await expect(safe).toHaveAttribute('aria-pressed', 'true');
   await page.waitForTimeout(GUARD_WAIT_MS);
-  await page.keyboard.press('s');
+  // F2 again only keeps it on; the Keys mode's S turns it off.
+  await page.keyboard.press('F2');
+  await expect(safe).toHaveAttribute('aria-pressed', 'true');
+  await shortcut(page, 's');
   await expect(safe).toHaveAttribute('aria-pressed', 'false');
   expect(count(host.dataDir, 'SafeStateOn')).toBe(1);
   expect(count(host.dataDir, 'SafeStateOff')).toBe(1);
 
-  // The dose (Shift+D), pressed twice in a row: recorded once.
+  // The Keys mode is shown while it is open, and Escape closes it without acting.
+  await page.keyboard.press('F4');
+  await expect(page.getByTestId('keys-mode')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('keys-mode')).toHaveCount(0);
+
+  // The dose (F4 D), pressed twice in a row: one sheet; Enter confirms (Enter again: no lot number on a new machine).
   const first = (await phase.textContent()) ?? '';
-  await page.keyboard.press('Shift+D');
-  await page.keyboard.press('Shift+D');
+  await shortcut(page, 'd');
+  await shortcut(page, 'd');
+  await expect(page.getByTestId('dose-sheet')).toHaveCount(1);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('dose-sheet')).toContainText('No lot number');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('dose-sheet')).toHaveCount(0);
   await expect(phase).not.toHaveText(first);
   await expect(page.getByTestId('since-dose')).toHaveText(/0:0\d/);
   expect(count(host.dataDir, 'DoseGiven')).toBe(1);
 
-  // A quick tag by key (2 = Tearful), twice in a row: one note.
-  await page.keyboard.press('2');
-  await page.keyboard.press('2');
+  // A quick tag by key (F4 2 = Tearful), twice in a row: one note; the caret is back in the Note box.
+  await shortcut(page, '2');
+  await shortcut(page, '2');
   const notes = page.getByTestId('notes-list');
   await expect(notes.getByText('Tearful', { exact: true })).toHaveCount(1);
   await expect(status).toHaveText(/ignored/);
+  await expect(page.locator('#note-input')).toBeFocused();
+  await page.keyboard.press('Escape');
 
-  // A written note: N focuses the box, Enter saves, Escape leaves the box.
-  await page.keyboard.press('n');
+  // A written note: F4 N focuses the box, Enter saves, Escape leaves the box.
+  await shortcut(page, 'n');
   await expect(page.locator('#note-input')).toBeFocused();
   await page.keyboard.type('Eyes closed, breathing slowly');
   await page.keyboard.press('Enter');
@@ -110,7 +115,7 @@ test('a quick demo session by keyboard only; double presses and stray End-sessio
   // Extend by one minute, hold and resume, skip a track, duck the music.
   const remaining = page.getByTestId('phase-remaining');
   const before = (await remaining.textContent()) ?? '';
-  await page.keyboard.press(']');
+  await shortcut(page, ']');
   await expect(remaining).not.toHaveText(before);
   await expect
     .poll(() =>
@@ -119,34 +124,42 @@ test('a quick demo session by keyboard only; double presses and stray End-sessio
         .map((e) => e.minutes),
     )
     .toEqual([1]);
-  await page.keyboard.press('h');
+  await shortcut(page, 'h');
   await expect(page.getByRole('button', { name: 'Resume phase' })).toBeVisible();
   await expect(remaining).toHaveText(/hold/i);
+  await expect(page.getByTestId('next-change')).toHaveText(/^.+ is held — no change until you resume$/);
   await page.waitForTimeout(GUARD_WAIT_MS);
-  await page.keyboard.press('h');
+  await shortcut(page, 'h');
   await expect(page.getByRole('button', { name: 'Hold phase' })).toBeVisible();
-  await page.keyboard.press('k');
+  await shortcut(page, 'k');
   await expect.poll(() => count(host.dataDir, 'TrackSkipped')).toBe(1);
-  await page.keyboard.press('m');
+  await shortcut(page, 'm');
   await expect.poll(() => count(host.dataDir, 'MusicDucked')).toBe(1);
+  // The header says so (not "playing").
+  await expect(page.getByTestId('audio-meter')).toHaveAttribute('data-music', /ducked/);
   await page.waitForTimeout(GUARD_WAIT_MS);
-  await page.keyboard.press('m');
+  await shortcut(page, 'm');
   await expect.poll(() => count(host.dataDir, 'MusicUnducked')).toBe(1);
 
-  // Privacy screen: the key that wakes it (K, skip) does nothing else.
+  // Privacy screen: the key that wakes it does nothing else (F4, then K: no skip).
   await page.waitForTimeout(GUARD_WAIT_MS);
-  await page.keyboard.press('b');
+  await shortcut(page, 'b');
   await expect(page.getByTestId('privacy-blank')).toBeVisible();
   await page.waitForTimeout(400);
-  await page.keyboard.press('k');
+  await page.keyboard.press('F4');
   await expect(page.getByTestId('privacy-blank')).toHaveCount(0);
+  await expect(page.getByTestId('keys-mode')).toHaveCount(0);
+  await page.keyboard.press('k');
   await page.waitForTimeout(500);
   expect(count(host.dataDir, 'TrackSkipped')).toBe(1);
+  await page.locator('#note-input').fill('');
+  await page.keyboard.press('Escape');
 
   // The cheat sheet.
-  await page.keyboard.press('?');
+  await shortcut(page, '?');
   await expect(page.getByTestId('cheat-sheet')).toBeVisible();
-  await expect(page.getByTestId('cheat-sheet')).toContainText('Shift+D');
+  await expect(page.getByTestId('cheat-sheet')).toContainText('F4 then D');
+  await expect(page.getByTestId('cheat-sheet')).toContainText('F2');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('cheat-sheet')).toHaveCount(0);
 
@@ -172,19 +185,19 @@ test('a quick demo session by keyboard only; double presses and stray End-sessio
   await page.keyboard.press('Escape');
   await expect(confirm).toHaveCount(0);
 
-  // Advance through the phases by key (Shift+A), one press per phase, to the last.
+  // Advance through the phases by key (F4 A), one press per phase, to the last.
   const advance = page.getByRole('button', { name: 'Advance phase' });
   for (let i = 0; i < 5 && (await advance.isEnabled()); i++) {
     const name = (await phase.textContent()) ?? '';
-    await page.keyboard.press('Shift+A');
+    await shortcut(page, 'a');
     await expect(phase).not.toHaveText(name);
     await page.waitForTimeout(GUARD_WAIT_MS);
   }
   await expect(advance).toBeDisabled();
   await expect(phase).toHaveText(/talking/i);
 
-  // End, deliberately: Shift+E, then the word END and Enter.
-  await page.keyboard.press('Shift+E');
+  // End, deliberately: F4 E, then the word END and Enter.
+  await shortcut(page, 'e');
   await expect(page.locator('#end-confirm-word')).toBeFocused();
   await page.keyboard.type('END');
   await page.keyboard.press('Enter');
@@ -218,6 +231,8 @@ test('reminders fall due and are completed; notes and vitals reach the timeline 
   await expect(water).toContainText('snoozed until');
 
   await page.getByRole('button', { name: 'Dose given' }).click();
+  await page.getByTestId('dose-sheet').getByLabel('Lot number').fill('B-1207');
+  await page.getByTestId('dose-sheet').getByLabel('Lot number').press('Enter');
   await expect(page.getByTestId('since-dose')).toHaveText(/0:0\d/);
 
   // Notes: one private, one to share.
@@ -235,8 +250,8 @@ test('reminders fall due and are completed; notes and vitals reach the timeline 
   await page.getByLabel('Note', { exact: true }).fill('');
 
   // Vitals: 900/5 is held back until checked; then a real (high) reading is flagged.
-  await shortcut(page, 'v');
-  await expect(page.locator('#vitals-systolic')).toBeFocused();
+  await page.getByRole('button', { name: 'Record', exact: true }).click();
+  await page.locator('#vitals-systolic').click();
   await page.keyboard.type('900');
   await page.getByLabel('Diastolic (mmHg)').fill('5');
   await page.getByRole('button', { name: 'Record vitals' }).click();
@@ -295,6 +310,7 @@ test('reminders fall due and are completed; notes and vitals reach the timeline 
 });
 
 test('every view in each theme meets WCAG AA (axe) and is photographed', async ({ app }) => {
+  test.setTimeout(420_000); // many axe runs; slow on a shared machine
   const page = app;
   mkdirSync(SHOTS, { recursive: true });
   const problems: string[] = [];
@@ -332,7 +348,10 @@ test('every view in each theme meets WCAG AA (axe) and is photographed', async (
   await page.getByRole('textbox', { name: /^Intention/ }).fill('To rest, and to listen to what comes.');
   await page.getByRole('button', { name: 'Start session' }).click();
   await expect(page.getByTestId('phase-name')).toBeVisible();
-  await shortcut(page, 'Shift+D');
+  await shortcut(page, 'd');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('dose-sheet')).toHaveCount(0);
   await page.getByLabel('Note', { exact: true }).fill('Settled, breathing slowly');
   await page.getByRole('button', { name: 'Add note' }).click();
   await shortcut(page, 'Escape');
@@ -377,7 +396,7 @@ test('every view in each theme meets WCAG AA (axe) and is photographed', async (
   for (const theme of ['night', 'dark'] as const) {
     if ((await mini.evaluate(() => document.documentElement.dataset.theme)) !== theme) {
       await mini.waitForTimeout(GUARD_WAIT_MS);
-      await mini.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
+      await mini.keyboard.press('F4');
       await mini.keyboard.press('t');
       await expect(mini.locator('html')).toHaveAttribute('data-theme', theme);
     }
@@ -393,7 +412,7 @@ test('every view in each theme meets WCAG AA (axe) and is photographed', async (
   expect(await mini.evaluate(() => typeof (window as unknown as { __stillroomAudio?: unknown }).__stillroomAudio)).toBe('undefined');
   await mini.close();
   await expect(page.locator('html')).toHaveAttribute('data-compact', 'false');
-  // In a browser the mini-panel key (Shift+C) toggles the compact layout instead.
+  // In a browser the mini-panel key (F4 Shift+C) toggles the compact layout instead.
   await shortcut(page, 'Shift+C');
   await expect(page.locator('html')).toHaveAttribute('data-compact', 'true');
   await page.waitForTimeout(GUARD_WAIT_MS);

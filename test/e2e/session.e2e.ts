@@ -61,6 +61,9 @@ test('a quick demo session runs end to end and survives a reload and a host cras
   const lampBefore = await lampLevel(page);
 
   await page.getByRole('button', { name: 'Dose given' }).click();
+  // The dose sheet: pre-filled; Enter confirms (and again to record it without a lot number).
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
   await expect(phase).not.toHaveText(firstPhase);
   await expect(page.getByTestId('since-dose')).toHaveText(/0:0\d/);
   const onsetName = (await phase.textContent()) ?? '';

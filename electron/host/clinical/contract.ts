@@ -46,6 +46,8 @@ export const PanelPrefsSchema = z
     brightness: z.number().min(0.3).max(1),
     /** Compact layout: the essentials only, for a small window beside other work. */
     compact: z.boolean(),
+    /** Clock times everywhere: 'auto' = 12-hour in the US, 24-hour elsewhere (core/format.ts). */
+    clockFormat: z.enum(['auto', '24h', '12h']),
     vitalsRanges: VitalsRangesSchema,
     /** Who signs records on this machine (name and credentials, e.g. "Dr Ana Ruiz", "MD, licence 12345"). */
     clinician: ClinicianSchema,
@@ -57,6 +59,7 @@ export const DEFAULT_PANEL_PREFS: PanelPrefs = {
   theme: 'dark',
   brightness: 1,
   compact: false,
+  clockFormat: 'auto',
   vitalsRanges: DEFAULT_VITALS_RANGES,
   clinician: { name: '', credentials: '' },
 };

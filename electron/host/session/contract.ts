@@ -22,6 +22,13 @@ export const sessionCommands = {
   ),
   /** Records the dose: the anchor of clinical timing; a phase waiting for it advances. */
   recordDose: command(z.object({ note: z.string().max(500).default(''), details: DoseDetailsArgs.optional() }).strict(), { replans: true }),
+  /**
+   * Details of a recorded dose written down afterwards (medicine, amount, unit, route, lot): fills
+   * only what is still empty. Not a correction; changing what is written is `correctDose`.
+   */
+  completeDose: command(z.object({ doseId: z.string().min(1).max(40), details: DoseDetailsArgs.omit({ givenAt: true }) }).strict(), {
+    replans: true,
+  }),
   advancePhase: command(none, { replans: true }),
   /** Extends (positive) or shortens (negative) the current phase by whole minutes. */
   extendPhase: command(
@@ -39,7 +46,11 @@ export const sessionCommands = {
   ),
   holdPhase: command(none, { replans: true }),
   resumePhase: command(none, { replans: true }),
-  setSafeState: command(z.object({ on: z.boolean() }).strict(), { replans: true }),
+  /**
+   * Safe state on or off. `pressedAt`: when it was pressed, for a press the page kept while the
+   * host did not answer (it applied the music part itself); checked like other entered times.
+   */
+  setSafeState: command(z.object({ on: z.boolean(), pressedAt: z.number().int().positive().optional() }).strict(), { replans: true }),
   skipTrack: command(none, { replans: true }),
   /** The audio player reports a track it could not play; music moves on. */
   reportTrackFailed: command(z.object({ trackId: z.string().min(1).max(80), reason: z.string().min(1).max(500) }).strict(), {

@@ -5,6 +5,7 @@
  * decides.
  */
 import { randomBytes } from 'node:crypto';
+import { completion } from '../../core/dose';
 import type { Preset } from '../../core/preset';
 import { type NewSessionEvent, phaseIndexAt, type SessionPlan, type SessionState } from '../../core/session';
 import { segmentsAt, type Timeline } from '../../core/timeline';
@@ -88,6 +89,21 @@ export function sessionHandlers(ctx: SessionContext): Handlers<typeof sessionCom
       }
       return undefined;
     },
+    completeDose: (a) => {
+      const s = ctx.state();
+      if (!s) throw new Refusal('no session is open');
+      const dose = s.record.doses.find((d) => d.id === a.doseId);
+      if (!dose) throw new Refusal(`there is no dose "${a.doseId}"`);
+      const { adds, conflicts } = completion(dose.details, a.details);
+      if (conflicts.length > 0) {
+        throw new Refusal(
+          `${conflicts.join(', ')} ${conflicts.length > 1 ? 'are' : 'is'} already written down; use Correct (with a reason) to change it`,
+        );
+      }
+      if (Object.keys(adds).length === 0) throw new Refusal('nothing to add: fill in a field that is still empty');
+      ctx.append({ type: 'DoseCompleted', at: ctx.now(), doseId: dose.id, details: adds });
+      return undefined;
+    },
     advancePhase: () => {
       const s = running(ctx);
       const at = ctx.now();
@@ -116,7 +132,15 @@ export function sessionHandlers(ctx: SessionContext): Handlers<typeof sessionCom
     },
     setSafeState: (a) => {
       const s = running(ctx);
-      if (s.safe.on !== a.on) ctx.append({ type: a.on ? 'SafeStateOn' : 'SafeStateOff', at: ctx.now() });
+      const at = ctx.now();
+      if (s.safe.on === a.on) return undefined;
+      if (!a.on) {
+        ctx.append({ type: 'SafeStateOff', at });
+        return undefined;
+      }
+      // A press the page held while the host was away keeps the time it was pressed (the room goes safe now).
+      const pressedAt = a.pressedAt === undefined ? undefined : checkedTime(s, at, a.pressedAt, 'the safe state press');
+      ctx.append(pressedAt === undefined || pressedAt === at ? { type: 'SafeStateOn', at } : { type: 'SafeStateOn', at, pressedAt });
       return undefined;
     },
     skipTrack: () => {

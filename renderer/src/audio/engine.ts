@@ -96,6 +96,8 @@ export class AudioEngine {
   private clockPair: { wall: number; ctx: number } | null = null;
   private masterInitialised = false;
   private disposed = false;
+  /** Safe state pressed here and not yet confirmed by the host (see `setSafeNow`). */
+  private safeNow = false;
 
   constructor(private readonly opts: EngineOptions) {}
 
@@ -149,6 +151,16 @@ export class AudioEngine {
     this.tick();
   }
 
+  /**
+   * Safe state's music part applied by the page itself, at once, whether or not the host answers
+   * (issue 12.3): the master bus's safe stage goes down now; `false` hands it back to the host's state.
+   */
+  setSafeNow(on: boolean): void {
+    if (this.safeNow === on) return;
+    this.safeNow = on;
+    this.updateMaster(this.opts.now());
+  }
+
   /** Something is audible, or about to be (a move of the output then fades). */
   private sounding(): boolean {
     return [...this.voices.values()].some((v) => v.started) || this.leaving.size > 0;
@@ -166,7 +178,7 @@ export class AudioEngine {
     this.master.set(
       {
         // After the end the music fades out; do not bring it up again on the way out.
-        safe: s?.status === 'ended' && this.masterInitialised ? null : (s?.safe.on ?? false),
+        safe: s?.status === 'ended' && this.masterInitialised ? null : this.safeNow || (s?.safe.on ?? false),
         levelDb: music?.levelDb ?? 0,
         ducked: music?.ducked ?? false,
         duckDb: DUCK_DB,

@@ -21,7 +21,10 @@ export function AudioDriver(): null {
       engine.update(s?.session ?? null, s?.timeline ?? null, s?.audio ?? null);
     };
     feed();
+    engine.setSafeNow(useStore.getState().localSafe !== null);
     const unsubscribe = useStore.subscribe((state, prev) => {
+      // Safe state pressed here: the music goes down at once, host or no host (panel/safeState.ts).
+      if (state.localSafe !== prev.localSafe) engine.setSafeNow(state.localSafe !== null);
       if (state.snapshot !== prev.snapshot) feed();
     });
     return () => {

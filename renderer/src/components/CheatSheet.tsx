@@ -4,7 +4,7 @@
  * focus goes back where it was.
  */
 import { useEffect, useRef } from 'react';
-import { SHORTCUTS, type Shortcut } from '../panel/keys';
+import { keysText, MODE_KEY, PANIC_KEY, SHORTCUTS, type Shortcut } from '../panel/keys';
 import { useStore } from '../stores';
 import { useDimStyle } from './ThemeRoot';
 
@@ -39,8 +39,9 @@ export function CheatSheet() {
         </button>
       </div>
       <p className="quiet small">
-        Keys act only when you are not typing in a field. A second press of the same control within 1.5 s is ignored. Enter and Space press
-        the focused button.
+        Typing never acts: letters, digits and spaces go into the Note box (or the field you are in). {PANIC_KEY} turns safe state on from
+        anywhere. {MODE_KEY} opens the Keys mode, shown on screen: the next key acts once. Enter presses the focused button. A second press
+        of the same control within 1.5 s is ignored.
       </p>
       {GROUPS.map((g) => (
         <section key={g} className="cheat-group">
@@ -49,7 +50,7 @@ export function CheatSheet() {
             {SHORTCUTS.filter((s) => s.group === g).map((s) => (
               <div key={s.action} className="cheat-row">
                 <dt>
-                  <kbd>{s.keys}</kbd>
+                  <kbd>{keysText(s.action)}</kbd>
                 </dt>
                 <dd>{s.label}</dd>
               </div>

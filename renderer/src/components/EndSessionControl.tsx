@@ -1,5 +1,5 @@
 /**
- * Ending a session is never one press. "End session" (or Shift+E) only opens the confirmation;
+ * Ending a session is never one press. "End session" (or F4 then E) only opens the confirmation;
  * it is then confirmed by clicking "Confirm end session" with the pointer, or from the keyboard
  * by typing the word END and pressing Enter. Enter or Space on the focused confirm button does
  * not end it (a stray key cannot), and the confirmation closes by itself after 20 s idle or
@@ -98,7 +98,6 @@ export function EndSessionControl() {
         className="quiet-button"
         aria-expanded={armed}
         aria-controls="end-confirm"
-        aria-keyshortcuts="Shift+E"
         onClick={() => setArmed(!armed)}
         disabled={busy}
       >

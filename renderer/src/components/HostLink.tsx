@@ -1,6 +1,10 @@
-/** Connects the bridge to the store (snapshots, link state) and runs the panel's one-second clock. Renders nothing. */
+/**
+ * Connects the bridge to the store (snapshots, link state), tells the Safe state queue when the
+ * host is back, and runs the panel's one-second clock. Renders nothing.
+ */
 import { useEffect } from 'react';
 import { getBridge } from '../bridge';
+import { onHostChange } from '../panel/safeState';
 import { hostNow, useStore } from '../stores';
 
 export function HostLink(): null {
@@ -8,8 +12,14 @@ export function HostLink(): null {
     const bridge = getBridge();
     const { receiveSnapshot, setConnection } = useStore.getState();
     setConnection(bridge.connection());
-    const offState = bridge.api.onState(receiveSnapshot);
-    const offLink = bridge.onConnection(setConnection);
+    const offState = bridge.api.onState((snap) => {
+      receiveSnapshot(snap);
+      onHostChange();
+    });
+    const offLink = bridge.onConnection((c) => {
+      setConnection(c);
+      onHostChange();
+    });
     return () => {
       offState();
       offLink();

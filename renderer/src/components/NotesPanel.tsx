@@ -1,22 +1,22 @@
 /**
- * Session notes: each stamped with clock time and minutes since the dose; one-tap quick tags
- * (keys 1–7); a private mark (left out of the client's report); edits and deletions that keep
+ * Session notes: the Note box first (it is where typing goes), then the quick tags, then the
+ * notes so far. Each note is stamped with clock time and minutes since the dose; one-tap quick tags
+ * (F4 then 1–7); a private mark (left out of the client's report); edits and deletions that keep
  * the earlier wording in the record. Enter adds a note; Shift+Enter is a new line. A note over
  * the cap is refused with a message — never cut short.
  */
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
-import { liveNotes, minutesSinceDose, NOTE_MAX_CHARS, noteTextProblem, QUICK_TAGS, tagLabel } from '../../../electron/core/notes';
+import { liveNotes, NOTE_MAX_CHARS, noteTextProblem, noteTimeLabel, QUICK_TAGS, tagLabel } from '../../../electron/core/notes';
 import type { Note } from '../../../electron/core/session';
 import { api } from '../bridge';
-import { clockTime } from '../lib/time';
-import { guarded, quickTag } from '../panel/perform';
+import { clockFormat } from '../lib/time';
+import { focusNoteBox, guarded, quickTag } from '../panel/perform';
 import { useStore } from '../stores';
 import { InlineError } from './InlineError';
 
-/** "14:05 · +32 min" (clock time, and minutes since the dose once there is one). */
+/** "14:05 · +32 min" (clock time, and minutes since the dose once there is one) — as in the reports. */
 export function noteStamp(note: Note, doseAt: number | null): string {
-  const since = minutesSinceDose(note.at, doseAt);
-  return since === null ? clockTime(note.at) : `${clockTime(note.at)} · ${since}`;
+  return noteTimeLabel(note.at, doseAt, undefined, clockFormat());
 }
 
 function NoteItem({ note, doseAt, editable }: { note: Note; doseAt: number | null; editable: boolean }) {
@@ -162,6 +162,8 @@ export function NotesPanel({ notes, doseAt }: { notes: readonly Note[]; doseAt: 
     const ok = await guarded('addNote', 'Add note', () => api().addNote({ text: value, tags: [], private: priv }), { guard: false });
     if (!ok) setNoteDraft(useStore.getState().noteDraft === '' ? value : useStore.getState().noteDraft);
     else setNotePrivate(false);
+    // From the Add note button too: the caret goes back into the box for the next note.
+    focusNoteBox();
   };
   const onSubmit = (e: FormEvent): void => {
     e.preventDefault();
@@ -180,27 +182,8 @@ export function NotesPanel({ notes, doseAt }: { notes: readonly Note[]; doseAt: 
     // No aria-labelledby here: a region named "Notes" would also answer to the label "Note".
     <section className="notes">
       <h2 className="section-title">Notes</h2>
-      <NotesList notes={notes} doseAt={doseAt} editable />
       <form className="note-form" onSubmit={onSubmit}>
-        <fieldset className="quick-tags">
-          <legend className="sr-only">Quick tags</legend>
-          {QUICK_TAGS.map((t, i) => (
-            <button
-              key={t.id}
-              type="button"
-              className="tag-button"
-              aria-keyshortcuts={String(i + 1)}
-              data-action={`tag${i + 1}`}
-              onClick={() => void quickTag(i)}
-            >
-              {t.label}{' '}
-              <span className="kbd" aria-hidden="true">
-                {i + 1}
-              </span>
-            </button>
-          ))}
-        </fieldset>
-        <label htmlFor="note-input" className="field-label">
+        <label htmlFor="note-input" className="sr-only">
           Note
         </label>
         <div className="note-row">
@@ -215,12 +198,20 @@ export function NotesPanel({ notes, doseAt }: { notes: readonly Note[]; doseAt: 
               if (error) setError(null);
             }}
             onKeyDown={onKeyDown}
-            placeholder="What you notice (Enter adds it; N from anywhere)"
+            placeholder="What you notice — type anywhere to write here; Enter adds it"
           />
           <button type="submit" disabled={busy || length === 0}>
             Add note
           </button>
         </div>
+        <fieldset className="quick-tags">
+          <legend className="sr-only">Quick tags</legend>
+          {QUICK_TAGS.map((t, i) => (
+            <button key={t.id} type="button" className="tag-button" data-action={`tag${i + 1}`} onClick={() => void quickTag(i)}>
+              {t.label}
+            </button>
+          ))}
+        </fieldset>
         <div className="note-options">
           <label className="check small">
             <input type="checkbox" checked={priv} onChange={(e) => setNotePrivate(e.target.checked)} /> Private — left out of the client's
@@ -232,6 +223,7 @@ export function NotesPanel({ notes, doseAt }: { notes: readonly Note[]; doseAt: 
         </div>
         <InlineError text={error ?? (over ? noteTextProblem(text) : null)} />
       </form>
+      <NotesList notes={notes} doseAt={doseAt} editable />
     </section>
   );
 }

@@ -1,7 +1,8 @@
 /** All phases in a row, sized by length; the current one marked. Re-renders once a second with the clock. */
+
+import { formatDurationMs } from '../../../electron/core/format';
 import type { SessionState } from '../../../electron/core/session';
 import { phaseNow, stripLength } from '../lib/phase';
-import { formatDuration } from '../lib/time';
 import { useStore } from '../stores';
 
 export function PhaseStrip({ session }: { session: SessionState }) {
@@ -20,7 +21,7 @@ export function PhaseStrip({ session }: { session: SessionState }) {
             className={`phase-cell${isCurrent ? ' is-current' : ''}${past ? ' is-past' : ''}`}
             style={{ flexGrow: length }}
             aria-current={isCurrent ? 'step' : undefined}
-            aria-label={`${span.name}, ${formatDuration(length)}${span.expected ? ' planned' : ''}${isCurrent ? ', now' : ''}`}
+            aria-label={`${span.name}, ${formatDurationMs(length)}${span.expected ? ' planned' : ''}${isCurrent ? ', now' : ''}`}
           >
             <span className="phase-bar" aria-hidden="true">
               <span className="phase-fill" style={{ width: `${(progress * 100).toFixed(2)}%` }} />

@@ -1,10 +1,12 @@
 /**
  * The privacy screen: the panel goes black (a slow fade), the session runs on underneath.
- * Any key or click brings the panel back — and that key or click does nothing else: it is
+ * Any key or click brings the panel back — and that key or click does nothing else (except
+ * F2, the panic key, which also turns safe state on): it is
  * caught before any control or shortcut sees it, and so is the matching key release (a
  * focused button acts on Space's release).
  */
 import { useEffect } from 'react';
+import { PANIC_KEY } from '../panel/keys';
 import { useStore } from '../stores';
 
 /** The press that turned the screen on must not also turn it off. */
@@ -23,6 +25,11 @@ export function PrivacyBlank() {
     let wokenBy: string | null = null;
     const wake = (): void => useStore.getState().setPrivacy(false);
     const onKeyDown = (e: KeyboardEvent): void => {
+      if (e.key === PANIC_KEY && !e.repeat) {
+        // The panic key is never swallowed: it wakes the panel and turns safe state on.
+        wake();
+        return;
+      }
       swallow(e);
       if (e.repeat || performance.now() - since < SETTLE_MS) return;
       wokenBy = e.code || e.key;

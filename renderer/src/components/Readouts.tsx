@@ -2,10 +2,12 @@
  * The live panel's clocks. Each is a small component that selects the one-second `now`, so
  * only these re-render every second, not the panel around them.
  */
+
+import { formatDurationMs } from '../../../electron/core/format';
 import type { SessionState } from '../../../electron/core/session';
-import { segmentsAt, type Timeline, type UpcomingChange, upcomingChanges } from '../../../electron/core/timeline';
+import { segmentsAt, type Timeline } from '../../../electron/core/timeline';
+import { nextChangeText } from '../lib/nextChange';
 import { phaseNow, remainingOf } from '../lib/phase';
-import { formatDuration } from '../lib/time';
 import { useStore } from '../stores';
 
 const useNow = (): number => useStore((s) => s.now);
@@ -28,15 +30,15 @@ export function PhaseClock({ session }: { session: SessionState }) {
   let remaining: string;
   if (rem.kind === 'held') remaining = 'on hold';
   else if (rem.kind === 'waiting-dose') remaining = 'waiting for dose';
-  else if (rem.kind === 'overtime') remaining = `overtime +${formatDuration(rem.ms)}`;
-  else remaining = formatDuration(rem.ms);
+  else if (rem.kind === 'overtime') remaining = `overtime +${formatDurationMs(rem.ms)}`;
+  else remaining = formatDurationMs(rem.ms);
   const wordy = rem.kind !== 'left';
   return (
     <div className="phase-clock">
       <div className="readout">
         <span className="readout-label">Phase elapsed</span>
         <span className="readout-value big" data-testid="phase-elapsed">
-          {formatDuration(now - current.start)}
+          {formatDurationMs(now - current.start)}
         </span>
       </div>
       <div className="readout">
@@ -56,33 +58,17 @@ export function SinceDose({ session }: { session: SessionState }) {
     <div className="readout">
       <span className="readout-label">Since dose</span>
       <span className={`readout-value medium${given === null ? ' wordy' : ''}`} data-testid="since-dose">
-        {given === null ? 'Dose not yet given' : formatDuration(now - given)}
+        {given === null ? 'Dose not yet given' : formatDurationMs(now - given)}
       </span>
     </div>
   );
 }
 
-function changeText(c: UpcomingChange): string {
-  switch (c.kind) {
-    case 'phase':
-      return `${c.label} phase`;
-    case 'track':
-      return `track “${c.label}”`;
-    case 'reminder':
-      return `${c.label} (reminder)`;
-    default:
-      return c.label;
-  }
-}
-
 export function NextChange({ session, timeline }: { session: SessionState; timeline: Timeline | null }) {
   const now = useNow();
-  const next = timeline ? upcomingChanges(session, timeline, now)[0] : undefined;
-  let text = 'Next: nothing planned';
-  if (next) text = next.at > now ? `Next: ${changeText(next)} in ${formatDuration(next.at - now)}` : `Next: ${changeText(next)}`;
   return (
     <p className="next-change" data-testid="next-change">
-      {text}
+      {nextChangeText(session, timeline, now)}
     </p>
   );
 }

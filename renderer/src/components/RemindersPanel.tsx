@@ -103,8 +103,10 @@ export function RemindersPanel({ session }: { session: SessionState }) {
         <ul className="reminder-list">
           {active.map((r) => (
             <li key={r.key} className={`reminder is-${r.status}`} data-status={r.status} data-key={r.key}>
-              <span className="reminder-label">{r.label}</span>
-              <span className="reminder-when">{whenText(r, now)}</span>
+              <span className="reminder-head">
+                <span className="reminder-label">{r.label}</span>
+                <span className="reminder-when">{whenText(r, now)}</span>
+              </span>
               <span className="reminder-actions">
                 <button
                   type="button"

@@ -1,4 +1,4 @@
-/** The row of views under the header. Shift+1… switch views from the keyboard. */
+/** The row of views under the header. F4 then Shift+1… switch views from the keyboard. */
 import { VIEWS } from '../lib/views';
 import { useStore } from '../stores';
 
@@ -10,7 +10,7 @@ export function ViewNav() {
   return (
     <nav className="view-nav" aria-label="Views">
       <ul>
-        {VIEWS.map((v, i) => {
+        {VIEWS.map((v) => {
           const available = v.available(snapshot);
           return (
             <li key={v.id}>
@@ -18,7 +18,6 @@ export function ViewNav() {
                 type="button"
                 className="nav-button"
                 aria-current={view === v.id ? 'page' : undefined}
-                aria-keyshortcuts={`Shift+${i + 1}`}
                 disabled={!available}
                 onClick={() => setView(v.id)}
               >

@@ -1,19 +1,19 @@
-/** Time as the panel shows it: tabular, short, unambiguous. */
+/**
+ * Clock times as the panel shows them: the one formatter (`core/format.ts`) with the
+ * therapist's clock setting. Durations come straight from `core/format.ts`
+ * (`formatDurationMs`, `formatDurationS`).
+ */
+import { type ClockFormat, defaultClockFormat, formatClock } from '../../../electron/core/format';
+import { useStore } from '../stores';
 
-/** "m:ss" under an hour, "h:mm:ss" from an hour on. Negative durations read as 0. */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const ss = String(s).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+/** The clock format in effect: the therapist's setting (Settings), else this machine's locale (12-hour only in the US). */
+export function clockFormat(): ClockFormat {
+  const set = useStore.getState().snapshot?.prefs.clockFormat;
+  if (set === '24h' || set === '12h') return set;
+  return defaultClockFormat(typeof navigator === 'undefined' ? undefined : navigator.language);
 }
 
-/** Wall-clock time of day, "14:05". */
+/** Wall-clock time of day, "14:05" (or "2:05 PM" where the setting says so). */
 export function clockTime(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+  return formatClock(ms, { format: clockFormat() });
 }
-
-/** Whole minutes, "95 min". */
-export const minutes = (m: number): string => `${Math.round(m)} min`;

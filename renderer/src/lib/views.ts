@@ -1,6 +1,6 @@
 /**
  * The panel's views, in the order of the navigation bar. Adding a view (e.g. Lights) is one
- * entry here and one case in `App.tsx`'s switch; the keys Shift+1… follow this order.
+ * entry here and one case in `App.tsx`'s switch; the keys F4 then Shift+1… follow this order.
  */
 import type { HostSnapshot } from '../../../electron/host/contract';
 

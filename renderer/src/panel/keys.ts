@@ -1,13 +1,20 @@
 /**
  * Every keyboard shortcut of the panel, in one table: the cheat sheet is drawn from it and the
- * key handler matches against it, so the two cannot disagree. Pure (no DOM), so it is tested
- * in Node. Rules: no shortcut uses Enter or Space (those stay with the focused control); keys
- * that change the session's course (dose, advance) need Shift; End session by key only arms
- * the confirmation, which then needs the word END typed.
+ * key handler (panel/keyHandler.ts) matches against it, so the two cannot disagree. Pure (no
+ * DOM), so it is tested in Node.
+ *
+ * Ordinary typing never acts (issue 12): letters, digits, punctuation and spaces only ever
+ * type. Two keys that no sentence contains do act:
+ * - F2, the panic key: Safe state on, from anywhere, even while typing in a field;
+ * - F4 opens the Keys mode (shown on screen): the next key acts once, by this table, and the
+ *   mode closes (Escape or 5 s idle close it too).
+ * No shortcut uses Enter, Space, Tab or Escape, nor Ctrl, Alt or Meta (menus, copy, the OS).
  */
 
 export type ActionId =
   | 'safe'
+  | 'safeOn'
+  | 'keysMode'
   | 'dose'
   | 'advance'
   | 'hold'
@@ -63,22 +70,47 @@ export interface Shortcut {
   /** What it does, in the panel's words (the control's accessible name where there is one). */
   label: string;
   group: 'Session' | 'Music' | 'Notes and record' | 'Screen';
+  /** Pressed on its own (F2, F4) rather than after F4. */
+  direct?: true;
   match(k: KeyLike): boolean;
 }
+
+/** The panic key: Safe state on, wherever the focus is. */
+export const PANIC_KEY = 'F2';
+/** Opens the Keys mode: the next key acts once. */
+export const MODE_KEY = 'F4';
 
 const letter = (l: string, shift: boolean) => (k: KeyLike) => k.key.toLowerCase() === l && k.shiftKey === shift;
 const code = (c: string, shift: boolean) => (k: KeyLike) => k.code === c && k.shiftKey === shift;
 
+const fkey = (name: string) => (k: KeyLike) => k.key === name;
+
 export const SHORTCUTS: readonly Shortcut[] = [
+  {
+    action: 'safeOn',
+    keys: PANIC_KEY,
+    label: 'Safe state on (from anywhere, even while typing)',
+    group: 'Session',
+    direct: true,
+    match: fkey(PANIC_KEY),
+  },
+  {
+    action: 'keysMode',
+    keys: MODE_KEY,
+    label: 'Keys: the next key below acts once (Escape cancels)',
+    group: 'Session',
+    direct: true,
+    match: fkey(MODE_KEY),
+  },
   { action: 'safe', keys: 'S', label: 'Safe state on / off', group: 'Session', match: letter('s', false) },
-  { action: 'dose', keys: 'Shift+D', label: 'Dose given', group: 'Session', match: letter('d', true) },
-  { action: 'advance', keys: 'Shift+A', label: 'Advance phase', group: 'Session', match: letter('a', true) },
+  { action: 'dose', keys: 'D', label: 'Dose given', group: 'Session', match: letter('d', false) },
+  { action: 'advance', keys: 'A', label: 'Advance phase', group: 'Session', match: letter('a', false) },
   { action: 'hold', keys: 'H', label: 'Hold phase / Resume phase', group: 'Session', match: letter('h', false) },
   { action: 'extend1', keys: ']', label: 'Extend 1 minute', group: 'Session', match: code('BracketRight', false) },
   { action: 'extend5', keys: 'Shift+]', label: 'Extend 5 minutes', group: 'Session', match: code('BracketRight', true) },
   { action: 'shorten1', keys: '[', label: 'Shorten 1 minute', group: 'Session', match: code('BracketLeft', false) },
   { action: 'shorten5', keys: 'Shift+[', label: 'Shorten 5 minutes', group: 'Session', match: code('BracketLeft', true) },
-  { action: 'end', keys: 'Shift+E', label: 'End session (then type END)', group: 'Session', match: letter('e', true) },
+  { action: 'end', keys: 'E', label: 'End session (then type END)', group: 'Session', match: letter('e', false) },
   { action: 'skip', keys: 'K', label: 'Skip track', group: 'Music', match: letter('k', false) },
   { action: 'duck', keys: 'M', label: 'Duck music (for speaking) on / off', group: 'Music', match: letter('m', false) },
   { action: 'volumeDown', keys: ',', label: 'Music quieter (3 dB)', group: 'Music', match: code('Comma', false) },
@@ -122,18 +154,29 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'view7', keys: 'Shift+7', label: 'Settings view', group: 'Screen', match: code('Digit7', true) },
 ];
 
-/** The action a key press asks for, or null. Presses with Ctrl, Alt or Meta are never ours (menus, copy, the browser). */
-export function matchShortcut(k: KeyLike): ActionId | null {
+/**
+ * The action a key asks for: a direct key (F2, F4) at any time, the others only in the Keys
+ * mode. Presses with Ctrl, Alt or Meta are never ours (menus, copy, the browser, the OS).
+ */
+export function matchShortcut(k: KeyLike, mode: boolean): ActionId | null {
   if (k.ctrlKey || k.altKey || k.metaKey) return null;
   if (k.key === 'Enter' || k.key === ' ' || k.key === 'Tab' || k.key === 'Escape') return null;
-  return SHORTCUTS.find((s) => s.match(k))?.action ?? null;
+  return SHORTCUTS.find((s) => (s.direct === true || mode) && s.match(k))?.action ?? null;
 }
 
 export function shortcutFor(action: ActionId): Shortcut | undefined {
   return SHORTCUTS.find((s) => s.action === action);
 }
 
-/** For `aria-keyshortcuts`: "Shift+D", "]" … */
+/** How the cheat sheet and the buttons write a key: "F2", or "F4 then S". */
+export function keysText(action: ActionId): string | undefined {
+  const s = shortcutFor(action);
+  if (!s) return undefined;
+  return s.direct ? s.keys : `${MODE_KEY} then ${s.keys}`;
+}
+
+/** For `aria-keyshortcuts`, which can name a key but not a sequence: only the direct keys. */
 export function ariaKeys(action: ActionId): string | undefined {
-  return shortcutFor(action)?.keys;
+  const s = shortcutFor(action);
+  return s?.direct ? s.keys : undefined;
 }

@@ -14,24 +14,12 @@ import { VIEWS } from '../lib/views';
 import { hostNow, useStore } from '../stores';
 import { type ActionId, shortcutFor } from './keys';
 import { toggleMiniWindow } from './mini';
+import { pressSafeOff, pressSafeOn, safeShownOn } from './safeState';
+import { clearStatus, showStatus } from './status';
+
+export { clearStatus, showStatus };
 
 const guard = new PressGuard(GUARD_MS);
-const STATUS_SHOWN_MS = 8000;
-let statusTimer: ReturnType<typeof setTimeout> | null = null;
-
-/** Says something quietly on the controls' status line (and clears it after a while). */
-export function showStatus(kind: 'ignored' | 'refused', action: string, text: string): void {
-  const { setPressStatus } = useStore.getState();
-  setPressStatus({ kind, action, text, at: Date.now() });
-  if (statusTimer) clearTimeout(statusTimer);
-  statusTimer = setTimeout(() => useStore.getState().setPressStatus(null), kind === 'ignored' ? GUARD_MS + 1500 : STATUS_SHOWN_MS);
-}
-
-export function clearStatus(): void {
-  if (statusTimer) clearTimeout(statusTimer);
-  useStore.getState().setPressStatus(null);
-}
-
 /**
  * Runs `fn` for `control` unless the same control acted less than 1.5 s ago. Returns whether
  * it ran and the host agreed.
@@ -70,6 +58,29 @@ function focusSoon(id: string): void {
   requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById(id)?.focus()));
 }
 
+/** Puts the caret at the end of the Note box (after a quick tag, Add note, or the note key). */
+export function focusNoteBox(): boolean {
+  const box = document.getElementById('note-input');
+  if (!(box instanceof HTMLTextAreaElement)) return false;
+  box.focus();
+  box.setSelectionRange(box.value.length, box.value.length);
+  return true;
+}
+
+/**
+ * Types `text` into the Note box at its caret, as if it had been typed there: the box takes
+ * the focus, the browser's own insertion keeps undo working and tells React through the
+ * usual input event, so nothing typed quickly after it is lost.
+ */
+export function typeIntoNote(text: string): void {
+  const box = document.getElementById('note-input');
+  if (!(box instanceof HTMLTextAreaElement)) return;
+  if (document.activeElement !== box) focusNoteBox();
+  if (document.execCommand('insertText', false, text)) return;
+  box.setRangeText(text, box.selectionStart, box.selectionEnd, 'end');
+  box.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
 const prefs = (): PanelPrefs | null => useStore.getState().snapshot?.prefs ?? null;
 
 function setPrefs(label: string, change: Partial<PanelPrefs>, guard = true): Promise<boolean> {
@@ -89,6 +100,8 @@ export async function quickTag(index: number): Promise<void> {
     api().addNote({ text: typed || tag.label, tags: [tag.id], private: st.notePrivate }),
   );
   if (ok && typed) useStore.getState().setNoteDraft('');
+  // Back to writing: the next key types into the note, never into the tag button.
+  focusNoteBox();
 }
 
 /** Runs an action by id, from its button or its key. */
@@ -100,6 +113,8 @@ export async function perform(action: ActionId): Promise<void> {
   const now = hostNow();
 
   switch (action) {
+    case 'keysMode':
+      return;
     case 'cheatSheet':
       st.setCheatSheet(!st.cheatSheetOpen);
       return;
@@ -155,26 +170,42 @@ export async function perform(action: ActionId): Promise<void> {
 
   if (!session) return;
   if (action === 'vitals') {
-    st.setView('record');
-    focusSoon('vitals-systolic');
+    // On the live panel: the small sheet; after the session: the Record view's form.
+    if (running) {
+      st.setView('session');
+      st.setSheet(st.sheet === 'vitals' ? null : 'vitals');
+    } else {
+      st.setView('record');
+      focusSoon('vitals-systolic');
+    }
     return;
   }
   if (!running) return;
 
   switch (action) {
+    case 'safeOn':
+      // The panic key only ever turns safe state on; a press while it is on changes nothing (not even the guard).
+      if (pressSafeOn()) guard.press('safe', performance.now());
+      return;
     case 'safe': {
-      const on = !session.safe.on;
-      // Turning safe state ON is never held back by the guard; a quick second press that would turn it off is.
-      if (on) {
+      if (!safeShownOn(st)) {
+        // Turning safe state ON is never held back by the guard (nor by a host that does not answer).
         guard.press('safe', performance.now());
-        await guarded('safe', 'Safe state', () => api().setSafeState({ on: true }), { guard: false });
-      } else {
-        await guarded('safe', 'Safe state', () => api().setSafeState({ on: false }));
+        pressSafeOn();
+        return;
       }
+      // A quick second press that would turn it off is held back.
+      if (!guard.press('safe', performance.now())) {
+        showStatus('ignored', 'safe', `Second press of “Safe state” ignored (within ${GUARD_MS / 1000} s).`);
+        return;
+      }
+      await pressSafeOff((fn) => guarded('safe', 'Safe state', fn, { guard: false }));
       return;
     }
     case 'dose':
-      await guarded('dose', 'Dose given', () => api().recordDose({ note: '' }));
+      // The sheet opens with the press time; a second press while it is open keeps the first time.
+      st.setView('session');
+      if (st.sheet !== 'dose') st.openDoseSheet(now);
       return;
     case 'advance':
       await guarded('advance', 'Advance phase', () => api().advancePhase({}));
@@ -208,6 +239,7 @@ export async function perform(action: ActionId): Promise<void> {
       return;
     }
     case 'note':
+      if (st.view === 'session' && focusNoteBox()) return;
       st.setView('session');
       focusSoon('note-input');
       return;

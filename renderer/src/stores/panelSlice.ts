@@ -17,10 +17,23 @@ export interface PressStatus {
   at: number;
 }
 
+export type PanelSheetId = 'vitals' | 'dose';
+
 export interface PanelSlice {
   view: ViewId;
   cheatSheetOpen: boolean;
   privacyOn: boolean;
+  /** The Keys mode is open (F4): the next key acts once. Shown on screen while it lasts. */
+  keysMode: boolean;
+  /**
+   * Host time of a Safe state press the host has not confirmed yet (null when none): the page
+   * has lowered the music itself and shows safe state on (panel/safeState.ts).
+   */
+  localSafe: number | null;
+  /** Host time "Dose given" was pressed, for the dose sheet (the dose's time is the press, not the confirmation). */
+  doseSheetAt: number | null;
+  /** The small sheet open on the live panel (vitals, the dose), if any. */
+  sheet: PanelSheetId | null;
   /** The end-session confirmation is showing. */
   endArmed: boolean;
   /**
@@ -38,6 +51,10 @@ export interface PanelSlice {
   setNotePrivate(on: boolean): void;
   setView(v: ViewId): void;
   setCheatSheet(open: boolean): void;
+  setKeysMode(on: boolean): void;
+  setSheet(sheet: PanelSheetId | null): void;
+  setLocalSafe(pressedAt: number | null): void;
+  openDoseSheet(pressedAt: number): void;
   setPrivacy(on: boolean): void;
   setEndArmed(armed: boolean): void;
   setPlanUnlocked(unlocked: boolean): void;
@@ -49,6 +66,10 @@ export const createPanelSlice: StateCreator<Store, [], [], PanelSlice> = (set) =
   view: 'session',
   cheatSheetOpen: false,
   privacyOn: false,
+  keysMode: false,
+  sheet: null,
+  localSafe: null,
+  doseSheetAt: null,
   endArmed: false,
   planUnlocked: false,
   pressStatus: null,
@@ -59,6 +80,10 @@ export const createPanelSlice: StateCreator<Store, [], [], PanelSlice> = (set) =
   setNotePrivate: (notePrivate) => set({ notePrivate }),
   setView: (view) => set({ view }),
   setCheatSheet: (cheatSheetOpen) => set({ cheatSheetOpen }),
+  setKeysMode: (keysMode) => set({ keysMode }),
+  setSheet: (sheet) => set({ sheet }),
+  setLocalSafe: (localSafe) => set({ localSafe }),
+  openDoseSheet: (doseSheetAt) => set({ sheet: 'dose', doseSheetAt }),
   setPrivacy: (privacyOn) => set({ privacyOn }),
   setEndArmed: (endArmed) => set({ endArmed }),
   setPlanUnlocked: (planUnlocked) => set({ planUnlocked }),

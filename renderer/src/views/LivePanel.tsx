@@ -1,10 +1,17 @@
-/** A session is running: where we are, what comes next, the timeline, the controls, reminders and notes. */
+/**
+ * A session is running. Laid out so that what matters is on screen at 1280×800 and 1366×768
+ * without scrolling (issue 12): on the left the phase, its clocks, the time since the dose, what
+ * changes next, then the Note box; on the right Safe state, Dose given, Record vitals and every
+ * due reminder. Below the fold: the phase controls, the music's own controls, the notes so far,
+ * the timeline. The compact layout stacks the same parts in the same order of importance.
+ */
 
+import { useLayoutEffect } from 'react';
 import { progressLine } from '../../../electron/core/playback';
 import type { SessionState } from '../../../electron/core/session';
 import type { HostSnapshot } from '../../../electron/host/contract';
 import { AppHeader } from '../components/AppHeader';
-import { Controls } from '../components/Controls';
+import { PhaseControls, UrgentControls } from '../components/Controls';
 import { lightsStatusText } from '../components/lights/status';
 import { MusicControls } from '../components/MusicControls';
 import { NotesPanel } from '../components/NotesPanel';
@@ -12,6 +19,8 @@ import { PhaseStrip } from '../components/PhaseStrip';
 import { CurrentTrack, NextChange, PhaseClock, PhaseName, SinceDose } from '../components/Readouts';
 import { RemindersPanel } from '../components/RemindersPanel';
 import { TimelineChart } from '../components/TimelineChart';
+import { safeShownOn } from '../panel/safeState';
+import { useStore } from '../stores';
 
 export function headerContext(session: SessionState): string {
   const alias = session.plan.clientAlias.trim();
@@ -19,16 +28,24 @@ export function headerContext(session: SessionState): string {
 }
 
 export function LivePanel({ snapshot, session }: { snapshot: HostSnapshot; session: SessionState }) {
+  const sessionId = session.plan.sessionId;
+  const safeOn = useStore((s) => safeShownOn(s));
+  // A session always opens at the top of the panel, never where the Start view was scrolled to.
+  useLayoutEffect(() => {
+    if (sessionId) window.scrollTo(0, 0);
+  }, [sessionId]);
   const timeline = snapshot.timeline;
   const intention = session.plan.intention.trim();
   // Unmeasured tracks already play at the conservative gain; this only says the levelling is still coming.
   const measuring = progressLine(snapshot.audio?.analysis);
   return (
-    <div className={`view live-view${session.safe.on ? ' is-safe' : ''}`}>
+    <div className={`view live-view${safeOn ? ' is-safe' : ''}`}>
       <AppHeader context={headerContext(session)} />
-      {session.safe.on ? (
+      {safeOn ? (
         <p className="safe-banner" role="status">
-          Safe state is on — music lowered, light up.
+          {session.safe.on
+            ? 'Safe state is on — music lowered, light up.'
+            : 'Safe state is on here — music lowered; the light follows when Stillroom answers.'}
         </p>
       ) : null}
       <main className="live-main">
@@ -38,9 +55,24 @@ export function LivePanel({ snapshot, session }: { snapshot: HostSnapshot; sessi
           <PhaseClock session={session} />
           <div className="live-row">
             <SinceDose session={session} />
+            <NextChange session={session} timeline={timeline} />
           </div>
-          <NextChange session={session} timeline={timeline} />
           <CurrentTrack session={session} timeline={timeline} />
+        </div>
+        <aside className="live-side" aria-label="Controls and reminders">
+          <div className="live-urgent">
+            <UrgentControls session={session} />
+            <RemindersPanel session={session} />
+          </div>
+          <div className="live-secondary">
+            <PhaseControls session={session} />
+            <MusicControls />
+          </div>
+        </aside>
+        <div className="live-notes">
+          <NotesPanel notes={session.notes} doseAt={session.doseAt} />
+        </div>
+        <div className="live-more">
           {measuring ? (
             <p className="quiet small analysis-progress" data-testid="analysis-progress">
               {measuring}
@@ -62,14 +94,6 @@ export function LivePanel({ snapshot, session }: { snapshot: HostSnapshot; sessi
             </ul>
           ) : null}
           <TimelineChart session={session} timeline={timeline} ranges={snapshot.prefs.vitalsRanges} />
-        </div>
-        <aside className="live-side" aria-label="Controls and reminders">
-          <Controls session={session} />
-          <RemindersPanel session={session} />
-          <MusicControls />
-        </aside>
-        <div className="live-notes">
-          <NotesPanel notes={session.notes} doseAt={session.doseAt} />
         </div>
       </main>
     </div>

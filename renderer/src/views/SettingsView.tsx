@@ -163,6 +163,26 @@ export function SettingsView() {
             />
             <span className="tabular">{Math.round(prefs.brightness * 100)} %</span>
           </div>
+          <fieldset className="radio-row">
+            <legend>Clock times</legend>
+            {(
+              [
+                ['auto', 'As this computer’s region (24-hour outside the US)'],
+                ['24h', '24-hour (14:05)'],
+                ['12h', '12-hour (2:05 PM)'],
+              ] as const
+            ).map(([value, label]) => (
+              <label key={value} className="check">
+                <input
+                  type="radio"
+                  name={`${id}-clock`}
+                  checked={prefs.clockFormat === value}
+                  onChange={() => void set('Clock times', { clockFormat: value })}
+                />{' '}
+                {label}
+              </label>
+            ))}
+          </fieldset>
           <label className="check">
             <input type="checkbox" checked={prefs.compact} onChange={(e) => void set('Compact layout', { compact: e.target.checked })} />{' '}
             Compact layout (the essentials, for a small window)

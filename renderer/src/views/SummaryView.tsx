@@ -1,11 +1,13 @@
 /** After the session: a quiet summary (phases, duration, notes), the way to the record and the report, and back to the start view. */
+
+import { formatDurationMs } from '../../../electron/core/format';
 import { currentDischarge } from '../../../electron/core/record';
 import { phaseSpans, type SessionState } from '../../../electron/core/session';
 import type { HostSnapshot } from '../../../electron/host/contract';
 import { AppHeader } from '../components/AppHeader';
 import { NotesList } from '../components/NotesPanel';
 import { TimelineChart } from '../components/TimelineChart';
-import { clockTime, formatDuration } from '../lib/time';
+import { clockTime } from '../lib/time';
 import { useStore } from '../stores';
 
 export function SummaryView({ snapshot, session }: { snapshot: HostSnapshot; session: SessionState }) {
@@ -39,7 +41,7 @@ export function SummaryView({ snapshot, session }: { snapshot: HostSnapshot; ses
           </div>
           <div>
             <dt>Duration</dt>
-            <dd className="tabular">{formatDuration(end - session.startedAt)}</dd>
+            <dd className="tabular">{formatDurationMs(end - session.startedAt)}</dd>
           </div>
           <div>
             <dt>Discharge</dt>
@@ -64,7 +66,7 @@ export function SummaryView({ snapshot, session }: { snapshot: HostSnapshot; ses
             <li key={s.index}>
               <span>{s.name}</span>
               <span className="tabular quiet">
-                {clockTime(s.start)} · {formatDuration((s.end ?? end) - s.start)}
+                {clockTime(s.start)} · {formatDurationMs((s.end ?? end) - s.start)}
               </span>
             </li>
           ))}

@@ -7,7 +7,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { LibraryTrackSummary } from '../../../../electron/host/library/contract';
 import { api } from '../../bridge';
 import { InlineError } from '../InlineError';
-import { formatCount, formatDuration, formatLoudness, trackState } from './format';
+import { formatCount, formatLoudness, lengthText, trackState } from './format';
 
 const PAGE = 100;
 const MAX_ROWS = 500;
@@ -107,7 +107,7 @@ export function LibrarySearch({ revision }: { revision: number }) {
                   <td>{t.title}</td>
                   <td>{t.artist || '—'}</td>
                   <td>{t.album || '—'}</td>
-                  <td className="num tabular">{formatDuration(t.durationSec)}</td>
+                  <td className="num tabular">{lengthText(t.durationSec)}</td>
                   <td className="num tabular">{formatLoudness(t)}</td>
                   <td>{trackState(t)}</td>
                 </tr>

@@ -1,14 +1,10 @@
-/** How the library view writes numbers: durations as m:ss, loudness in LUFS, counts with separators. */
+/** How the library view writes numbers: durations as m:ss (core/format.ts), loudness in LUFS, counts with separators. */
+import { formatDurationS } from '../../../../electron/core/format';
 import type { LibraryTrackSummary } from '../../../../electron/host/library/contract';
 
-/** 95.4 → "1:35"; an hour or more → "1:02:03"; unknown → "unknown". */
-export function formatDuration(sec: number | null): string {
-  if (sec === null || !Number.isFinite(sec) || sec < 0) return 'unknown';
-  const total = Math.round(sec);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+/** A track's length as the library lists it: "1:35", or "unknown" when it could not be read. */
+export function lengthText(sec: number | null): string {
+  return sec === null || !Number.isFinite(sec) || sec < 0 ? 'unknown' : formatDurationS(sec);
 }
 
 /** "−14.2 LUFS", "−14.2 LUFS (ReplayGain)" for an estimate from tags, or "not measured". */

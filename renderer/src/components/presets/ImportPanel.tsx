@@ -4,12 +4,14 @@
  * library or that it is missing, with a way to choose the file by hand — then save it as one of
  * your presets. Nothing is saved until "Save as my preset".
  */
+
 import { useId, useRef, useState } from 'react';
+import { formatDurationS } from '../../../../electron/core/format';
 import type { ImportView, ResolutionRow } from '../../../../electron/host/presets/contract';
 import { api } from '../../bridge';
 import { InlineError } from '../InlineError';
 import { LibraryPicker } from './LibraryPicker';
-import { formatClock, readChosenFile, useRun } from './shared';
+import { readChosenFile, useRun } from './shared';
 
 /** A shared preset file or bundle chosen in the page: at most 3 MiB (the host's own limit; both shells carry it). */
 const MAX_CHOSEN_BYTES = 3 * 1024 * 1024;
@@ -167,7 +169,7 @@ export function ImportPanel({ onDone }: { onDone: (presetId: string | null) => v
                   <td className="small quiet">{view.preset.phases[row.phaseIndex]?.name}</td>
                   <td>
                     {row.title} <span className="quiet">— {row.artist || 'unknown artist'}</span>{' '}
-                    <span className="quiet small tabular">{formatClock(row.durationS)}</span>
+                    <span className="quiet small tabular">{formatDurationS(row.durationS)}</span>
                   </td>
                   <td>
                     {row.status === 'matched' && row.matched ? (

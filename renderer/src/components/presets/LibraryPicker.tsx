@@ -2,11 +2,12 @@
  * Finds a track in the library as you type and offers each hit with one button ("Add",
  * "Use this file"). Suggestions (near misses from a resolution report) are listed first.
  */
+
 import { useEffect, useId, useRef, useState } from 'react';
+import { formatDurationS } from '../../../../electron/core/format';
 import type { LibraryTrackSummary } from '../../../../electron/host/library/contract';
 import { api } from '../../bridge';
 import { InlineError } from '../InlineError';
-import { formatClock } from './shared';
 
 const TYPING_MS = 150;
 const LIMIT = 12;
@@ -102,7 +103,7 @@ export function LibraryPicker({
               <li key={t.id}>
                 <span className="picker-track">
                   {t.title} <span className="quiet">— {t.artist || 'unknown artist'}</span>
-                  <span className="quiet small tabular picker-why">{t.durationSec !== null ? formatClock(t.durationSec) : ''}</span>
+                  <span className="quiet small tabular picker-why">{t.durationSec !== null ? formatDurationS(t.durationSec) : ''}</span>
                 </span>
                 <button
                   type="button"

@@ -7,10 +7,11 @@ import { useEffect, useId, useState } from 'react';
 import type { PhaseConfig, TrackRef } from '../../../../electron/core/preset';
 import { api } from '../../bridge';
 import '../../panel/mini';
+import { formatDurationS } from '../../../../electron/core/format';
 import { InlineError } from '../InlineError';
 import { onAudition, playAudition, stopAudition } from './audition';
 import { LibraryPicker } from './LibraryPicker';
-import { formatClock, useRun } from './shared';
+import { useRun } from './shared';
 
 function focusSoon(id: string): void {
   requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById(id)?.focus()));
@@ -113,7 +114,7 @@ export function PhasePlaylist({
               <span className="track-text">
                 {t.title} <span className="quiet">— {t.artist || 'unknown artist'}</span>
               </span>
-              <span className="tabular small quiet">{formatClock(t.durationS)}</span>
+              <span className="tabular small quiet">{formatDurationS(t.durationS)}</span>
               <span className="track-actions">
                 {sessionRunning ? null : playing === `${index}:${i}` ? (
                   <button

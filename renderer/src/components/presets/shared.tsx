@@ -10,15 +10,6 @@ export function formatMinutes(seconds: number): string {
   return `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ''}`;
 }
 
-/** 95.4 → "1:35". */
-export function formatClock(seconds: number): string {
-  const total = Math.round(seconds);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
-
 /**
  * Runs one command at a time for a card: `busy` while it runs, and the host's refusal kept
  * as a sentence to show in place (never a pop-up).

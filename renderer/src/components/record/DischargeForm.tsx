@@ -1,17 +1,18 @@
 /** Discharge: ready or not, when, with whom; and the total monitored time (from the dose). */
 import { type FormEvent, useId, useState } from 'react';
+import { formatDurationMs } from '../../../../electron/core/format';
 import { currentDischarge, monitoredMs } from '../../../../electron/core/record';
 import type { SessionState } from '../../../../electron/core/session';
 import { api } from '../../bridge';
 import { timeOfDay } from '../../lib/entry';
-import { clockTime, formatDuration } from '../../lib/time';
+import { clockTime } from '../../lib/time';
 import { guarded } from '../../panel/perform';
 import { hostNow, useStore } from '../../stores';
 import { InlineError } from '../InlineError';
 
 function Monitored({ session }: { session: SessionState }) {
   const now = useStore((s) => s.now);
-  return <span className="tabular">{formatDuration(monitoredMs(session, now))}</span>;
+  return <span className="tabular">{formatDurationMs(monitoredMs(session, now))}</span>;
 }
 
 export function DischargeForm({ session }: { session: SessionState }) {
