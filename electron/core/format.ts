@@ -40,6 +40,12 @@ export function defaultClockFormat(locale: string | undefined): ClockFormat {
   }
 }
 
+/** The format in effect for a setting ('auto' follows the locale: 12-hour only in the US). */
+export function clockFormatFor(setting: 'auto' | ClockFormat | undefined, locale?: string): ClockFormat {
+  if (setting === '24h' || setting === '12h') return setting;
+  return defaultClockFormat(locale ?? Intl.DateTimeFormat().resolvedOptions().locale);
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(format: ClockFormat, timeZone: string | undefined): Intl.DateTimeFormat {

@@ -11,6 +11,7 @@
  */
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { clockFormatFor, formatClock } from '../core/format';
 import { applyEvent, type NewSessionEvent, type SessionEvent, type SessionState } from '../core/session';
 import { buildTimeline, DEFAULT_HORIZON_MS, type Timeline } from '../core/timeline';
 import { integrityNotice, Journal, JournalWriteError, listJournals, readJournal } from '../services/journal';
@@ -291,7 +292,7 @@ export class StillroomHost {
     const damage = integrityNotice(integrity);
     if (damage) this.notice(damage);
     if (state.status === 'running') {
-      const at = new Date(state.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+      const at = formatClock(state.startedAt, { format: clockFormatFor(this.prefs.get().clockFormat) });
       this.notice(`Resumed the session started at ${at}.`);
       this.log(`resumed session ${state.plan.sessionId} (${events.length} events)`);
     } else {

@@ -1,7 +1,8 @@
 /**
  * The application menu: the standard roles plus View → Mini panel (a check mark while it is
- * open). The page handles Shift+C itself (so typing a capital C into a note still works); the
- * menu shows the key for reference only.
+ * open). The page handles its keys itself: F4 opens its visible keys mode and Shift+C then
+ * toggles the mini panel, so typing a capital C into a note never does. The menu item names
+ * those keys in its label; it registers no accelerator, which would act on plain typing.
  */
 import type { MenuItemConstructorOptions } from 'electron';
 
@@ -10,11 +11,9 @@ export function menuTemplate(platform: NodeJS.Platform, miniOpen: boolean, toggl
     label: 'View',
     submenu: [
       {
-        label: 'Mini panel (always on top)',
+        label: 'Mini panel (always on top) — F4, then Shift+C',
         type: 'checkbox',
         checked: miniOpen,
-        accelerator: 'Shift+C',
-        registerAccelerator: false,
         click: () => toggleMini(),
       },
       { type: 'separator' },

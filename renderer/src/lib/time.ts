@@ -3,14 +3,12 @@
  * therapist's clock setting. Durations come straight from `core/format.ts`
  * (`formatDurationMs`, `formatDurationS`).
  */
-import { type ClockFormat, defaultClockFormat, formatClock } from '../../../electron/core/format';
+import { type ClockFormat, clockFormatFor, formatClock } from '../../../electron/core/format';
 import { useStore } from '../stores';
 
 /** The clock format in effect: the therapist's setting (Settings), else this machine's locale (12-hour only in the US). */
 export function clockFormat(): ClockFormat {
-  const set = useStore.getState().snapshot?.prefs.clockFormat;
-  if (set === '24h' || set === '12h') return set;
-  return defaultClockFormat(typeof navigator === 'undefined' ? undefined : navigator.language);
+  return clockFormatFor(useStore.getState().snapshot?.prefs.clockFormat, typeof navigator === 'undefined' ? undefined : navigator.language);
 }
 
 /** Wall-clock time of day, "14:05" (or "2:05 PM" where the setting says so). */
