@@ -188,9 +188,7 @@ describe('the menu', () => {
     const toggles: string[] = [];
     const t = menuTemplate('linux', true, () => toggles.push('t'));
     const view = t.find((m) => m.label === 'View');
-    const item = (
-      view?.submenu as Array<{ label?: string; checked?: boolean; click?: () => void; accelerator?: string }> | undefined
-    )?.[0];
+    const item = (view?.submenu as Array<{ label?: string; checked?: boolean; click?: () => void; accelerator?: string }> | undefined)?.[0];
     expect(item).toMatchObject({ label: 'Mini panel (always on top) — F4, then Shift+C', checked: true });
     // No accelerator: one would act on plain typing (a capital C in a note).
     expect(item?.accelerator).toBeUndefined();
