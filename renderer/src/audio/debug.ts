@@ -21,6 +21,8 @@ export interface AudioDebug {
     gain: number;
     /** Loudness trim sounding now, in dB. */
     trimDb: number;
+    /** How far its on-time start was measured off its planned place, shortly after it sounded (ms, + = late). */
+    alignMs: readonly number[];
   }>;
   /** Host wall time now (ms), as the engine sees it. */
   readonly now: number;

@@ -33,29 +33,21 @@ export const STALL_MS = 2000;
 const EARLY_END_MS = 2000;
 
 /**
- * Alignment after an on-time start. An `<audio>` element cannot be started at an audio-clock
- * time (only Web Audio's own sources can), and how long `play()` takes to sound varies by tens
- * of ms on a busy machine. So the start is asked on the audio clock a learned latency early,
- * then the element's measured position is compared with where the plan puts it at this moment
- * and the difference is taken up by a brief change of playback rate (pitch kept), in the first
- * few hundred ms — while an equal-power fade-in is still 10–20 dB down. A seek would stop the
- * element again and a silent pre-roll from the cue-in would skip the track's opening.
+ * Measuring an on-time start. An `<audio>` element cannot be started at an audio-clock time
+ * (only Web Audio's own sources can), and how long `play()` takes to sound varies. So the start
+ * is asked on the audio clock a learned latency early, and shortly after it sounds the element's
+ * position is compared with where the plan puts it (element and audio clock read as one pair);
+ * the engine learns the latency from that. Taking the rest up by a brief change of playback
+ * rate was tried and left out: with the pitch kept (Chromium's WSOLA) every nudge left the
+ * music 15–25 ms *later* in the recording; resampling converged but bends the pitch, and the
+ * element's reported position is not trustworthy while the rate is not 1.
  */
-const ALIGN_TOLERANCE_MS = 1.5;
-/** A nudge takes up the error over about this long (ms)… */
-const ALIGN_SPAN_MS = 200;
-/** …changing the rate by at most this much (pitch is preserved: at −15 dB this is not heard). */
-const MAX_RATE_DEV = 0.12;
 /** First look this long after the element reports playing (its first position settles). */
 const ALIGN_FIRST_LOOK_MS = 60;
-/** Look again this long after a nudge ends (the new rate reaches the position). */
-const ALIGN_SETTLE_MS = 40;
 const MAX_ALIGN_ROUNDS = 6;
-/** Readings per round, this far apart (ms): see `alignStep`. */
+/** Readings per measurement, this far apart (ms): see `alignStep`. */
 const ALIGN_READINGS = 3;
 const ALIGN_READING_GAP_MS = 25;
-/** Past this far into the segment, no more nudging (ms). */
-const ALIGN_WINDOW_MS = 2500;
 
 /** A `createMediaElementSource` can only be made once per element; howler reuses elements from a pool. */
 const sources = new WeakMap<HTMLMediaElement, MediaElementAudioSourceNode>();
@@ -277,21 +269,13 @@ export class Voice {
   }
 
   /**
-   * One round of alignment: a few readings, then a nudge of the rate for as long as the error
-   * needs. Of the readings the smallest error counts: on a busy page the element's position is
-   * sometimes reported from an older render (behind by tens of ms, never ahead), which would
-   * read as "late".
+   * Measures an on-time start: a few readings, of which the smallest error counts — on a busy
+   * page the element's position is sometimes reported from an older render (behind by tens of
+   * ms, never ahead), which would read as "late".
    */
   private alignStep(): void {
     const el = this.el;
-    if (!el || this.resumeAt !== null || this.state !== 'playing') return;
-    if (el.playbackRate !== 1) {
-      // A nudge just ended: back to normal speed, look again once that has taken effect.
-      el.playbackRate = 1;
-      this.readings = [];
-      this.alignIn(ALIGN_SETTLE_MS);
-      return;
-    }
+    if (!el || this.resumeAt !== null || this.state !== 'playing' || this.firstErrorMs !== null) return;
     const reading = this.offPlanMs();
     if (reading === null) {
       if (this.alignRounds++ < MAX_ALIGN_ROUNDS) this.alignIn(ALIGN_FIRST_LOOK_MS);
@@ -304,15 +288,8 @@ export class Voice {
     }
     const err = Math.min(...this.readings);
     this.readings = [];
-    this.firstErrorMs ??= err;
+    this.firstErrorMs = err;
     this.alignErrors.push(Math.round(err * 10) / 10);
-    const now = this.deps.nowWall();
-    if (Math.abs(err) <= ALIGN_TOLERANCE_MS || this.alignRounds >= MAX_ALIGN_ROUNDS || now - this.seg.start > ALIGN_WINDOW_MS) return;
-    this.alignRounds++;
-    const dev = Math.max(-MAX_RATE_DEV, Math.min(MAX_RATE_DEV, err / ALIGN_SPAN_MS));
-    el.preservesPitch = true;
-    el.playbackRate = 1 + dev;
-    this.alignIn(Math.abs(err / dev));
   }
 
   /**
@@ -343,7 +320,7 @@ export class Voice {
   measureStart(now: number): void {
     if (this.startErrorMs !== null || this.state !== 'playing' || !this.sawPlaying || !this.el || this.resumeAt !== null) return;
     const since = now - this.seg.start;
-    if (since < 1000 || since > 5000 || this.el.playbackRate !== 1) return;
+    if (since < 1000 || since > 5000) return;
     const err = this.offPlanMs();
     if (err !== null) this.startErrorMs = Math.round(err * 10) / 10;
   }
@@ -382,7 +359,6 @@ export class Voice {
   private stopAligning(): void {
     this.alignCancel?.();
     this.alignCancel = null;
-    if (this.el && this.el.playbackRate !== 1) this.el.playbackRate = 1;
   }
 
   private setPlan(now: number, plan: GainPlan): void {
