@@ -212,6 +212,19 @@ export function unmeasuredGainDb(policy: Readonly<GainPolicy> = DEFAULT_GAIN_POL
 export interface LoudnessEnvelope {
   windowS: number;
   lufs: number[];
+  /** True peak (dBTP) block by block: entry i covers `windowS` seconds from i × windowS. */
+  peaks?: { windowS: number; dbtp: number[] };
+}
+
+/** The highest true peak in `fromS`…`toS` (dBTP) from the block peaks; null when there are none for it. */
+export function sectionPeakDbtp(peaks: { windowS: number; dbtp: number[] } | undefined, fromS: number, toS: number): number | null {
+  if (!peaks || !(peaks.windowS > 0) || !(toS > fromS)) return null;
+  const first = Math.max(0, Math.floor(fromS / peaks.windowS));
+  const last = Math.min(peaks.dbtp.length - 1, Math.ceil(toS / peaks.windowS) - 1);
+  if (last < first) return null;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = first; i <= last; i++) max = Math.max(max, peaks.dbtp[i] as number);
+  return max;
 }
 
 const ABSOLUTE_GATE_LUFS = -70;
@@ -249,8 +262,10 @@ export const SECTION_SLACK_S = 10;
  * The gain for the part of a track a segment actually plays (`fromS`…`toS` in the file):
  * a phase that fades a track out early (its first 90 s of a slow build, say) is levelled by
  * what is heard, not by a whole-track figure the room never hears. A track that plays (nearly)
- * whole, or has no envelope, gets its whole-track gain as before. The true-peak cap stays the
- * whole track's (the safe side). Invariant as for `trackGain`.
+ * whole, or has no envelope, gets its whole-track gain as before. The true-peak cap is the
+ * section's own (its blocks' peaks; the whole track's when the envelope has none), so a quiet
+ * opening can be raised although a climax the room never hears peaks higher. Invariant: the
+ * section's true peak + gain ≤ the ceiling.
  */
 export function sectionGain(
   measured: MeasuredLoudness & { durationS: number; envelope?: LoudnessEnvelope | null },
@@ -260,7 +275,17 @@ export function sectionGain(
   const whole = trackGain({ measured }, policy);
   const env = measured.envelope;
   if (!env || section.toS >= measured.durationS - SECTION_SLACK_S) return whole;
-  const lufs = sectionLufs(env, Math.max(0, section.fromS), section.toS);
+  const fromS = Math.max(0, section.fromS);
+  const lufs = sectionLufs(env, fromS, section.toS);
   if (lufs === null) return whole;
-  return trackGain({ measured: { ...measured, integratedLufs: lufs } }, policy);
+  const peak = sectionPeakDbtp(env.peaks, fromS, section.toS) ?? measured.truePeakDbtp;
+  return trackGain({ measured: { ...measured, integratedLufs: lufs, truePeakDbtp: Math.min(peak, measured.truePeakDbtp) } }, policy);
+}
+
+/**
+ * The part of its file a segment plays at full level: from where it starts in the file to
+ * where its fade-out begins (s). What the room hears steadily, so what `sectionGain` levels.
+ */
+export function heardSection(seg: { start: number; offsetS: number; fadeOutStart: number }): { fromS: number; toS: number } {
+  return { fromS: seg.offsetS, toS: seg.offsetS + Math.max(0, seg.fadeOutStart - seg.start) / 1000 };
 }

@@ -51,6 +51,12 @@ export interface AudioSnapshot {
   outputDevice: OutputDeviceChoice;
   /** Per track of the running session. A track missing here plays at the conservative gain. */
   gains: Record<string, TrackGainInfo>;
+  /**
+   * Per segment (by `AudioSegment.id`), the gain (dB) for the part of its track that segment
+   * plays, where the timeline cuts the track early enough for that to differ from the track's
+   * gain (`core/gain.ts` `sectionGain`). A segment missing here plays at its track's gain.
+   */
+  sections?: Record<string, number>;
   /** Loudness analysis of the running session's tracks (republished at most about twice a second). */
   analysis: AnalysisProgress;
   /** The last pre-session check. */

@@ -5,7 +5,7 @@
  * and the highest sample. Also generates the test music with sox and ffmpeg.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoudnessMeter } from '../../electron/services/loudness/meter';
 
@@ -128,6 +128,23 @@ function run(tool: string, args: string[]): void {
 
 export const hasTools = (): boolean => ['sox', 'ffmpeg', 'parec'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
 
+/** Length of a marker burst (s). */
+export const MARK_LEN_S = 0.01;
+
+/**
+ * Where, between `fromS` and `toS`, a Hann-shaped burst at `freq` Hz peaks (s into the
+ * recording, to 0.1 ms), and how strong it is there (dBFS). The envelope is a Goertzel over a
+ * window as long as the burst, slid 0.1 ms at a time; its peak is the burst's middle.
+ */
+export function burstPeakS(p: Pcm, freq: number, fromS: number, toS: number): { atS: number; db: number } {
+  let best = { atS: Number.NaN, db: -180 };
+  for (let t = Math.max(0, fromS); t + MARK_LEN_S <= toS; t += 0.0001) {
+    const v = toneDb(p, freq, t, MARK_LEN_S);
+    if (v > best.db) best = { atS: t + MARK_LEN_S / 2, db: v };
+  }
+  return best;
+}
+
 /**
  * A stereo tone file: `lead` s of silence, `seconds` of `freq` Hz whose peak is `peakDb`
  * dBFS, `trail` s of silence, encoded by its extension (ogg vorbis, mp3, flac, m4a aac, opus, wav).
@@ -135,7 +152,7 @@ export const hasTools = (): boolean => ['sox', 'ffmpeg', 'parec'].every((t) => s
 export function makeTone(
   dir: string,
   name: string,
-  opts: { freq: number; peakDb: number; seconds: number; lead?: number; trail?: number },
+  opts: { freq: number; peakDb: number; seconds: number; lead?: number; trail?: number; mark?: { atS: number; hz: number } },
 ): string {
   const wav = join(dir, `${name}.src.wav`);
   const parts = [
@@ -157,6 +174,45 @@ export function makeTone(
   ];
   if (opts.lead || opts.trail) parts.push('pad', String(opts.lead ?? 0), String(opts.trail ?? 0));
   run('sox', ['-R', ...parts]);
+  if (opts.mark) {
+    // A short Hann-shaped burst at `mark.hz`, mixed in at `mark.atS` s: a point in the music whose
+    // moment can be found in a recording to a fraction of a millisecond (see `burstPeakS`).
+    const burst = join(dir, `${name}.mark.wav`);
+    const mixed = join(dir, `${name}.marked.wav`);
+    run('sox', [
+      '-R',
+      '-n',
+      '-r',
+      String(RATE),
+      '-c',
+      '2',
+      '-b',
+      '16',
+      burst,
+      'synth',
+      String(MARK_LEN_S),
+      'sine',
+      String(opts.mark.hz),
+      'gain',
+      '-n',
+      '-20',
+    ]);
+    const shaped = join(dir, `${name}.mark-shaped.wav`);
+    // sox's `fade h` is a half-cosine (Hann) in and out: the burst's envelope peaks at its middle.
+    run('sox', [
+      burst,
+      shaped,
+      'fade',
+      'h',
+      String(MARK_LEN_S / 2),
+      String(MARK_LEN_S),
+      String(MARK_LEN_S / 2),
+      'pad',
+      String(opts.mark.atS - MARK_LEN_S / 2),
+    ]);
+    run('sox', ['-m', wav, shaped, mixed, 'trim', '0', String(opts.seconds + (opts.lead ?? 0) + (opts.trail ?? 0))]);
+    renameSync(mixed, wav);
+  }
   const out = join(dir, name);
   const codec: Record<string, string[]> = {
     ogg: ['-c:a', 'libvorbis', '-q:a', '6'],

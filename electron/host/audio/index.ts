@@ -19,7 +19,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type ReplayGainTag, type TrackGain, trackGain } from '../../core/gain';
+import { heardSection, type ReplayGainTag, sectionGain, type TrackGain, trackGain } from '../../core/gain';
 import { type AudioSnapshot, batchProgress, Coalescer, type PresetCheck, type TrackGainInfo, type TrackProblem } from '../../core/playback';
 import type { Preset } from '../../core/preset';
 import type { SessionPlan, SessionState } from '../../core/session';
@@ -108,6 +108,8 @@ export class HostAudio {
   private pendingCues: { sessionId: string; cues: Record<string, { cueInS: number; cueOutS: number }> } | null = null;
   /** A batch of measurements republishes about twice a second, not once per file. */
   private readonly publisher: Coalescer<'state' | 'cues'>;
+  /** Section gains of the timeline last seen (see `sectionGains`). */
+  private sections: Record<string, number> = {};
 
   private constructor(
     private readonly opts: HostAudioOptions,
@@ -208,16 +210,52 @@ export class HostAudio {
     }
   }
 
-  /** Every second: measure what plays soon first, and check the files of what plays now and soon. */
+  /**
+   * Every second: measure what plays soon first, check the files of what plays now and soon,
+   * and level each segment by what it plays (published only when that changed).
+   */
   tick(timeline: Timeline | null, now: number): void {
     const state = this.session;
-    if (state?.status !== 'running' || !timeline) return;
+    if (state?.status !== 'running' || !timeline) {
+      if (Object.keys(this.sections).length > 0) {
+        this.sections = {};
+        this.publisher.request('state');
+      }
+      return;
+    }
     for (const seg of timeline.segments) {
       if (seg.end <= now || seg.start - now > URGENT_AHEAD_MS) continue;
       const file = state.plan.tracks[seg.trackId]?.file;
       if (file) this.measure(file, true);
     }
     this.checkFiles(timeline, now);
+    const sections = this.sectionGains(timeline, now);
+    if (!sameGains(sections, this.sections)) {
+      this.sections = sections;
+      this.publisher.request('state');
+    }
+  }
+
+  /**
+   * Gains for segments that play only part of their track (a phase that fades a track out
+   * early): levelled by that part (`sectionGain`), capped by that part's true peak. Segments
+   * already over are left out; so is any whose gain would be the track's own (within 0.1 dB).
+   */
+  private sectionGains(timeline: Timeline, now: number): Record<string, number> {
+    const state = this.session;
+    const out: Record<string, number> = {};
+    if (!state) return out;
+    for (const seg of timeline.segments) {
+      if (seg.end <= now || seg.failedAt !== undefined) continue;
+      const file = state.plan.tracks[seg.trackId]?.file;
+      const o = file ? this.outcomes.get(file) : undefined;
+      if (!o?.ok) continue;
+      const r = o.result;
+      const whole = gainOf(r).gainDb;
+      const part = sectionGain(r, heardSection(seg)).gainDb;
+      if (Math.abs(part - whole) >= 0.1) out[seg.id] = round2(part);
+    }
+    return out;
   }
 
   /** Cue points learned during the running session (for `buildTimeline`). */
@@ -322,6 +360,7 @@ export class HostAudio {
       muted: this.muted,
       outputDevice: this.opts.settings.get('outputDevice'),
       gains,
+      sections: state?.status === 'running' ? this.sections : {},
       analysis: batchProgress(files, (f) => this.outcomes.has(f)),
       check: this.check,
     };
@@ -447,6 +486,11 @@ function gainOf(r: LoudnessResult): TrackGain {
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+function sameGains(a: Record<string, number>, b: Record<string, number>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
 
 /** Size and modification time of a regular file; null when it is not there (or not a file). */
 function stampOf(file: string): FileStamp | null {

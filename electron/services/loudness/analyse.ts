@@ -274,7 +274,7 @@ export async function analyseFile(path: string, options: AnalyseOptions = {}): P
     file: facts.file,
     integratedLufs,
     loudnessRangeLu: meters.loudness.loudnessRangeLu(),
-    envelope: meters.loudness.envelope(),
+    envelope: { ...meters.loudness.envelope(), peaks: meters.peak.envelope() },
     truePeakDbtp,
     cueInS: cues.cueInS,
     cueOutS: cues.cueOutS,

@@ -43,7 +43,13 @@ const ResultSchema = z.object({
   replayGain: z.object({ trackGainDb: finite, trackPeak: finite.nullable() }).nullable(),
   replayGainIgnored: z.string().max(500).optional(),
   decodeWarnings: z.number().int().nonnegative(),
-  envelope: z.object({ windowS: z.number().positive(), lufs: z.array(finite).max(100_000) }).optional(),
+  envelope: z
+    .object({
+      windowS: z.number().positive(),
+      lufs: z.array(finite).max(100_000),
+      peaks: z.object({ windowS: z.number().positive(), dbtp: z.array(finite).max(100_000) }).optional(),
+    })
+    .optional(),
 });
 
 const EntrySchema = z.object({

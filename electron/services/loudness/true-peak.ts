@@ -28,12 +28,14 @@ export class TruePeakMeter {
   /** Frames in the buffer that no call has measured yet. */
   private fresh = 0;
   private peak = Number.NEGATIVE_INFINITY;
+  /** The true peak of each block as it was measured (dBTP; −70 for silence), for `envelope`. */
+  private readonly blockPeaks: number[] = [];
 
   constructor(
     private readonly sampleRate: number,
     channels: number,
     private readonly measure: TruePeakFn = truePeakDbtp,
-    block = TRUE_PEAK_BLOCK,
+    private readonly block = TRUE_PEAK_BLOCK,
   ) {
     this.buffers = Array.from({ length: channels }, () => new Float32Array(OVERLAP + block));
   }
@@ -60,6 +62,16 @@ export class TruePeakMeter {
     return this.peak;
   }
 
+  /**
+   * The true peak over the track, block by block (same pass): entry i is the peak of the
+   * `windowS` seconds from i × windowS (and a few ms before, the overlap: on the safe side).
+   * Lets a section of a track be capped by its own peak (`core/gain.ts` `sectionGain`).
+   */
+  envelope(): { windowS: number; dbtp: number[] } {
+    this.run();
+    return { windowS: this.block / this.sampleRate, dbtp: [...this.blockPeaks] };
+  }
+
   private run(): void {
     if (this.fresh === 0) return;
     const p = this.measure(
@@ -67,6 +79,7 @@ export class TruePeakMeter {
       this.buffers.map((b) => b.subarray(0, this.pos)),
     );
     if (p > this.peak) this.peak = p;
+    this.blockPeaks.push(Number.isFinite(p) ? Math.max(-70, Math.round(p * 100) / 100) : -70);
     this.fresh = 0;
     if (this.pos < OVERLAP) return;
     for (const b of this.buffers) {

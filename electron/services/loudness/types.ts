@@ -2,7 +2,7 @@
  * What the loudness service reports about one audio file, and the errors it reports instead.
  * Plain data only: these cross the worker boundary and land in the JSON cache.
  */
-import type { ReplayGainTag } from '../../core/gain';
+import type { LoudnessEnvelope, ReplayGainTag } from '../../core/gain';
 
 /** One file's measurement. Loudness per ITU-R BS.1770-4 / EBU R128, range per EBU Tech 3342. */
 export interface LoudnessResult {
@@ -25,8 +25,11 @@ export interface LoudnessResult {
   replayGainIgnored?: string;
   /** Problems the decoder reported and recovered from (damaged frames); 0 for a clean file. */
   decodeWarnings: number;
-  /** Short-term loudness over the track (3 s windows), for levelling the section a phase plays. Absent in older cache entries. */
-  envelope?: { windowS: number; lufs: number[] };
+  /**
+   * Short-term loudness over the track (3 s windows) and its true peak block by block, for
+   * levelling the section a phase plays. Absent in older cache entries (peaks too, in some).
+   */
+  envelope?: LoudnessEnvelope;
 }
 
 /** Why a file could not be measured. */

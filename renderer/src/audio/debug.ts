@@ -14,11 +14,23 @@ export interface AudioDebug {
     position: number;
     /** Where the timeline says it should be (offset + time since its start; the offset before it starts). */
     expected: number;
+    /** Host time its segment starts (ms) and where in the file it starts (s): the bench times starts by them. */
+    start: number;
+    offsetS: number;
     /** Fade gain sounding now (envelope × phase level). */
     gain: number;
     /** Loudness trim sounding now, in dB. */
     trimDb: number;
+    /** How far its on-time start was measured off its planned place, shortly after it sounded (ms, + = late). */
+    alignMs: readonly number[];
   }>;
+  /** Host wall time now (ms), as the engine sees it. */
+  readonly now: number;
+  /**
+   * The engine's mapping of host wall time onto the audio clock: audio-clock time (s) =
+   * (host ms + clockOffsetMs) / 1000. Null until the audio clock runs.
+   */
+  readonly clockOffsetMs: number | null;
   /** Master gain: the product of its stages (1 = as planned). */
   readonly master: number;
   readonly stages: Readonly<Record<string, number>>;
@@ -44,6 +56,7 @@ export interface DebugSource {
   ctx(): AudioContext | null;
   voices(): Voice[];
   now(): number;
+  clockOffsetMs(): number | null;
   master(): number;
   stages(): Record<string, number>;
   failedAt(): ReadonlyMap<string, number>;
@@ -69,7 +82,17 @@ export function installAudioDebug(src: DebugSource): void {
         expected: r(v.seg.offsetS + Math.max(0, now - v.seg.start) / 1000, 2),
         gain: r(v.gain(), 4),
         trimDb: r(20 * Math.log10(Math.max(1e-6, v.trimGain())), 2),
+        start: v.seg.start,
+        offsetS: v.seg.offsetS,
+        alignMs: [...v.alignErrors],
       }));
+    },
+    get now() {
+      return src.now();
+    },
+    get clockOffsetMs() {
+      const o = src.clockOffsetMs();
+      return o === null ? null : r(o, 3);
     },
     get master() {
       return r(src.master(), 4);

@@ -25,10 +25,11 @@ import { DUCK_DB } from '../../../electron/core/record';
 import type { SessionState } from '../../../electron/core/session';
 import type { AudioSegment, Timeline } from '../../../electron/core/timeline';
 import type { StillroomApi } from '../../../electron/host/contract';
+import { AudioClockMap } from './clock';
 import { installAudioDebug, removeAudioDebug } from './debug';
 import { formatOf } from './format';
 import { LEAVE_FADE_MS } from './gain';
-import { MasterBus } from './master';
+import { type BusClock, MasterBus } from './master';
 import { OutputRouter } from './output';
 import type { MeterReading } from './types';
 import { Voice } from './voice';
@@ -49,8 +50,6 @@ const METER_STEP_DB = 6;
 const MIN_JOIN_MS = 1500;
 /** Keep a voice this long past its end so the last of the fade leaves the output buffer. */
 const END_GRACE_MS = 300;
-/** If the audio clock and the wall clock disagree by more than this, fades are laid again. */
-const DRIFT_LIMIT_S = 0.15;
 const REPORT_RETRY_MS = 3000;
 const REPORT_ATTEMPTS = 3;
 /** A start timer fires up to this much early, by the play() latency measured so far. */
@@ -93,7 +92,13 @@ export class AudioEngine {
   private lastCtxTime = -1;
   private frozenTicks = 0;
   private lastKick = 0;
-  private clockPair: { wall: number; ctx: number } | null = null;
+  /** The one mapping of host time onto the audio clock (see `clock.ts`). */
+  private readonly clock = new AudioClockMap();
+  private readonly busClock: BusClock = {
+    toCtx: (w) => this.clock.toCtx(w),
+    toWall: (c) => this.clock.toWall(c),
+    now: () => this.opts.now(),
+  };
   private masterInitialised = false;
   private disposed = false;
   /** Safe state pressed here and not yet confirmed by the host (see `setSafeNow`). */
@@ -115,7 +120,8 @@ export class AudioEngine {
       return;
     }
     this.ctx = ctx;
-    this.master = new MasterBus(ctx);
+    this.observeClock(ctx);
+    this.master = new MasterBus(ctx, this.busClock);
     this.router = new OutputRouter(
       ctx,
       this.master.route,
@@ -147,7 +153,7 @@ export class AudioEngine {
     if (audio) this.router?.want(audio.outputDevice);
     this.updateMaster(now);
     this.reconcile(now);
-    for (const v of this.voices.values()) v.setTrim(this.trimDbOf(v.seg.trackId), now);
+    for (const v of this.voices.values()) v.setTrim(this.trimDbOf(v.seg), now);
     this.tick();
   }
 
@@ -166,9 +172,19 @@ export class AudioEngine {
     return [...this.voices.values()].some((v) => v.started) || this.leaving.size > 0;
   }
 
-  /** The track's loudness gain: the host's figure, else what the plan knew, else the conservative gain. */
-  private trimDbOf(trackId: string): number {
-    return this.audio?.gains[trackId]?.gainDb ?? this.session?.plan.tracks[trackId]?.gainDb ?? unmeasuredGainDb();
+  /**
+   * A segment's loudness gain: the host's figure for the part of the track it plays, else the
+   * track's (the host's, else what the plan knew, else the conservative gain). A change while it
+   * sounds glides (`Voice.setTrim`).
+   */
+  private trimDbOf(seg: AudioSegment): number {
+    const trackId = seg.trackId;
+    return (
+      this.audio?.sections?.[seg.id] ??
+      this.audio?.gains[trackId]?.gainDb ??
+      this.session?.plan.tracks[trackId]?.gainDb ??
+      unmeasuredGainDb()
+    );
   }
 
   private updateMaster(now: number): void {
@@ -206,8 +222,7 @@ export class AudioEngine {
       if (seg && !voice.started && seg.trackId === voice.seg.trackId && seg.failedAt === undefined) {
         // Not sounding yet: keep the loaded file and just take the new timing.
         voice.seg = seg;
-        if (voice.startTimer) clearTimeout(voice.startTimer);
-        voice.startTimer = null;
+        voice.disarm();
         continue;
       }
       if (!seg || seg.start !== voice.seg.start || seg.offsetS !== voice.seg.offsetS || seg.trackId !== voice.seg.trackId) {
@@ -264,8 +279,8 @@ export class AudioEngine {
   private tick(): void {
     const ctx = this.ctx;
     if (!ctx || this.disposed) return;
+    this.observeClock(ctx);
     const now = this.opts.now();
-    this.checkDrift(now, ctx);
 
     for (const seg of this.currentSegments()) {
       const key = this.keyOf(seg);
@@ -281,16 +296,12 @@ export class AudioEngine {
         continue;
       }
       if (!voice.started) {
-        // Ask a little early: the element takes a few tens of ms to really start, and the
-        // fade curve (on the audio clock) holds it silent until its planned start anyway.
-        const lead = voice.seg.start - now - Math.min(MAX_START_LEAD_MS, this.playLatencyMs);
-        if (lead <= 0) voice.start(now);
-        else if (lead <= TICK_MS + 50 && !voice.startTimer) {
-          voice.startTimer = setTimeout(() => {
-            voice.startTimer = null;
-            if (this.voices.get(voice.key) === voice && !voice.started) voice.start(this.opts.now());
-          }, lead);
-        }
+        // Ask a little early, on the audio clock: the element takes a few tens of ms to really
+        // start (the fade curve holds it silent until its planned start anyway), and what is
+        // left is taken up by the voice's alignment.
+        const askAt = voice.seg.start - Math.min(MAX_START_LEAD_MS, this.playLatencyMs);
+        if (askAt - now <= 0) voice.start(now);
+        else if (askAt - now <= TICK_MS + 50 && !voice.armed) voice.armStart(askAt);
         continue;
       }
       this.learnStart(voice, now);
@@ -311,9 +322,18 @@ export class AudioEngine {
     }
   }
 
-  /** Records how late an on-time start really sounded, and asks that much earlier next time. */
+  /**
+   * Learns how late starts sound before alignment (asks that much earlier next time, so the
+   * nudges stay small), and records how far off each on-time start still is ~1 s in.
+   */
   private learnStart(voice: Voice, now: number): void {
     if (voice.startErrorMs !== null) return;
+    if (voice.firstErrorMs !== null && !voice.learned) {
+      voice.learned = true;
+      // Learn gently: one cold start (the media pipeline's first, ~150 ms) must not throw the next ones early.
+      const step = Math.max(-LEARN_STEP_MS, Math.min(LEARN_STEP_MS, 0.3 * voice.firstErrorMs));
+      this.playLatencyMs = Math.max(0, Math.min(MAX_START_LEAD_MS, this.playLatencyMs + step));
+    }
     voice.measureStart(now);
     const err = voice.startErrorMs;
     if (err === null) return;
@@ -323,9 +343,6 @@ export class AudioEngine {
       this.startErrors.push(err);
       if (this.startErrors.length > START_ERRORS_KEPT) this.startErrors.shift();
     }
-    // Learn gently: one cold start (the media pipeline's first, ~150 ms) must not throw the next ones early.
-    const step = Math.max(-LEARN_STEP_MS, Math.min(LEARN_STEP_MS, 0.3 * err));
-    this.playLatencyMs = Math.max(0, Math.min(MAX_START_LEAD_MS, this.playLatencyMs + step));
   }
 
   private createVoice(key: string, seg: AudioSegment): Voice {
@@ -334,9 +351,10 @@ export class AudioEngine {
     return new Voice(key, seg, {
       ctx,
       output: (this.master as MasterBus).input,
+      clock: this.clock,
       url: this.opts.api.mediaUrl(seg.trackId),
       format: formatOf(track?.file, seg.trackId),
-      trimDb: this.trimDbOf(seg.trackId),
+      trimDb: this.trimDbOf(seg),
       nowWall: () => this.opts.now(),
       onFailure: (voice, reason) => this.fail(voice, reason),
       onBlocked: () => {
@@ -365,17 +383,16 @@ export class AudioEngine {
     report(1);
   }
 
-  /** If the audio clock stopped or slid against the wall clock, lay every fade onto it again. */
-  private checkDrift(now: number, ctx: AudioContext): void {
-    const pair = this.clockPair;
-    this.clockPair = { wall: now, ctx: ctx.currentTime };
-    if (!pair) return;
-    const drift = ctx.currentTime - pair.ctx - (now - pair.wall) / 1000;
-    if (Math.abs(drift) <= DRIFT_LIMIT_S) {
-      // Keep the older pairing so slow drift accumulates until it matters.
-      this.clockPair = pair;
-      return;
-    }
+  /**
+   * Reads the audio clock into the one mapping (audio clock first, then the wall clock, in one
+   * task); when the mapping moved (drift past a few ms, a stopped or jumped clock) every curve
+   * is laid onto the clock again.
+   */
+  private observeClock(ctx: AudioContext): void {
+    if (ctx.state !== 'running') return;
+    const ctxS = ctx.currentTime;
+    const now = this.opts.now();
+    if (this.clock.observe(now, ctxS) !== 'remapped') return;
     for (const v of this.voices.values()) v.realign(now);
     for (const v of this.leaving) v.realign(now);
     this.master?.realign(now);
@@ -483,6 +500,7 @@ export class AudioEngine {
       ctx: () => this.ctx,
       voices: () => [...this.voices.values(), ...this.leaving],
       now: () => this.opts.now(),
+      clockOffsetMs: () => this.clock.offsetMs,
       master: () => this.master?.gain() ?? 0,
       stages: () => this.master?.stages() ?? {},
       failedAt: () => this.failedAt,

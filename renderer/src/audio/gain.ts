@@ -9,6 +9,7 @@
  */
 import { fadeInGain, fadeOutGain } from '../../../electron/core/curves';
 import { type AudioSegment, segmentEnvelope } from '../../../electron/core/timeline';
+import type { ClockMapping } from './clock';
 
 export type GainFn = (wallMs: number) => number;
 
@@ -142,24 +143,20 @@ export interface AutomatableParam {
   setValueCurveAtTime(values: Float32Array<ArrayBuffer>, startTime: number, duration: number): unknown;
 }
 
-/** The audio clock (an AudioContext's `currentTime`). */
-export interface AudioClock {
-  readonly currentTime: number;
-}
-
 /** The level a scheduled plan has at audio-clock time `ctxTime`. */
 export function valueAt(s: ScheduledGain, ctxTime: number): number {
   return s.plan.fn(s.wall0 + (ctxTime - s.ctx0) * 1000);
 }
 
 /**
- * Replaces whatever `param` was doing with `plan`, from now on. Wall time `nowWall` is paired
- * with `ctx.currentTime`; each changing stretch becomes one value curve. All calls happen in
- * one task, so the audio thread never renders the moment between the cancel and the new level.
+ * Replaces whatever `param` was doing with `plan`, from now on. Wall time is laid on the audio
+ * clock by the engine's one `clock` mapping (`clock.ts`), so every curve of every voice sits on
+ * the same time line; each changing stretch becomes one value curve. All calls happen in one
+ * task, so the audio thread never renders the moment between the cancel and the new level.
  */
-export function applyPlan(param: AutomatableParam, ctx: AudioClock, nowWall: number, plan: GainPlan): ScheduledGain {
-  const ctx0 = ctx.currentTime;
-  const toCtx = (t: number): number => ctx0 + (t - nowWall) / 1000;
+export function applyPlan(param: AutomatableParam, clock: ClockMapping, nowWall: number, plan: GainPlan): ScheduledGain {
+  const ctx0 = clock.toCtx(nowWall);
+  const toCtx = (t: number): number => clock.toCtx(t);
   param.cancelScheduledValues(0);
   param.setValueAtTime(plan.fn(nowWall), ctx0);
   for (const [a, b] of mergeStretches(plan.moving, nowWall)) {

@@ -11,7 +11,13 @@
  *
  * Howler.volume() is never used (it also sets every element's volume, which doubles the change).
  */
+import type { ClockMapping } from './clock';
 import { applyPlan, constantPlan, rampPlan, type ScheduledGain, valueAt } from './gain';
+
+/** The engine's clock: its mapping onto the audio clock and the host wall time now. */
+export interface BusClock extends ClockMapping {
+  now(): number;
+}
 
 export const SAFE_DB = -12;
 export const SAFE_DOWN_MS = 2500;
@@ -33,7 +39,10 @@ export class Stage {
   private scheduled: ScheduledGain | null = null;
   private target: number | null = null;
 
-  constructor(private readonly ctx: AudioContext) {
+  constructor(
+    ctx: AudioContext,
+    private readonly clock: BusClock,
+  ) {
     this.node = ctx.createGain();
     this.node.gain.value = 1;
   }
@@ -44,16 +53,16 @@ export class Stage {
     const from = this.value();
     this.target = gain;
     const plan = immediate || !this.scheduled ? constantPlan(gain) : rampPlan(from, gain, now, ms);
-    this.scheduled = applyPlan(this.node.gain, this.ctx, now, plan);
+    this.scheduled = applyPlan(this.node.gain, this.clock, now, plan);
   }
 
   /** After the audio clock stopped or jumped: lay the same move onto the clock again. */
   realign(now: number): void {
-    if (this.scheduled) this.scheduled = applyPlan(this.node.gain, this.ctx, now, this.scheduled.plan);
+    if (this.scheduled) this.scheduled = applyPlan(this.node.gain, this.clock, now, this.scheduled.plan);
   }
 
   value(): number {
-    return this.scheduled ? valueAt(this.scheduled, this.ctx.currentTime) : 1;
+    return this.scheduled ? valueAt(this.scheduled, this.clock.toCtx(this.clock.now())) : 1;
   }
 
   get targetGain(): number {
@@ -82,12 +91,12 @@ export class MasterBus {
   private readonly analyser: AnalyserNode;
   private readonly samples: Float32Array<ArrayBuffer>;
 
-  constructor(ctx: AudioContext) {
-    this.safe = new Stage(ctx);
-    this.level = new Stage(ctx);
-    this.duck = new Stage(ctx);
-    this.mute = new Stage(ctx);
-    this.route = new Stage(ctx);
+  constructor(ctx: AudioContext, clock: BusClock) {
+    this.safe = new Stage(ctx, clock);
+    this.level = new Stage(ctx, clock);
+    this.duck = new Stage(ctx, clock);
+    this.mute = new Stage(ctx, clock);
+    this.route = new Stage(ctx, clock);
     this.input = this.safe.node;
     this.safe.node.connect(this.level.node).connect(this.duck.node).connect(this.mute.node).connect(this.route.node);
     this.analyser = ctx.createAnalyser();

@@ -8,6 +8,8 @@
  */
 import { Howl } from 'howler';
 import type { AudioSegment } from '../../../electron/core/timeline';
+import { alarmAt } from './alarm';
+import type { ClockMapping } from './clock';
 import {
   applyPlan,
   blendFrom,
@@ -30,6 +32,23 @@ export const STALL_MS = 2000;
 /** An element that ends this much before its planned fade-out leaves dead air: a failure. */
 const EARLY_END_MS = 2000;
 
+/**
+ * Measuring an on-time start. An `<audio>` element cannot be started at an audio-clock time
+ * (only Web Audio's own sources can), and how long `play()` takes to sound varies. So the start
+ * is asked on the audio clock a learned latency early, and shortly after it sounds the element's
+ * position is compared with where the plan puts it (element and audio clock read as one pair);
+ * the engine learns the latency from that. Taking the rest up by a brief change of playback
+ * rate was tried and left out: with the pitch kept (Chromium's WSOLA) every nudge left the
+ * music 15–25 ms *later* in the recording; resampling converged but bends the pitch, and the
+ * element's reported position is not trustworthy while the rate is not 1.
+ */
+/** First look this long after the element reports playing (its first position settles). */
+const ALIGN_FIRST_LOOK_MS = 60;
+const MAX_ALIGN_ROUNDS = 6;
+/** Readings per measurement, this far apart (ms): see `alignStep`. */
+const ALIGN_READINGS = 3;
+const ALIGN_READING_GAP_MS = 25;
+
 /** A `createMediaElementSource` can only be made once per element; howler reuses elements from a pool. */
 const sources = new WeakMap<HTMLMediaElement, MediaElementAudioSourceNode>();
 
@@ -38,6 +57,8 @@ export type VoiceState = 'loading' | 'ready' | 'playing' | 'leaving' | 'gone';
 export interface VoiceDeps {
   ctx: AudioContext;
   output: AudioNode;
+  /** The engine's one mapping of host wall time onto the audio clock. */
+  clock: ClockMapping;
   url: string;
   format: string;
   /** The track's loudness gain (dB) to start with. */
@@ -63,6 +84,16 @@ export class Voice {
   private trimDb: number;
   /** How late the music itself started against its planned start (ms; + = late), measured once ~1 s in. */
   startErrorMs: number | null = null;
+  /** The element's first measured error after an on-time start, before any nudge (ms; + = late). */
+  firstErrorMs: number | null = null;
+  /** Each error measured while aligning (ms), for the debug view. */
+  readonly alignErrors: number[] = [];
+  /** The engine has learned from `firstErrorMs`. */
+  learned = false;
+  private alignRounds = 0;
+  private readings: number[] = [];
+  private alignCancel: (() => void) | null = null;
+  private startCancel: (() => void) | null = null;
   private resumeAt: number | null = null;
   private playCalledAt = 0;
   private sawPlaying = false;
@@ -71,7 +102,6 @@ export class Voice {
   private lastAdvance = 0;
   private failed = false;
   leaveUntil = 0;
-  startTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly detach: Array<() => void> = [];
 
   constructor(
@@ -104,7 +134,7 @@ export class Voice {
         else {
           this.blocked = true;
           // Nothing sounds while refused: hold the fade at 0 so the retry fades in from silence.
-          this.scheduled = applyPlan(this.fade.gain, this.deps.ctx, this.deps.nowWall(), constantPlan(0));
+          this.scheduled = applyPlan(this.fade.gain, this.deps.clock, this.deps.nowWall(), constantPlan(0));
           this.deps.onBlocked(this);
         }
       },
@@ -149,6 +179,7 @@ export class Voice {
       this.waitingSince = null;
       if (!this.sawPlaying) {
         this.sawPlaying = true;
+        if (this.resumeAt === null && this.state === 'playing') this.alignIn(ALIGN_FIRST_LOOK_MS);
         // A late join fades in from when sound really begins, not from when play() was asked.
         const now = this.deps.nowWall();
         if (this.resumeAt !== null && now - this.resumeAt > 150 && this.state === 'playing') {
@@ -166,11 +197,30 @@ export class Voice {
     return this.state === 'playing' || this.state === 'leaving';
   }
 
+  /** Whether a start is armed on the audio clock. */
+  get armed(): boolean {
+    return this.startCancel !== null;
+  }
+
+  /** Starts the element when the audio clock reaches host time `atWall` (see `alarm.ts`). */
+  armStart(atWall: number): void {
+    this.disarm();
+    this.startCancel = alarmAt(this.deps.ctx, this.fade, this.deps.clock.toCtx(atWall), () => {
+      this.startCancel = null;
+      if (!this.started) this.start(this.deps.nowWall());
+    });
+  }
+
+  /** Cancels an armed start (the plan moved). */
+  disarm(): void {
+    this.startCancel?.();
+    this.startCancel = null;
+  }
+
   /** Starts (or, after a refused play, restarts) at the position the wall clock says. */
   start(now: number): void {
     if (this.state === 'leaving' || this.state === 'gone' || this.failed) return;
-    if (this.startTimer) clearTimeout(this.startTimer);
-    this.startTimer = null;
+    this.disarm();
     const elapsed = Math.max(0, now - this.seg.start);
     const late = elapsed > RESUME_THRESHOLD_MS || this.blocked;
     const pos = this.seg.offsetS + (late ? elapsed / 1000 : 0);
@@ -189,9 +239,57 @@ export class Voice {
     this.lastAdvance = now;
     this.lastPos = -1;
     this.waitingSince = null;
+    this.alignRounds = 0;
+    this.readings = [];
     this.reschedule(now);
     if (pos > 0.01) this.howl.seek(pos);
     this.howl.play();
+  }
+
+  /**
+   * Where the music is against its planned place (ms, + = behind); null while it cannot say.
+   * The element's position and the audio clock are read in one task and compared with each
+   * other, never with the wall clock: Chromium advances both when the audio thread renders a
+   * buffer, so the pair is consistent while either alone is up to a buffer (tens of ms) stale.
+   */
+  private offPlanMs(): number | null {
+    const el = this.el;
+    if (!el || el.paused || el.seeking || this.state !== 'playing') return null;
+    const ctxS = this.deps.ctx.currentTime;
+    const pos = el.currentTime;
+    return this.deps.clock.toWall(ctxS) - this.seg.start - (pos - this.seg.offsetS) * 1000;
+  }
+
+  private alignIn(ms: number): void {
+    this.alignCancel?.();
+    this.alignCancel = alarmAt(this.deps.ctx, this.fade, this.deps.clock.toCtx(this.deps.nowWall() + ms), () => {
+      this.alignCancel = null;
+      this.alignStep();
+    });
+  }
+
+  /**
+   * Measures an on-time start: a few readings, of which the smallest error counts — on a busy
+   * page the element's position is sometimes reported from an older render (behind by tens of
+   * ms, never ahead), which would read as "late".
+   */
+  private alignStep(): void {
+    const el = this.el;
+    if (!el || this.resumeAt !== null || this.state !== 'playing' || this.firstErrorMs !== null) return;
+    const reading = this.offPlanMs();
+    if (reading === null) {
+      if (this.alignRounds++ < MAX_ALIGN_ROUNDS) this.alignIn(ALIGN_FIRST_LOOK_MS);
+      return;
+    }
+    this.readings.push(reading);
+    if (this.readings.length < ALIGN_READINGS) {
+      this.alignIn(ALIGN_READING_GAP_MS);
+      return;
+    }
+    const err = Math.min(...this.readings);
+    this.readings = [];
+    this.firstErrorMs = err;
+    this.alignErrors.push(Math.round(err * 10) / 10);
   }
 
   /**
@@ -203,15 +301,15 @@ export class Voice {
     if (Math.abs(db - this.trimDb) < 0.05) return;
     this.trimDb = db;
     const target = 10 ** (db / 20);
-    const ctx = this.deps.ctx;
-    const from = this.trimScheduled ? valueAt(this.trimScheduled, ctx.currentTime) : this.trim.gain.value;
+    const clock = this.deps.clock;
+    const from = this.trimScheduled ? valueAt(this.trimScheduled, clock.toCtx(now)) : this.trim.gain.value;
     const plan = this.started ? rampPlan(from, target, now, TRIM_RAMP_MS) : constantPlan(target);
-    this.trimScheduled = applyPlan(this.trim.gain, ctx, now, plan);
+    this.trimScheduled = applyPlan(this.trim.gain, clock, now, plan);
   }
 
   /** The loudness trim sounding now (linear). */
   trimGain(): number {
-    return this.trimScheduled ? valueAt(this.trimScheduled, this.deps.ctx.currentTime) : this.trim.gain.value;
+    return this.trimScheduled ? valueAt(this.trimScheduled, this.deps.clock.toCtx(this.deps.nowWall())) : this.trim.gain.value;
   }
 
   /**
@@ -223,8 +321,8 @@ export class Voice {
     if (this.startErrorMs !== null || this.state !== 'playing' || !this.sawPlaying || !this.el || this.resumeAt !== null) return;
     const since = now - this.seg.start;
     if (since < 1000 || since > 5000) return;
-    const heard = this.el.currentTime - this.seg.offsetS;
-    this.startErrorMs = Math.round(since - heard * 1000);
+    const err = this.offPlanMs();
+    if (err !== null) this.startErrorMs = Math.round(err * 10) / 10;
   }
 
   /** Re-applies the current segment's envelope, gliding from whatever level is sounding now. */
@@ -239,8 +337,8 @@ export class Voice {
    */
   leave(now: number, wantedMs: number): void {
     if (this.state === 'gone' || this.state === 'leaving') return;
-    if (this.startTimer) clearTimeout(this.startTimer);
-    this.startTimer = null;
+    this.disarm();
+    this.stopAligning();
     if (this.state !== 'playing') {
       this.dispose();
       return;
@@ -258,10 +356,15 @@ export class Voice {
     this.setPlan(now, this.scheduled.plan);
   }
 
+  private stopAligning(): void {
+    this.alignCancel?.();
+    this.alignCancel = null;
+  }
+
   private setPlan(now: number, plan: GainPlan): void {
-    const ctx = this.deps.ctx;
-    const v0 = this.scheduled ? valueAt(this.scheduled, ctx.currentTime) : 0;
-    this.scheduled = applyPlan(this.fade.gain, ctx, now, blendFrom(plan, now, v0));
+    const clock = this.deps.clock;
+    const v0 = this.scheduled ? valueAt(this.scheduled, clock.toCtx(now)) : 0;
+    this.scheduled = applyPlan(this.fade.gain, clock, now, blendFrom(plan, now, v0));
   }
 
   /**
@@ -316,15 +419,15 @@ export class Voice {
   /** The fade gain sounding now. */
   gain(): number {
     if (!this.scheduled) return 0;
-    return valueAt(this.scheduled, this.deps.ctx.currentTime);
+    return valueAt(this.scheduled, this.deps.clock.toCtx(this.deps.nowWall()));
   }
 
   /** Stops at once (callers fade first) and releases everything. */
   dispose(): void {
     if (this.state === 'gone') return;
     this.state = 'gone';
-    if (this.startTimer) clearTimeout(this.startTimer);
-    this.startTimer = null;
+    this.disarm();
+    this.stopAligning();
     for (const d of this.detach.splice(0)) d();
     this.fade.gain.cancelScheduledValues(0);
     this.fade.gain.setValueAtTime(0, this.deps.ctx.currentTime);

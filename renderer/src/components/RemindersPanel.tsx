@@ -4,7 +4,7 @@
  * click or by key (Y, Z for the first one due). New reminders can be added live: once or
  * repeating, from now or after the dose.
  */
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, memo, useId, useState } from 'react';
 import { DEFAULT_SNOOZE_MIN, type ReminderItem, reminderItems } from '../../../electron/core/reminders';
 import type { SessionState } from '../../../electron/core/session';
 import { api } from '../bridge';
@@ -86,8 +86,20 @@ function AddReminder() {
   );
 }
 
-export function RemindersPanel({ session }: { session: SessionState }) {
-  const now = useStore((s) => s.now);
+/**
+ * What the panel shows of the reminders at host time `now`, as one string: the panel renders
+ * again only when this changes (a status or a "in N min" moves), not on every tick of the clock.
+ */
+function shownAt(session: SessionState, now: number): string {
+  return reminderItems(session, now)
+    .map((r) => `${r.key}:${r.status}:${whenText(r, now)}`)
+    .join('|');
+}
+
+export const RemindersPanel = memo(function RemindersPanel({ session }: { session: SessionState }) {
+  // Subscribes to what is shown, not to the clock (quiet idle: no re-render every second).
+  useStore((s) => shownAt(session, s.now));
+  const now = useStore.getState().now;
   const items = reminderItems(session, now);
   const active = items.filter((i) => i.status === 'due' || i.status === 'overdue' || i.status === 'snoozed');
   const coming = items.filter((i) => i.status === 'upcoming' || i.status === 'waiting').slice(0, 3);
@@ -146,4 +158,4 @@ export function RemindersPanel({ session }: { session: SessionState }) {
       <AddReminder />
     </section>
   );
-}
+});

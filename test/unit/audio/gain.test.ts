@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AudioSegment } from '../../../electron/core/timeline';
+import { fixedMapping } from '../../../renderer/src/audio/clock';
 import {
-  type AudioClock,
   type AutomatableParam,
   applyPlan,
   BLEND_MS,
@@ -181,7 +181,8 @@ class FakeParam {
 }
 
 describe('scheduling a plan on an AudioParam', () => {
-  const ctx = { currentTime: 100 } as AudioClock;
+  // Host time T is audio-clock time 100 s.
+  const ctx = fixedMapping(100_000 - T);
 
   it('sets the current level now and one curve per changing stretch, mapped to the audio clock', () => {
     const param = new FakeParam();
@@ -202,13 +203,11 @@ describe('scheduling a plan on an AudioParam', () => {
 
   it('re-planning mid-fade cancels first, so curves never overlap (Web Audio would throw)', () => {
     const param = new FakeParam();
-    const c = { currentTime: 100 } as { currentTime: number };
-    let s = applyPlan(param as AutomatableParam, c as AudioClock, T, segmentPlan(seg(), null));
-    c.currentTime = 102; // two seconds into the fade-in: the host re-plans (a skip)
-    const now = T + 2000;
-    const v0 = valueAt(s, c.currentTime);
+    let s = applyPlan(param as AutomatableParam, ctx, T, segmentPlan(seg(), null));
+    const now = T + 2000; // two seconds into the fade-in: the host re-plans (a skip)
+    const v0 = valueAt(s, ctx.toCtx(now));
     expect(() => {
-      s = applyPlan(param as AutomatableParam, c as AudioClock, now, blendFrom(fadeOutPlan(s.plan, now, 4000), now, v0));
+      s = applyPlan(param as AutomatableParam, ctx, now, blendFrom(fadeOutPlan(s.plan, now, 4000), now, v0));
     }).not.toThrow();
     expect(valueAt(s, 102)).toBeCloseTo(v0, 6);
     expect(valueAt(s, 106.1)).toBe(0);

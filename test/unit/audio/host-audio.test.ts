@@ -169,6 +169,48 @@ describe('during the session', () => {
     expect(JSON.stringify(host.snapshot().timeline?.segments)).toBe(timeline);
   });
 
+  it('a phase that fades a track out early levels that segment by the part it plays (a quiet opening raised to the target)', async () => {
+    // 40 s: a quiet opening (20 s at −36 dBFS) before a loud body; the first phase is 18 s, so
+    // the room hears only the opening before the next phase's track comes in.
+    writeWav(join(extra, 'm', 'build.wav'), [concat(sine(20, RATE, 330, -36), sine(20, RATE, 330, -12))], RATE);
+    mkdirSync(join(dataDir, 'presets'), { recursive: true });
+    const phase = (kind: string, plannedMin: number, asset: string) => ({
+      kind,
+      name: kind,
+      plannedMin,
+      crossfadeS: 2,
+      volume: 1,
+      playlist: [{ title: asset, artist: 'Test', durationS: 40, asset }],
+      light: { level: 50, kelvin: 2700, transitionS: 5 },
+    });
+    writeFileSync(
+      join(dataDir, 'presets', 'cut.stillroom.json'),
+      JSON.stringify({
+        format: 'stillroom.preset/1',
+        id: 'cut',
+        name: 'cut',
+        route: 'demo',
+        phases: [phase('preparation', 18 / 60, 'm/build.wav'), phase('onset', 10, 'm/other.wav')],
+      }),
+    );
+    const host = await openHost();
+    expect((await host.dispatch('startSession', { presetId: 'cut' })).ok).toBe(true);
+    const id = Object.values(host.snapshot().session?.plan.tracks ?? {}).find((t) => t.title === 'm/build.wav')?.id ?? '';
+    const seg = host.snapshot().timeline?.segments.find((x) => x.trackId === id);
+    if (!seg) throw new Error('no segment for the build');
+    expect((seg.fadeOutStart - seg.start) / 1000, 'the phase cuts the 40 s track early').toBeLessThanOrEqual(18);
+    const section = await until(
+      () => audioOf(host).sections?.[seg.id],
+      (g) => g !== undefined,
+    );
+    const whole = audioOf(host).gains[id]?.gainDb ?? Number.NaN;
+    // The whole track is led by its loud body (about −15 LUFS → −8 dB); the opening is about
+    // −39 LUFS, raised by the 12 dB limit at most — a step of 12 dB or more the room would hear.
+    expect(whole).toBeLessThan(-6);
+    expect(section).toBeGreaterThan(whole + 12);
+    expect(section).toBeLessThanOrEqual(12);
+  });
+
   it('a file deleted mid-session is failed at once, and the music moves on', async () => {
     writePreset('deleted', [ref('Quiet', 'm/quiet.wav'), ref('Other', 'm/other.wav')]);
     const host = await openHost();

@@ -5,8 +5,17 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type LoudnessEnvelope, SECTION_SLACK_S, sectionGain, sectionLufs, trackGain } from '../../../electron/core/gain';
+import {
+  heardSection,
+  type LoudnessEnvelope,
+  SECTION_SLACK_S,
+  sectionGain,
+  sectionLufs,
+  sectionPeakDbtp,
+  trackGain,
+} from '../../../electron/core/gain';
 import { LoudnessMeter } from '../../../electron/services/loudness/meter';
+import { TruePeakMeter } from '../../../electron/services/loudness/true-peak';
 import { concat, silence, sine } from '../../fixtures/audio-gen';
 
 const env = (windowS: number, lufs: number[]): LoudnessEnvelope => ({ windowS, lufs });
@@ -82,12 +91,60 @@ describe('the gain for the section a segment plays', () => {
     expect(sectionGain({ ...track, envelope: env(3, Array(120).fill(-70)) }, { fromS: 0, toS: 90 })).toEqual(whole);
   });
 
-  it('still never lets the whole-track true peak pass the ceiling, or boosts past the limit', () => {
-    // The peak is the whole track's: the loud part it may come from is not played, so this is
-    // the safe side (a per-window peak would allow more).
+  it('without block peaks, never lets the whole-track true peak pass the ceiling, or boosts past the limit', () => {
+    // No peaks for the section (an older cache entry): the whole track's is the safe side.
     const hot = { ...track, truePeakDbtp: -3 };
     expect(sectionGain(hot, { fromS: 0, toS: 90 })).toMatchObject({ gainDb: 2, limitedBy: 'true-peak' });
     const faint = { ...track, truePeakDbtp: -40, envelope: env(3, Array(120).fill(-50)) };
     expect(sectionGain(faint, { fromS: 0, toS: 90 })).toMatchObject({ gainDb: 12, limitedBy: 'max-boost' });
+  });
+});
+
+describe('the section is capped by its own true peak', () => {
+  // A quiet opening (90 s at −30 LUFS, peaks −20 dBTP) before a climax that peaks at −1 dBTP.
+  const peaks = { windowS: 1.5, dbtp: [...Array(60).fill(-20), ...Array(180).fill(-1)] };
+  const track = {
+    integratedLufs: -16.4,
+    truePeakDbtp: -1,
+    durationS: 360,
+    envelope: { ...env(3, [...Array(30).fill(-30), ...Array(90).fill(-16)]), peaks },
+  };
+
+  it('a phase that plays only the quiet opening raises it to the target: the climax it never plays does not hold it down', () => {
+    const g = sectionGain(track, { fromS: 0, toS: 90 });
+    expect(g.gainDb).toBeCloseTo(7, 6);
+    expect(g.limitedBy).toBe('target');
+    // With only the whole-track peak it would stay at 0 dB: 7 dB under the others.
+    expect(sectionGain({ ...track, envelope: env(3, track.envelope.lufs) }, { fromS: 0, toS: 90 }).gainDb).toBe(0);
+  });
+
+  it('a section reaching into the climax is capped by the climax (invariant: peak + gain ≤ −1 dBTP)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 200, noNaN: true }), fc.double({ min: 5, max: 140, noNaN: true }), (from, len) => {
+        const to = Math.min(from + len, 340);
+        const g = sectionGain(track, { fromS: from, toS: to });
+        const peak = sectionPeakDbtp(peaks, from, to) ?? track.truePeakDbtp;
+        return peak + g.gainDb <= -1 + 1e-9;
+      }),
+    );
+  });
+
+  it('block peaks come from the same pass as the whole-track peak, in order', () => {
+    const rate = 8000;
+    // 4 blocks of 1 s: quiet, loud, quiet, quiet.
+    const audio = concat(sine(1, rate, 300, -30), sine(1, rate, 300, -6), sine(2, rate, 300, -30));
+    const m = new TruePeakMeter(rate, 1, undefined, rate);
+    m.add([audio]);
+    const e = m.envelope();
+    expect(e.windowS).toBe(1);
+    expect(e.dbtp).toHaveLength(4);
+    expect(e.dbtp[1] as number).toBeGreaterThan(-6.5);
+    expect(e.dbtp[3] as number).toBeLessThan(-29);
+    expect(m.finish()).toBeCloseTo(Math.max(...e.dbtp), 1);
+    expect(sectionPeakDbtp(e, 2.1, 3.9)).toBe(e.dbtp[2]);
+  });
+
+  it('the heard section runs from where the segment starts in the file to where its fade-out begins', () => {
+    expect(heardSection({ start: 10_000, offsetS: 1.5, fadeOutStart: 100_000 })).toEqual({ fromS: 1.5, toS: 91.5 });
   });
 });
