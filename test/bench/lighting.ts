@@ -270,8 +270,7 @@ async function hueTwentyLights(useGroup: boolean): Promise<Record<string, number
   const fadeCmds = fake.commands.slice(fadeFrom);
   const safeAt = Date.now();
   const safeFrom = fake.commands.length;
-  frames.push(kf(safeAt, 60, 2500, 'safe-on'));
-  d.setKeyframes([...frames], base);
+  d.setSafe(true, safeAt, { level: 60, kelvin: 2700 });
   await tickUntil(20_000);
   const safeCmds = fake.commands.slice(safeFrom);
   const reached = new Set<string>();
