@@ -3,7 +3,7 @@
  * show it, in the room or not, a slow test pulse, renaming, and the clinic's calibration (the
  * lowest setting at which it visibly glows and the most it should give, in its own app's %).
  */
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import type { LightView } from '../../../../electron/host/lights/contract';
 import { api } from '../../bridge';
 import { guarded } from '../../panel/perform';
@@ -13,9 +13,8 @@ import { formatPercent, LIGHT_STATE, levelText } from './status';
 import { useTransient } from './transient';
 
 /** The two calibration fields; saved together, cleared together. */
-function Calibration({ light }: { light: LightView }) {
+function Calibration({ light, open, setOpen }: { light: LightView; open: boolean; setOpen: (open: boolean) => void }) {
   const id = useId();
-  const [open, setOpen] = useState(false);
   const [min, setMin] = useState(String(light.calibration?.minPercent ?? 0));
   const [max, setMax] = useState(String(light.calibration?.maxPercent ?? 100));
   const [error, setError] = useState<string | null>(null);
@@ -39,27 +38,20 @@ function Calibration({ light }: { light: LightView }) {
     setOpen(false);
   };
   const cal = light.calibration;
+  // Opening starts from what is stored.
+  useEffect(() => {
+    if (!open) return;
+    setMin(String(cal?.minPercent ?? 0));
+    setMax(String(cal?.maxPercent ?? 100));
+    setError(null);
+  }, [open, cal?.minPercent, cal?.maxPercent]);
   return (
     <div className="lights-calibration">
-      <p className="quiet small" data-testid="calibration">
-        {cal
-          ? `Calibrated: glows from ${formatPercent(cal.minPercent)}, at most ${formatPercent(cal.maxPercent)} (its own app’s %).`
-          : 'Not calibrated.'}{' '}
-        <button
-          type="button"
-          className="link-button"
-          aria-expanded={open}
-          aria-label={`Calibrate ${light.name}`}
-          onClick={() => {
-            setMin(String(cal?.minPercent ?? 0));
-            setMax(String(cal?.maxPercent ?? 100));
-            setError(null);
-            setOpen(!open);
-          }}
-        >
-          {open ? 'Close' : 'Calibrate'}
-        </button>
-      </p>
+      {cal ? (
+        <p className="quiet small" data-testid="calibration">
+          Calibrated: glows from {formatPercent(cal.minPercent)}, at most {formatPercent(cal.maxPercent)} (its own app’s %).
+        </p>
+      ) : null}
       {open ? (
         <form className="lights-calibration-form" onSubmit={(e) => void save(e)} aria-label={`Calibration of ${light.name}`}>
           <label htmlFor={`${id}-min`}>Lowest visible level (its app’s %)</label>
@@ -79,15 +71,31 @@ function Calibration({ light }: { light: LightView }) {
           <p className="quiet small span-2">
             Stillroom’s levels are spread between the two: the deepest phase still glows, full never glares.
           </p>
+          <InlineError text={error} />
         </form>
       ) : null}
-      <InlineError text={error} />
     </div>
+  );
+}
+
+/** Opens and closes the calibration fields, beside the row's other actions. */
+function CalibrateButton({ light, open, setOpen }: { light: LightView; open: boolean; setOpen: (open: boolean) => void }) {
+  return (
+    <button
+      type="button"
+      className="link-button"
+      aria-expanded={open}
+      aria-label={open ? `Close calibration of ${light.name}` : `Calibrate ${light.name}`}
+      onClick={() => setOpen(!open)}
+    >
+      {open ? 'Close calibration' : 'Calibrate'}
+    </button>
   );
 }
 
 export function LightRow({ light, busy }: { light: LightView; busy: string | null }) {
   const [message, setMessage] = useTransient();
+  const [calibrating, setCalibrating] = useState(false);
   const pulse = async () => {
     setMessage(null);
     const r = await api().testPulse({ lightId: light.id });
@@ -137,8 +145,9 @@ export function LightRow({ light, busy }: { light: LightView; busy: string | nul
           Test pulse
         </button>
         <Rename id={light.id} name={light.name} what="light" />
+        <CalibrateButton light={light} open={calibrating} setOpen={setCalibrating} />
       </div>
-      <Calibration light={light} />
+      <Calibration light={light} open={calibrating} setOpen={setCalibrating} />
       <p className="quiet small" role="status" aria-live="polite">
         {message ?? ''}
       </p>
