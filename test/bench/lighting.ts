@@ -35,6 +35,7 @@ import { SimBridge } from '../fixtures/peers/sim-bridge';
 import { SimLight } from '../fixtures/peers/sim-light';
 import { FakeWizBulb } from '../fixtures/peers/wiz-bulb';
 import { MqttBroker, simDevice, Z2mSimulator } from '../fixtures/peers/z2m';
+import { benchLightingHost } from './lighting-host';
 
 function percentile(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
@@ -504,6 +505,7 @@ export async function benchLighting(): Promise<Record<string, number>> {
     ...(await safeReturn()),
     ...(await idleReads()),
     ...(await roomGroupWrites()),
+    ...(await benchLightingHost()),
   };
 }
 
