@@ -41,7 +41,7 @@ import {
 } from './contract';
 import { HostLibrary } from './library';
 import { libraryCommands } from './library/contract';
-import { HostLights } from './lights';
+import { type LightsArea, setupLights } from './lights';
 import { lightsCommands } from './lights/contract';
 import { machineHandlers, machineSnapshot } from './machine';
 import { machineCommands } from './machine/contract';
@@ -104,7 +104,7 @@ export class StillroomHost {
   /** Playback beside the timeline: loudness, cue points, file checks, mute, output device. */
   private audio!: HostAudio;
   /** The room's real lights: devices from settings, pairing, test pulse, preview, status. */
-  private lights!: HostLights;
+  private lights!: LightsArea;
   /** Music library. */
   private library!: HostLibrary;
   /** Presets: editing, export/import with the resolution report, signing, the clinic folder. */
@@ -173,8 +173,10 @@ export class StillroomHost {
       onChange: (what) => (what === 'cues' ? this.replan() : this.publish({ audio: this.audio.snapshot() })),
       onUnplayable: (trackId, reason) => void this.dispatch('reportTrackFailed', { trackId, reason }),
     });
-    this.lights = new HostLights({
-      ...base,
+    this.lights = setupLights({
+      settings: opts.settings,
+      clock: this.clock,
+      log: this.log,
       vault: opts.vault ?? null,
       director: this.director,
       onChange: () => this.publish({ lights: this.lights.snapshot() }),
@@ -218,7 +220,7 @@ export class StillroomHost {
         dataDir: opts.dataDir,
       }),
       ...this.audio.handlers((id) => this.findPreset(id)),
-      ...this.lights.commands,
+      ...this.lights.handlers,
       ...this.library.commands,
       ...this.sharing.commands,
       ...machineHandlers({ settings: opts.settings, dataDir: opts.dataDir, supportLog: opts.supportLog ?? null, now: this.clock }),
@@ -364,6 +366,9 @@ export class StillroomHost {
     if (this.state) this.opts.supportLog?.setPrivate([this.state.plan.clientAlias, this.state.plan.intention]);
     this.timeline = this.state ? buildTimeline(this.state, now, undefined, this.audio.cues()) : null;
     const safe = this.state?.plan.safeScene ?? this.opts.settings.get('safeScene');
+    // Safe state is the director's mode: the latest interval says whether it is on and since (or until) when.
+    const iv = this.state?.safe.intervals.at(-1);
+    if (iv) this.director.setSafe(iv.to === null, iv.to ?? iv.from, safe);
     this.director.setKeyframes(this.timeline?.light ?? null, safe);
     this.director.tick(now);
     const snapshot = this.snapshot();

@@ -35,6 +35,7 @@ import { SimBridge } from '../fixtures/peers/sim-bridge';
 import { SimLight } from '../fixtures/peers/sim-light';
 import { FakeWizBulb } from '../fixtures/peers/wiz-bulb';
 import { MqttBroker, simDevice, Z2mSimulator } from '../fixtures/peers/z2m';
+import { benchLightingHost } from './lighting-host';
 
 function percentile(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
@@ -270,8 +271,7 @@ async function hueTwentyLights(useGroup: boolean): Promise<Record<string, number
   const fadeCmds = fake.commands.slice(fadeFrom);
   const safeAt = Date.now();
   const safeFrom = fake.commands.length;
-  frames.push(kf(safeAt, 60, 2500, 'safe-on'));
-  d.setKeyframes([...frames], base);
+  d.setSafe(true, safeAt, { level: 60, kelvin: 2700 });
   await tickUntil(20_000);
   const safeCmds = fake.commands.slice(safeFrom);
   const reached = new Set<string>();
@@ -505,6 +505,7 @@ export async function benchLighting(): Promise<Record<string, number>> {
     ...(await safeReturn()),
     ...(await idleReads()),
     ...(await roomGroupWrites()),
+    ...(await benchLightingHost()),
   };
 }
 

@@ -35,7 +35,7 @@ log('library scan, search and resolve (about a minute)…');
 Object.assign(results, await benchLibrary());
 log('reports: Markdown, PDF (pdfkit vs the old writer), FHIR bundle…');
 Object.assign(results, await benchReport());
-log('lighting drivers on loopback peers (about 75 s)…');
+log('lighting drivers on loopback peers, and through the host’s lights module (about 2 min)…');
 Object.assign(results, await benchLighting());
 if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
   log('browser host + Chromium (about 40 s)…');

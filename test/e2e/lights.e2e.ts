@@ -89,16 +89,32 @@ test('a person adds, pairs, names and pulses a Hue light; outages show quietly; 
     }
     expect(problems).toEqual([]);
 
-    // The bridge stops answering: the view says so quietly; when it is back, so is the light.
+    // The bridge stops answering: the view says so quietly, in plain words; when it is back, so is the light.
     fake.peer.faults = { reset: true };
-    await expect(row).toHaveAttribute('data-health', 'offline', { timeout: 30_000 });
-    await expect(row.getByText('Not answering')).toBeVisible();
-    await expect(row.getByText(/closed the connection/)).toBeVisible();
-    await expect(page.getByTestId('lights-summary')).toHaveText('Lights: 1 of 1 not answering');
+    await expect(row).toHaveAttribute('data-state', 'waiting-for-device', { timeout: 30_000 });
+    await expect(row.getByText('Waiting for its device')).toBeVisible();
+    await expect(device.getByTestId('device-state')).toHaveText(
+      /^The Hue bridge at 127\.0\.0\.1:\d+ is not answering\. Reconnecting since .+; next try in \d+ s\.$/,
+    );
+    await expect(page.getByTestId('lights-summary')).toHaveText('Lights: Reading lamp is not answering.');
+    await expect(device.getByRole('button', { name: 'Check Philips hue again' })).toBeVisible();
     await page.screenshot({ path: join(SHOTS, 'night-lights-offline.png'), fullPage: true });
     fake.peer.faults = {};
-    await expect(row).toHaveAttribute('data-health', 'online', { timeout: 30_000 });
+    await device.getByRole('button', { name: 'Check Philips hue again' }).click();
+    await expect(row).toHaveAttribute('data-state', 'following', { timeout: 10_000 });
     await expect(page.getByTestId('lights-summary')).toHaveText('Lights: 1 of 1 answering');
+
+    // Calibration: the lowest visible and highest wanted level, in the light's own app %.
+    await row.getByRole('button', { name: 'Calibrate Reading lamp' }).click();
+    const cal = row.getByRole('form', { name: 'Calibration of Reading lamp' });
+    await cal.getByLabel('Lowest visible level (its app’s %)').fill('80');
+    await cal.getByLabel('Highest wanted level (its app’s %)').fill('20');
+    await cal.getByRole('button', { name: 'Save calibration' }).click();
+    await expect(cal.getByText(/lowest visible level must be below the highest wanted level/)).toBeVisible();
+    await cal.getByLabel('Lowest visible level (its app’s %)').fill('5');
+    await cal.getByLabel('Highest wanted level (its app’s %)').fill('80');
+    await cal.getByRole('button', { name: 'Save calibration' }).click();
+    await expect(row.getByTestId('calibration')).toHaveText('Calibrated: glows from 5 %, at most 80 % (its own app’s %).');
 
     // During a session: the panel says how the lights are; Safe state reaches the bulb within 3 s;
     // a test pulse is refused with the reason.

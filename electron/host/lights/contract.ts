@@ -19,12 +19,25 @@ const url = z.string().trim().min(1, 'enter the address').max(300);
 const id = z.string().min(1).max(300);
 const level = z.number().min(0).max(100);
 const kelvin = z.number().int().min(1500).max(9000);
+const percent = z.number().min(0, 'a percentage from 0 to 100').max(100, 'a percentage from 0 to 100');
+const baseTopic = z
+  .string()
+  .trim()
+  .max(200)
+  .regex(/^[^/#+][^#+]*$/, 'a base topic has no #, + or leading /')
+  .transform((t) => t.replace(/\/+$/, ''));
 
 export { LIGHT_PROTOCOLS, type LightProtocol };
 
 export const lightsCommands = {
-  /** Connects again to every device and checks every light now. */
+  /** "Check again": every device that is not connected is tried now (its backoff starts over). */
   refreshLights: command(z.object({}).strict()),
+  /**
+   * The Lights view is open (or closed). Idle lights are read for drift and request-based
+   * devices asked whether they are there only while it is open or a session runs. `open` lasts
+   * two minutes unless said again, so a page that vanished without saying so stops the reads.
+   */
+  watchLights: command(z.object({ open: z.boolean() }).strict()),
   /** Looks for Hue bridges (mDNS), LIFX and WiZ bulbs (broadcast) for a few seconds; results arrive in the snapshot. */
   discoverLights: command(z.object({}).strict()),
   /** Adds a bridge, bulb, broker or Home Assistant by address (local network only unless `insist`). */
@@ -53,6 +66,8 @@ export const lightsCommands = {
         .object({
           protocol: z.literal('z2m'),
           url,
+          /** Zigbee2MQTT's base topic when it is not `zigbee2mqtt`. */
+          baseTopic: baseTopic.optional(),
           username: z.string().max(200).optional(),
           password: z.string().max(500).optional(),
           name: name.optional(),
@@ -78,6 +93,22 @@ export const lightsCommands = {
   removeLight: command(z.object({ deviceId: id, confirm: z.literal('remove', { message: 'confirm the removal' }) }).strict()),
   /** Puts a light in the room (it follows the timeline and safe state) or takes it out. */
   setLightInRoom: command(z.object({ lightId: id, inRoom: z.boolean() }).strict()),
+  /**
+   * A clinic's calibration of one light, in its own app's %: the lowest setting at which it
+   * visibly glows and the most it should ever give (null: none). Used by the timeline at once.
+   */
+  setLightCalibration: command(
+    z
+      .object({
+        lightId: id,
+        calibration: z
+          .object({ minPercent: percent, maxPercent: percent })
+          .strict()
+          .refine((c) => c.minPercent < c.maxPercent, 'the lowest visible level must be below the highest wanted level')
+          .nullable(),
+      })
+      .strict(),
+  ),
   /** A slow, gentle pulse on one light so the therapist can tell which one it is. Not during a session. */
   testPulse: command(z.object({ lightId: id }).strict()).answers<{ message: string }>(),
   /** Holds the room's lights at a level and colour temperature for a few seconds, then eases back. Not during a session. */
@@ -88,25 +119,39 @@ export const lightsCommands = {
   keepLightsAfterPowerCut: command(z.object({ deviceId: id }).strict()).answers<{ message: string }>(),
 };
 
-export type LightHealth = 'online' | 'offline' | 'unknown';
+/** How a device's connection stands (derived from the connection, never remembered). */
+export type LightDeviceState = 'connecting' | 'connected' | 'reconnecting' | 'unreachable' | 'needs-pairing';
 
 /** A connection: a Hue bridge, a bulb, an MQTT broker or Home Assistant. */
 export interface LightDeviceView {
   id: string;
   protocol: LightProtocol;
   name: string;
-  /** Address as entered (never with credentials). */
+  /** Address as entered (never with credentials); a Zigbee2MQTT base topic other than the default follows it. */
   address: string;
-  /** connected; needs pairing (Hue without key); unreachable / refused (see `error`); connecting. */
-  state: 'connected' | 'needs-pairing' | 'failed' | 'connecting';
-  error: string | null;
+  state: LightDeviceState;
+  /** When the current state began (ms, host clock). */
+  since: number;
+  /** When the next attempt is due (null: connected, or waiting for "Check again" / pairing). */
+  nextTryAt: number | null;
+  /** When it was last connected (null: never since Stillroom started). */
+  lastConnectedAt: number | null;
+  /** Why it is not connected, one plain sentence; null when connected. */
+  why: string | null;
   /** E.g. "key ending …1a2b"; null when the device has no secret. */
   secretHint: string | null;
   /** Hue v2: the pinned certificate's fingerprint, shortened for display. */
   certificate: string | null;
-  /** How safe state reaches this device's room lights, when it has two or more (e.g. "one command to the bridge group …"); null otherwise. */
+  /**
+   * How safe state reaches this device's room lights and what Stillroom keeps on the bridge for
+   * it (e.g. "one command to Stillroom's group “Stillroom room” on the bridge"); null when it
+   * has fewer than two lights in the room or is not a bridge.
+   */
   safeState: string | null;
 }
+
+/** What a light is doing, in the therapist's terms. */
+export type LightFollowState = 'following' | 'held' | 'not-answering' | 'waiting-for-device' | 'connecting' | 'not-in-room';
 
 /** One light of a device. */
 export interface LightView {
@@ -115,11 +160,18 @@ export interface LightView {
   name: string;
   protocol: LightProtocol;
   inRoom: boolean;
-  health: LightHealth;
-  /** Last level sent or read (L*, 0–100), null when not known. */
+  state: LightFollowState;
+  /** One plain sentence when it is not following; null otherwise. */
+  why: string | null;
+  /** Since when it has not been following (null when it is). */
+  since: number | null;
+  nextTryAt: number | null;
+  /** Stillroom's level (perceptual, 0–100) last sent, null when not known. */
   level: number | null;
-  /** The last problem in plain words, null when it answers. */
-  lastError: string | null;
+  /** The same level as the light's own app shows it (Hue, Zigbee2MQTT, Home Assistant brightness %), null when not known. */
+  appPercent: number | null;
+  /** The clinic's calibration in the light's own app %, null for none. */
+  calibration: { minPercent: number; maxPercent: number } | null;
 }
 
 export interface FoundLightView {
@@ -142,6 +194,11 @@ export interface LightsSnapshot {
   busy: string | null;
   /** Set-up problems (duplicate ids, damaged entries), in plain words. */
   problems: string[];
-  /** Lights in the room, and how many of them do not answer (for the panel's status line). */
-  summary: { inRoom: number; notAnswering: number };
+  /**
+   * For the panel's status line: lights in the room, the names of those not following, and the
+   * sentence that says so ("Ceiling spot and Reading lamp are not answering."; null when all follow).
+   */
+  summary: { inRoom: number; notFollowing: string[]; sentence: string | null };
+  /** Idle lights are being read (a session runs or the Lights view is open). */
+  watching: boolean;
 }

@@ -57,8 +57,6 @@ export class LightingDirector {
   private framesKey = '';
   private base: LightTarget;
   private safe: SafeMode;
-  /** Set once the host calls `setSafe`: from then on safe-state keyframes in the input are ignored. */
-  private safeExplicit = false;
   private pollingOn = true;
   private sent = new Map<string, { target: LightTarget; at: number }>();
   private pending = new Set<string>();
@@ -149,6 +147,8 @@ export class LightingDirector {
    * light's own app %), or null for none. Kept for a light that joins the room later.
    */
   setCalibration(id: string, cal: Calibration | null): void {
+    const old = this.calibrations.get(id) ?? null;
+    if (old?.minPercent === cal?.minPercent && old?.maxPercent === cal?.maxPercent) return; // unchanged: no re-plan
     if (cal) this.calibrations.set(id, cal);
     else this.calibrations.delete(id);
     this.players.get(id)?.setCalibration(cal);
@@ -186,11 +186,10 @@ export class LightingDirector {
    * the room goes to `scene` (the safe scene; default the resting base) within SAFE_MS — by
    * group command where one covers a bridge's room lights, otherwise light by light timed to
    * arrive together — and a light that returns meanwhile goes there the same way; off at `at`,
-   * the room eases back to the timeline over a minute. Once called, safe-state keyframes in
-   * `setKeyframes` are ignored (before, they still work as they always did).
+   * the room eases back to the timeline over a minute. Safe-state keyframes given to
+   * `setKeyframes` are ignored: this call is the one way safe state reaches the lights.
    */
   setSafe(on: boolean, at: number, scene?: LightTarget): void {
-    this.safeExplicit = true;
     if (on && !this.safe.on) this.safe = { on: true, since: at, offAt: null, scene: { ...(scene ?? this.base) } };
     else if (on && scene) this.safe = { ...this.safe, scene: { ...scene } };
     else if (!on && this.safe.on) this.safe = { ...this.safe, on: false, offAt: at };
@@ -262,13 +261,12 @@ export class LightingDirector {
   setKeyframes(frames: readonly LightKeyframe[] | null, base: LightTarget): void {
     this.input = frames ?? [];
     this.base = { ...base };
-    if (!this.safeExplicit) this.safe = safeFromFrames(this.input, this.safe.scene);
     this.rebuild();
   }
 
-  /** The frames played: the input, with safe state laid over it when it is a mode. */
+  /** The frames played: the input's phase frames, with safe state laid over them. */
   private rebuild(): void {
-    this.frames = this.safeExplicit ? withSafe(this.input, this.safe, this.base) : this.input;
+    this.frames = withSafe(this.input, this.safe, this.base);
     const key = JSON.stringify([this.frames, this.base]);
     if (key !== this.framesKey) {
       this.framesKey = key;
@@ -346,16 +344,6 @@ export class LightingDirector {
     for (const u of this.groupUnsubs.splice(0)) u();
     for (const p of this.players.values()) p.close();
   }
-}
-
-/** Safe state read from a keyframe list (the old path: the timeline carries safe-on/off frames). */
-function safeFromFrames(frames: readonly LightKeyframe[], scene: LightTarget): SafeMode {
-  let mode: SafeMode = { on: false, since: null, offAt: null, scene };
-  for (const f of frames) {
-    if (f.cause === 'safe-on') mode = { on: true, since: f.at, offAt: null, scene: { level: f.level, kelvin: f.kelvin } };
-    else if (f.cause === 'safe-off' && mode.on) mode = { ...mode, on: false, offAt: f.at };
-  }
-  return mode;
 }
 
 /**

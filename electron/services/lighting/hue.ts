@@ -729,6 +729,11 @@ export function hueAdapter(opts: HueBridgeOptions & { port?: number }): LinkAdap
         groups: groups.ok ? groups.value.map((g) => ({ driver: g.group, members: g.members })) : [],
         alive: () => open,
         isTransportFailure: isTransportError,
+        // A bridge whose key list was reset answers every command with "pair again": say so, not "not answering".
+        faultOf: (error) => {
+          const f = hueFault(error);
+          return f.kind === 'not-answering' || f.kind === 'needs-pairing' || f.kind === 'certificate' ? f : null;
+        },
         check: async () => {
           const c = await bridge.config();
           return c.ok || !isTransportError(c.error);

@@ -61,6 +61,11 @@ export interface LinkSession<A = unknown> {
   /** Whether a failed command means the connection itself failed (request-based transports). */
   isTransportFailure?(error: string): boolean;
   /**
+   * What a failed command says about the connection, beyond a transport failure: e.g. a Hue
+   * bridge that no longer accepts the key needs pairing again (null: only this command failed).
+   */
+  faultOf?(error: string): LinkFault | null;
+  /**
    * A cheap "are you there?" for request-based transports (no connection to watch), run every
    * CHECK_MS while the link is watched; false (or a throw) means the device is gone.
    */
@@ -435,7 +440,9 @@ export class DeviceLink<A = unknown> implements LinkHandle {
   /** Called by a LinkedLight after a command failed: does it mean the connection failed? */
   reportFailure(error: string): void {
     const s = this.session;
-    if (s?.isTransportFailure?.(error)) this.lost({ kind: 'not-answering' });
+    if (!s) return;
+    const fault = s.faultOf?.(error) ?? (s.isTransportFailure?.(error) ? { kind: 'not-answering' as const } : null);
+    if (fault) this.lost(fault);
   }
 
   /** The sentence a light's command fails with while the device is away. */

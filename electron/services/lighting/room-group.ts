@@ -50,6 +50,8 @@ export class RoomGroupSync {
   private running = false;
   private again = false;
   private closed = false;
+  /** Whether a room was ever given (an empty first room still removes a group left from before). */
+  private touched = false;
   private current: RoomGroupStatus = { state: 'none', group: null, why: null };
 
   constructor(
@@ -68,11 +70,16 @@ export class RoomGroupSync {
     return this.current;
   }
 
-  /** The bridge's lights now in the room (driver ids); acted on once it has stayed the same for a moment. */
+  /**
+   * The bridge's lights now in the room (driver ids); acted on once it has stayed the same for a
+   * moment. The same room again changes nothing (a write already planned or done stands), except
+   * after a refusal: then it is tried again (the host says the room again when the bridge returns).
+   */
   setRoom(ids: readonly string[]): void {
     if (this.closed) return;
     const next = [...new Set(ids)].sort();
-    if (sameSet(next, this.wanted) && this.current.state !== 'settling' && !this.running) return;
+    if (sameSet(next, this.wanted) && this.current.state !== 'refused' && (this.current.state !== 'none' || this.touched)) return;
+    this.touched = true;
     this.wanted = next;
     this.cancel?.();
     this.set({ ...this.current, state: 'settling' });

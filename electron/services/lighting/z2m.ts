@@ -270,6 +270,7 @@ export class Z2mBridge {
     if (this.isLost) return;
     this.isLost = true;
     for (const w of this.devicesWaiters.splice(0)) w();
+    for (const w of this.groupsWaiters.splice(0)) w();
     for (const t of this.tracks.values()) for (const w of t.waiters.splice(0)) w();
     for (const l of [...this.lostListeners]) l(fault);
   }
@@ -356,8 +357,10 @@ export class Z2mBridge {
       const t = this.track(name);
       const next: Availability = state === 'online' ? 'online' : state === 'offline' ? 'offline' : t.availability;
       if (next !== t.availability) {
+        // "reachable" means it came back: the first retained "online" after connecting is no news.
+        const event = next === 'offline' ? 'unreachable' : t.availability === 'offline' ? 'reachable' : null;
         t.availability = next;
-        for (const l of t.listeners) l(next === 'online' ? 'reachable' : 'unreachable');
+        if (event) for (const l of t.listeners) l(event);
       }
       return;
     }
@@ -391,6 +394,24 @@ export class Z2mBridge {
     const { lights, problems } = parseDevices(this.devicesPayload);
     for (const p of problems) if (!this.problems.includes(p)) this.problems.push(p);
     return { ok: true, value: lights.map((l) => new Z2mLight(this, l)) };
+  }
+
+  /**
+   * Waits (at most `timeoutMs`) for Zigbee2MQTT's retained group list. It comes right after the
+   * device list, but not necessarily with it: a session listed before it would have no groups,
+   * and safe state would go light by light although a group holds the room.
+   */
+  async groupsKnown(timeoutMs = 1_000): Promise<boolean> {
+    if (this.groupsPayload === undefined && this.alive) {
+      await new Promise<void>((resolve) => {
+        const cancel = this.timers.after(timeoutMs, resolve);
+        this.groupsWaiters.push(() => {
+          cancel();
+          resolve();
+        });
+      });
+    }
+    return this.groupsPayload !== undefined;
   }
 
   /** Zigbee2MQTT groups whose members are all lights of `lights` (membership by IEEE address). */
@@ -748,6 +769,7 @@ export function z2mAdapter(opts: Z2mOptions & { devicesTimeoutMs?: number }): Li
           return { ok: false, fault: { kind: 'not-running', detail: 'Zigbee2MQTT has not published its device list (is it running?)' } };
         return { ok: false, fault: { kind: 'not-answering' } };
       }
+      await bridge.groupsKnown(opts.devicesTimeoutMs ?? 1_000);
       const session: LinkSession<Z2mBridge> = {
         api: bridge,
         lights: lights.value,

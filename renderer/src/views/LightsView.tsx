@@ -4,7 +4,8 @@
  * discovery, pairing, naming, the room, a slow test pulse, the safe scene and a short preview.
  * Every refusal is said in place; nothing pops up.
  */
-import { useId } from 'react';
+import { useEffect, useId } from 'react';
+import { api } from '../bridge';
 import { AppHeader } from '../components/AppHeader';
 import { PressStatusLine } from '../components/ControlButton';
 import { AddLightForm, Discovery } from '../components/lights/AddLightForm';
@@ -15,8 +16,29 @@ import { VirtualLamp } from '../components/VirtualLamp';
 import { useStore } from '../stores';
 import '../styles/lights.css';
 
+/** How often the open view renews its "I am open" lease (the host lets it lapse after two minutes). */
+const WATCH_RENEW_MS = 60_000;
+
+/**
+ * Tells the host the Lights view is open, so idle lights are read and devices checked now and
+ * then (otherwise only during a session); says it is closed on leaving. A page that vanishes
+ * without saying so stops the reads when its lease lapses.
+ */
+function useWatchLights(): void {
+  useEffect(() => {
+    const say = (open: boolean) => void api().watchLights({ open });
+    say(true);
+    const t = setInterval(() => say(true), WATCH_RENEW_MS);
+    return () => {
+      clearInterval(t);
+      say(false);
+    };
+  }, []);
+}
+
 export function LightsView() {
   const lights = useStore((s) => s.snapshot?.lights);
+  useWatchLights();
   const id = useId();
   const running = useStore((s) => s.snapshot?.session?.status === 'running');
   return (

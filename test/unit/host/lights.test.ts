@@ -1,7 +1,9 @@
 /**
  * The host's lights module against loopback fakes: room configuration in settings (sealed
  * secrets), adding by address, Hue pairing (101, then success), refusals a person can read,
- * test pulse, safe state by group within 3 s, and the pinned Hue v2 certificate.
+ * test pulse, safe state by group within 3 s (the director's safe mode, as the host sets it),
+ * the bridge group Stillroom keeps for the room, and the pinned Hue v2 certificate.
+ * (Connections, outages and watching on a fake clock are in lights-links.test.ts.)
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -11,7 +13,7 @@ import { Aedes } from 'aedes';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LightKeyframe } from '../../../electron/core/timeline';
 import { type ArgsOut, runHandler } from '../../../electron/host/command';
-import { HostLights, type HostLightsOptions } from '../../../electron/host/lights';
+import { type LightsArea, type LightsContext, setupLights } from '../../../electron/host/lights';
 import { lightsCommands } from '../../../electron/host/lights/contract';
 
 type LightCommand = keyof typeof lightsCommands;
@@ -36,9 +38,8 @@ let running: boolean;
 const cleanup: Array<() => unknown> = [];
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function open(director = new LightingDirector([], { level: 60, kelvin: 2700 }, 1000), extra: Partial<HostLightsOptions> = {}) {
-  const lights = new HostLights({
-    dataDir: dir,
+function open(director = new LightingDirector([], { level: 60, kelvin: 2700 }, 1000), extra: Partial<LightsContext> = {}) {
+  const lights = setupLights({
     settings,
     vault,
     director,
@@ -58,11 +59,11 @@ function open(director = new LightingDirector([], { level: 60, kelvin: 2700 }, 1
 }
 
 /** Runs a command the way the host does: zod first, then the module. */
-async function run<K extends LightCommand>(lights: HostLights, name: K, args: unknown) {
+async function run<K extends LightCommand>(lights: LightsArea, name: K, args: unknown) {
   const parsed = lightsCommands[name].schema.safeParse(args);
   if (!parsed.success) return { ok: false as const, error: parsed.error.issues[0]?.message ?? 'invalid' };
   try {
-    const r = await runHandler(lights.commands, name, parsed.data as ArgsOut<(typeof lightsCommands)[K]>);
+    const r = await runHandler(lights.handlers, name, parsed.data as ArgsOut<(typeof lightsCommands)[K]>);
     return { ok: true as const, data: (r && 'data' in r ? r.data : undefined) as Record<string, unknown> | undefined };
   } catch (err) {
     return { ok: false as const, error: (err as Error).message };
@@ -83,7 +84,7 @@ async function fakeBridge(lights = 3): Promise<FakeHueBridge> {
   return fake;
 }
 
-async function addAndPair(lights: HostLights, fake: FakeHueBridge) {
+async function addAndPair(lights: LightsArea, fake: FakeHueBridge) {
   const added = await run(lights, 'addLight', { protocol: 'hue-v1', address: '127.0.0.1', port: fake.peer.port });
   expect(added.ok).toBe(true);
   const deviceId = String(added.data?.deviceId);
@@ -115,6 +116,7 @@ describe('adding and pairing a Hue bridge', () => {
     expect(String(added.data?.message)).toMatch(/press the link button/i);
     const deviceId = String(added.data?.deviceId);
     expect(lights.snapshot().devices[0]).toMatchObject({ name: 'Philips hue', state: 'needs-pairing', secretHint: null });
+    expect(lights.snapshot().devices[0]?.why).toMatch(/needs pairing: press its link button, then Pair\.$/);
 
     const early = await run(lights, 'pairLight', { deviceId });
     expect(early).toEqual({ ok: false, error: 'Press the link button on the bridge, then Pair again.' });
@@ -196,13 +198,21 @@ describe('adding and pairing a Hue bridge', () => {
 
   it('shows a bridge that no longer accepts the key as needing a new pairing (401-style error 1)', async () => {
     const fake = await fakeBridge();
-    const { lights } = open();
+    const { lights, director } = open();
     const deviceId = await addAndPair(lights, fake);
-    // The bridge forgets Stillroom (its key list was reset).
+    const lamp = lights.snapshot().lights[0];
+    await run(lights, 'setLightInRoom', { lightId: lamp?.id, inRoom: true });
+    // The bridge forgets Stillroom (its key list was reset): the next command says so, and the device asks to be paired again.
     (fake as unknown as { key: string }).key = 'AnotherKeyTheBridgeNowExpects000';
-    await run(lights, 'refreshLights', {});
-    await until(() => lights.snapshot().lights.every((l) => l.health === 'offline'));
-    expect(lights.snapshot().lights[0]?.lastError).toMatch(/no longer accepts Stillroom’s key; pair again/);
+    director.setKeyframes([{ at: Date.now(), level: 20, kelvin: 2700, durationMs: 0, cause: 'phase' }], { level: 60, kelvin: 2700 });
+    await until(() => {
+      director.tick(Date.now());
+      return lights.snapshot().devices[0]?.state === 'needs-pairing';
+    }, 6000);
+    const port = fake.peer.port;
+    expect(lights.snapshot().devices[0]?.why).toBe(`The Hue bridge at 127.0.0.1:${port} needs pairing: press its link button, then Pair.`);
+    expect(lights.snapshot().lights[0]).toMatchObject({ state: 'waiting-for-device', why: lights.snapshot().devices[0]?.why });
+    expect(lights.snapshot().summary.sentence).toBe('Lamp 1 is not answering.');
     expect(deviceId).toContain('hue-v1@');
   });
 
@@ -217,7 +227,7 @@ describe('adding and pairing a Hue bridge', () => {
     expect((await run(lights, 'renameLight', { id: lamp.id, name: '' })).ok).toBe(false);
     await run(lights, 'setLightInRoom', { lightId: lamp.id, inRoom: true });
     expect(director.status().map((s) => s.id)).toEqual([lamp.id]);
-    expect(lights.snapshot().summary).toEqual({ inRoom: 1, notAnswering: 0 });
+    expect(lights.snapshot().summary).toEqual({ inRoom: 1, notFollowing: [], sentence: null });
     await run(lights, 'setLightInRoom', { lightId: lamp.id, inRoom: false });
     expect(director.status()).toEqual([]);
     // Kept across restarts.
@@ -358,7 +368,7 @@ describe('safe state with many lights on one bridge', () => {
     await tick(4500); // first contact with every light
     const safeAt = Date.now();
     const from = fake.commands.length;
-    director.setKeyframes([...frames, { at: safeAt, level: 60, kelvin: 2700, durationMs: 2500, cause: 'safe-on' }], base);
+    director.setSafe(true, safeAt, base);
     await tick(1500);
     const after = fake.commands.slice(from);
     const group = after.find((c) => c.kind === 'group');
@@ -382,10 +392,7 @@ async function safeOn(director: LightingDirector, fake: FakeHueBridge): Promise<
     await wait(100);
   }
   const from = fake.commands.length;
-  director.setKeyframes([...frames, { at: Date.now(), level: 60, kelvin: 2700, durationMs: 2500, cause: 'safe-on' }], {
-    level: 60,
-    kelvin: 2700,
-  });
+  director.setSafe(true, Date.now(), { level: 60, kelvin: 2700 });
   for (let i = 0; i < 15; i++) {
     director.tick(Date.now());
     await wait(100);
@@ -402,10 +409,12 @@ describe('a bridge group made for the room', () => {
     const all = lights.snapshot().lights;
     // Four of the bridge's six lights are the therapy room; the others light the hallway.
     for (const l of all.slice(0, 4)) await run(lights, 'setLightInRoom', { lightId: l.id, inRoom: true });
-    await until(() => fake.groups.find((g) => g.name === 'Stillroom room')?.lights.length === 4);
+    // Written once the room has stayed the same for 3 s.
+    await until(() => fake.groups.find((g) => g.name === 'Stillroom room')?.lights.length === 4, 8000);
     const made = fake.groups.find((g) => g.name === 'Stillroom room');
     expect(made).toMatchObject({ type: 'LightGroup', lights: ['1', '2', '3', '4'] });
     await until(() => /one command to the bridge group “Stillroom room”/.test(lights.snapshot().devices[0]?.safeState ?? ''));
+    expect(fake.groupWrites).toBe(1); // four ticks, one write
     const sent = await safeOn(director, fake);
     const groupCmds = sent.filter((c) => c.kind === 'group');
     expect(groupCmds).toHaveLength(1);
@@ -417,7 +426,7 @@ describe('a bridge group made for the room', () => {
     // The room changes: the same group follows (no second group on the bridge).
     const fifth = all[4];
     if (fifth) await run(lights, 'setLightInRoom', { lightId: fifth.id, inRoom: true });
-    await until(() => fake.groups.find((g) => g.name === 'Stillroom room')?.lights.length === 5);
+    await until(() => fake.groups.find((g) => g.name === 'Stillroom room')?.lights.length === 5, 8000);
     expect(fake.groups.filter((g) => g.name === 'Stillroom room')).toHaveLength(1);
     await until(() => /Stillroom room/.test(lights.snapshot().devices.find((d) => d.id === deviceId)?.safeState ?? ''));
   }, 20_000);
@@ -430,8 +439,8 @@ describe('a bridge group made for the room', () => {
     // A real bridge answers error 301 when its group table is full.
     fake.groupTableFull = true;
     for (const l of lights.snapshot().lights.slice(0, 2)) await run(lights, 'setLightInRoom', { lightId: l.id, inRoom: true });
-    await until(() => /light by light/.test(lights.snapshot().devices[0]?.safeState ?? ''));
-    expect(lights.snapshot().devices[0]?.safeState).toMatch(/Groups table full/);
+    await until(() => /light by light/.test(lights.snapshot().devices[0]?.safeState ?? ''), 8000);
+    expect(lights.snapshot().devices[0]?.safeState).toMatch(/would not make a group for the room \(its group table may be full\)/);
     const sent = await safeOn(director, fake);
     expect(sent.filter((c) => c.kind === 'group')).toEqual([]);
     expect(new Set(sent.filter((c) => c.kind === 'light').map((c) => c.id))).toEqual(new Set(['1', '2']));
@@ -496,8 +505,8 @@ describe('Hue v2 certificate pinning', () => {
     const stored = settings.get('lightDevices') as Array<Record<string, unknown>>;
     settings.set('lightDevices', [{ ...stored[0], port: impostor.peer.port }]);
     const again = open();
-    await until(() => again.lights.snapshot().devices[0]?.state === 'failed');
-    expect(again.lights.snapshot().devices[0]?.error).toMatch(/different certificate than when it was paired/);
+    await until(() => again.lights.snapshot().devices[0]?.state === 'unreachable');
+    expect(again.lights.snapshot().devices[0]?.why).toMatch(/different certificate than when it was paired/);
     // Nothing (least of all the key) was sent to the impostor.
     expect(impostor.peer.requests).toEqual([]);
   });
@@ -564,11 +573,13 @@ describe('discovery', () => {
     await until(() => !lights.snapshot().discovery.running);
     const found = lights.snapshot().discovery.found;
     expect(found.map((f) => [f.protocol, f.address, f.known])).toEqual([
-      ['hue-v1', '192.168.1.50', false],
+      ['hue-v2', '192.168.1.50', false],
       ['lifx', '127.0.0.1', false],
       ['wiz', '127.0.0.1', true],
     ]);
     expect(found.find((f) => f.protocol === 'lifx')?.mac).toBe('d073d5000001');
+    // The port the bridge announced is kept for "Add".
+    expect(found.find((f) => f.protocol === 'hue-v2')?.port).toBe(443);
   });
 });
 

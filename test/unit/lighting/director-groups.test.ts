@@ -65,9 +65,9 @@ describe('safe state by group', () => {
   };
 
   it('sends one group command and no single-light commands; every light is at the safe level in time', async () => {
-    const { clock, lights, group, d, frames } = await setup();
+    const { clock, lights, group, d } = await setup();
     const before = lights.map((l) => l.commands.length);
-    d.setKeyframes([...frames, kf(5_000, 60, 2500, 'safe-on')], base);
+    d.setSafe(true, 5_000, { level: 60, kelvin: 2700 });
     await settle(d, clock, 9_000);
     expect(group.commands).toHaveLength(1);
     expect(group.commands[0]?.target.level).toBeCloseTo(60, 5);
@@ -80,18 +80,18 @@ describe('safe state by group', () => {
   });
 
   it('falls back to light-by-light commands when the group command fails', async () => {
-    const { clock, lights, group, d, frames } = await setup();
+    const { clock, lights, group, d } = await setup();
     group.fail = true;
-    d.setKeyframes([...frames, kf(5_000, 60, 2500, 'safe-on')], base);
+    d.setSafe(true, 5_000, { level: 60, kelvin: 2700 });
     await settle(d, clock, 12_000);
     expect(group.commands).toHaveLength(1);
     for (const l of lights) expect(l.levelAt(clock.now())).toBeCloseTo(60, 1);
   });
 
   it('does not use a group while one of its lights is held for a test pulse', async () => {
-    const { clock, lights, group, d, frames } = await setup();
+    const { clock, lights, group, d } = await setup();
     expect(d.hold('l2')).toBe(true);
-    d.setKeyframes([...frames, kf(5_000, 60, 2500, 'safe-on')], base);
+    d.setSafe(true, 5_000, { level: 60, kelvin: 2700 });
     await settle(d, clock, 9_000);
     expect(group.commands).toHaveLength(0);
     expect(lights[0]?.levelAt(clock.now())).toBeCloseTo(60, 1);

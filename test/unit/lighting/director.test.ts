@@ -67,7 +67,7 @@ describe('lighting director', () => {
     d.setKeyframes(frames, base);
     await run(d, clock, 60_000);
     const at = clock.now();
-    d.setKeyframes([...frames, kf(at, 60, 2500, 'safe-on')], base);
+    d.setSafe(true, at, { level: 60, kelvin: 2700 });
     d.tick(at);
     await clock.advance(3000);
     expect(hue.levelAt(clock.now())).toBeCloseTo(60, 3);

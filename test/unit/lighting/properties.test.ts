@@ -105,6 +105,9 @@ describe('lighting properties', () => {
               if (s.at <= now && s.at > now - 1000 && s.frame) {
                 frames.push(s.frame);
                 changed = true;
+                // Safe state reaches the director as its mode, as the host sets it (the frames stay for the oracle).
+                if (s.frame.cause === 'safe-on') director.setSafe(true, s.frame.at, { level: safeLevel, kelvin: 2700 });
+                if (s.frame.cause === 'safe-off') director.setSafe(false, s.frame.at);
               }
             }
             if (changed) {

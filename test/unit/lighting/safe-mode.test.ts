@@ -101,13 +101,17 @@ describe('safe state as a mode', () => {
       expect(Math.abs(c.target.level - c.before)).toBeLessThanOrEqual(20 * (c.transitionMs / 1000) + 1);
   });
 
-  it('the old path (safe-on keyframes in the timeline) still sends one group command', async () => {
+  it('safe-state keyframes in the timeline move nothing: only the mode set by the host does', async () => {
     const { clock, bridge, d } = await linkedRoom(4, false);
     const at = clock.now();
+    const before = bridge.lights.map((l) => l.commands.length);
     d.setKeyframes([...deep, { at, level: 60, kelvin: 2700, durationMs: 2500, cause: 'safe-on' }], base);
     await run(d, clock, at + 4_000);
-    expect(bridge.group.commands).toHaveLength(1);
-    for (const l of bridge.lights) expect(l.levelAt(at + 2_600)).toBeCloseTo(60, 1);
+    expect(bridge.group.commands).toHaveLength(0);
+    for (const [i, l] of bridge.lights.entries()) {
+      expect(l.commands.length).toBe(before[i]);
+      expect(l.levelAt(at + 4_000)).toBeCloseTo(deep[0]?.level ?? 0, 1);
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LightingDirector } from '../../../electron/services/lighting/director';
 import type { Result } from '../../../electron/services/lighting/driver';
 import { Scheduler } from '../../../electron/services/lighting/scheduler';
-import { parseDevices, Z2mBridge, type Z2mLight } from '../../../electron/services/lighting/z2m';
+import { parseDevices, Z2mBridge, type Z2mLight, z2mAdapter } from '../../../electron/services/lighting/z2m';
 import { advanceUntil, FakeClock } from '../../fixtures/peers/clock';
 import { MqttBroker, simDevice, Z2mSimulator } from '../../fixtures/peers/z2m';
 
@@ -31,6 +31,8 @@ async function setup() {
   );
   cleanup.push(() => bridge.close());
   const lights = unwrap(await bridge.lights());
+  // The retained availability messages follow the device list; start from a known state.
+  while (lights.some((l) => bridge.availability(l.name) === 'unknown')) await new Promise((r) => setTimeout(r, 5));
   return { broker, sim, bridge, lights };
 }
 
@@ -118,6 +120,22 @@ describe('Zigbee2MQTT through a real MQTT broker', () => {
     const gets = sim.gets;
     expect(unwrap(await l.readState())).toMatchObject({ on: true, level: 100 });
     expect(sim.gets).toBe(gets);
+  });
+
+  it('a group list that arrives after the device list still gives the connection its groups (safe state by groupcast)', async () => {
+    const broker = await new MqttBroker().start();
+    cleanup.push(() => broker.close());
+    const sim = new Z2mSimulator(broker.url, [simDevice(1), simDevice(2)]);
+    sim.groups = [{ id: 1, name: 'Therapy room', members: ['Lamp 1', 'Lamp 2'] }];
+    sim.groupsLateMs = 150;
+    // Zigbee2MQTT (re)starting while Stillroom connects: the device list is there, the groups come a moment later.
+    const starting = sim.start();
+    cleanup.push(() => sim.close());
+    const opened = await z2mAdapter({ url: broker.url, scheduler: new Scheduler() }).open();
+    await starting;
+    if (!opened.ok) throw new Error(opened.fault.kind);
+    cleanup.push(() => opened.value.close());
+    expect(opened.value.groups?.map((g) => [g.driver.name, g.members.length])).toEqual([['Therapy room', 2]]);
   });
 
   it('refuses a broker that is not on the local network or not a URL, and says when nothing answers', async () => {

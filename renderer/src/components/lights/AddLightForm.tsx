@@ -18,6 +18,7 @@ export function AddLightForm() {
   const [address, setAddress] = useState('');
   const [port, setPort] = useState('');
   const [user, setUser] = useState('');
+  const [topic, setTopic] = useState('');
   const [secret, setSecret] = useState('');
   const [insist, setInsist] = useState(false);
   const [message, setMessage] = useTransient();
@@ -32,7 +33,15 @@ export function AddLightForm() {
     const p = port.trim() ? Number(port.trim()) : undefined;
     if (p !== undefined && !(Number.isInteger(p) && p >= 1 && p <= 65535)) return setError('The port is a whole number from 1 to 65535.');
     let args: CommandArgs<'addLight'>;
-    if (protocol === 'z2m') args = { protocol, url: address, username: user || undefined, password: secret || undefined, insist };
+    if (protocol === 'z2m')
+      args = {
+        protocol,
+        url: address,
+        baseTopic: topic.trim() || undefined,
+        username: user || undefined,
+        password: secret || undefined,
+        insist,
+      };
     else if (protocol === 'homeassistant') args = { protocol, url: address, token: secret, insist };
     else if (protocol === 'lifx' || protocol === 'wiz') args = { protocol, address, port: p, insist };
     else args = { protocol, address, port: p, insist };
@@ -44,6 +53,7 @@ export function AddLightForm() {
     setAddress('');
     setPort('');
     setSecret('');
+    setTopic('');
     setInsist(false);
   };
 
@@ -77,6 +87,16 @@ export function AddLightForm() {
       ) : null}
       {protocol === 'z2m' ? (
         <>
+          <label htmlFor={`${id}-topic`}>Base topic (optional)</label>
+          <input
+            id={`${id}-topic`}
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="zigbee2mqtt"
+            value={topic}
+            onChange={(e) => setTopic(e.target.value)}
+          />
           <label htmlFor={`${id}-user`}>Broker user (optional)</label>
           <input id={`${id}-user`} type="text" autoComplete="off" value={user} onChange={(e) => setUser(e.target.value)} />
         </>
@@ -116,7 +136,12 @@ function FoundRow({ found }: { found: FoundLightView }) {
             port: found.port ?? undefined,
             mac: found.mac ?? undefined,
           })
-        : await api().addLight({ protocol: found.protocol === 'hue-v2' ? 'hue-v2' : 'hue-v1', address: found.address });
+        : await api().addLight({
+            // The bridge is added where it said it is (its mDNS port), by the API that port speaks.
+            protocol: found.protocol === 'hue-v2' ? 'hue-v2' : 'hue-v1',
+            address: found.address,
+            port: found.port ?? undefined,
+          });
     if (r.ok) setAdded(r.data?.message ?? 'Added.');
     else setError(r.error);
   };
@@ -126,6 +151,7 @@ function FoundRow({ found }: { found: FoundLightView }) {
         {found.name}{' '}
         <span className="quiet small">
           · {PROTOCOL_NAMES[found.protocol]} · {found.address}
+          {found.port && found.protocol.startsWith('hue') ? `:${found.port}` : ''}
         </span>
       </span>
       {found.known ? (

@@ -1,13 +1,19 @@
 /**
- * One connection (Hue bridge, bulb, broker, Home Assistant) and its lights: state in plain
- * words, pairing, renaming, the room, a slow test pulse, and removal behind a confirm that
- * never takes the focus (a stray key cannot give it).
+ * One connection (Hue bridge, bulb, broker, Home Assistant) and its lights: its state in plain
+ * words (connected, or reconnecting since when and the next try, or unreachable and why),
+ * pairing, "Check again", how safe state reaches it and what Stillroom keeps on the bridge,
+ * renaming, and removal behind a confirm that never takes the focus (a stray key cannot give it).
  */
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { LightDeviceView, LightView } from '../../../../electron/host/lights/contract';
 import { api } from '../../bridge';
+import { clockTime } from '../../lib/time';
 import { guarded } from '../../panel/perform';
+import { hostNow } from '../../stores';
 import { InlineError } from '../InlineError';
+import { LightRow } from './LightRow';
+import { Rename } from './Rename';
+import { deviceStateText, deviceTrouble } from './status';
 import { useTransient } from './transient';
 
 export const PROTOCOL_NAMES: Record<LightDeviceView['protocol'], string> = {
@@ -19,137 +25,16 @@ export const PROTOCOL_NAMES: Record<LightDeviceView['protocol'], string> = {
   homeassistant: 'Home Assistant',
 };
 
-const HEALTH: Record<LightView['health'], string> = {
-  online: 'Answering',
-  offline: 'Not answering',
-  unknown: 'Not checked yet',
-};
-
-function deviceState(d: LightDeviceView): string {
-  switch (d.state) {
-    case 'connected':
-      return 'Connected';
-    case 'connecting':
-      return 'Connecting…';
-    case 'needs-pairing':
-      return 'Not paired yet. Press the link button on the bridge, then Pair.';
-    case 'failed':
-      return d.error ?? 'Not reachable.';
-  }
-}
-
-/** A name that can be changed in place (Enter saves, Escape cancels). */
-function Rename({ id, name, what }: { id: string; name: string; what: string }) {
-  const [editing, setEditing] = useState(false);
-  const [value, setValue] = useState(name);
-  const [error, setError] = useState<string | null>(null);
-  const inputId = useId();
-  const button = useRef<HTMLButtonElement>(null);
-  const wasEditing = useRef(false);
-  // Back from editing: the focus returns to the Rename button, not to the top of the page.
+/** The host's time, once a second while the device is away (its "next try in 8 s" counts down). */
+function useHostClock(ticking: boolean): number {
+  const [now, setNow] = useState(hostNow);
   useEffect(() => {
-    if (!editing && wasEditing.current) button.current?.focus();
-    wasEditing.current = editing;
-  }, [editing]);
-  const save = async (e: FormEvent) => {
-    e.preventDefault();
-    const r = await api().renameLight({ id, name: value });
-    if (!r.ok) return setError(r.error);
-    setError(null);
-    setEditing(false);
-  };
-  if (!editing)
-    return (
-      <button
-        ref={button}
-        type="button"
-        className="link-button"
-        aria-label={`Rename ${what} ${name}`}
-        onClick={() => {
-          setValue(name);
-          setEditing(true);
-        }}
-      >
-        Rename
-      </button>
-    );
-  return (
-    <form className="lights-rename" onSubmit={(e) => void save(e)}>
-      <label htmlFor={inputId} className="sr-only">
-        New name for {name}
-      </label>
-      <input
-        id={inputId}
-        type="text"
-        value={value}
-        maxLength={80}
-        // biome-ignore lint/a11y/noAutofocus: the person just asked to rename; the field is where they type.
-        autoFocus
-        onChange={(e) => setValue(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') setEditing(false);
-        }}
-      />
-      <button type="submit" className="small-button">
-        Save name
-      </button>
-      <button type="button" className="small-button quiet-button" onClick={() => setEditing(false)}>
-        Cancel
-      </button>
-      <InlineError text={error} />
-    </form>
-  );
-}
-
-function LightRow({ light, busy }: { light: LightView; busy: string | null }) {
-  const [message, setMessage] = useTransient();
-  const pulse = async () => {
-    setMessage(null);
-    const r = await api().testPulse({ lightId: light.id });
-    setMessage(r.ok ? (r.data?.message ?? null) : r.error);
-  };
-  return (
-    <li className="lights-row" data-testid="light-row" data-health={light.health}>
-      <div className="lights-row-main">
-        <span className="lights-name">{light.name}</span>
-        <span className={`lights-health is-${light.health}`}>
-          <span className="lights-dot" aria-hidden="true" />
-          {HEALTH[light.health]}
-        </span>
-        {light.level !== null && light.health === 'online' ? (
-          <span className="quiet small tabular">Level {Math.round(light.level)} %</span>
-        ) : null}
-      </div>
-      {light.lastError ? <p className="lights-error small">{light.lastError}</p> : null}
-      <div className="row-actions">
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={light.inRoom}
-            onChange={(e) =>
-              void guarded(`room:${light.id}`, 'In the room', () => api().setLightInRoom({ lightId: light.id, inRoom: e.target.checked }), {
-                guard: false,
-              })
-            }
-          />{' '}
-          In the room
-        </label>
-        <button
-          type="button"
-          className="small-button"
-          aria-label={`Test pulse ${light.name}`}
-          disabled={busy !== null}
-          onClick={() => void pulse()}
-        >
-          Test pulse
-        </button>
-        <Rename id={light.id} name={light.name} what="light" />
-      </div>
-      <p className="quiet small" role="status" aria-live="polite">
-        {message ?? ''}
-      </p>
-    </li>
-  );
+    setNow(hostNow());
+    if (!ticking) return;
+    const t = setInterval(() => setNow(hostNow()), 1000);
+    return () => clearInterval(t);
+  }, [ticking]);
+  return now;
 }
 
 export function DeviceCard({ device, lights, busy }: { device: LightDeviceView; lights: LightView[]; busy: string | null }) {
@@ -159,6 +44,7 @@ export function DeviceCard({ device, lights, busy }: { device: LightDeviceView; 
   const [error, setError] = useState<string | null>(null);
   const isHue = device.protocol === 'hue-v1' || device.protocol === 'hue-v2';
   const single = device.protocol === 'lifx' || device.protocol === 'wiz';
+  const now = useHostClock(deviceTrouble(device));
   const pair = async () => {
     setMessage(null);
     setError(null);
@@ -188,7 +74,7 @@ export function DeviceCard({ device, lights, busy }: { device: LightDeviceView; 
         </span>
       </div>
       <p className={`small lights-state is-${device.state}`} data-testid="device-state">
-        {deviceState(device)}
+        {deviceStateText(device, now, clockTime)}
       </p>
       {device.secretHint || device.certificate ? (
         <p className="quiet small">
@@ -223,7 +109,7 @@ export function DeviceCard({ device, lights, busy }: { device: LightDeviceView; 
             Pair
           </button>
         ) : null}
-        {device.state === 'failed' || lights.some((l) => l.health === 'offline') ? (
+        {deviceTrouble(device) || lights.some((l) => l.state === 'not-answering') ? (
           <button
             type="button"
             className="small-button"
