@@ -35,7 +35,14 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: 'out/renderer',
-      rollupOptions: { input: { index: resolve('renderer/index.html') } },
+      rollupOptions: {
+        input: { index: resolve('renderer/index.html') },
+        output: {
+          // zod and the line that makes it jitless travel together, so the setting is in force
+          // before any other chunk can validate (the page's CSP forbids zod's eval probe).
+          manualChunks: (id) => (id.includes('/node_modules/zod/') || id.endsWith('/renderer/src/csp.ts') ? 'zod' : undefined),
+        },
+      },
     },
   },
 });

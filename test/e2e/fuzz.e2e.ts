@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { WebSocket } from 'ws';
-import type { HostSnapshot } from '../../electron/host/contract';
+import { applyHostMessage, type HostSnapshot, type ServerMessage } from '../../electron/host/contract';
 import { httpCases, rawRequests, wsMessages } from './fuzz-inputs';
 import { expect, test } from './launcher';
 
@@ -142,9 +142,9 @@ function hostView(): Promise<{
     let id = 1_000_000;
     const waiting = new Map<number, (r: { ok: boolean }) => void>();
     ws.on('message', (d) => {
-      const m = JSON.parse(String(d)) as { kind: string; snapshot?: HostSnapshot; id?: number; result?: { ok: boolean } };
-      if (m.kind === 'state' && m.snapshot) last = m.snapshot;
-      if (m.kind === 'reply' && m.id !== undefined && m.result) waiting.get(m.id)?.(m.result);
+      const m = JSON.parse(String(d)) as ServerMessage;
+      if (m.kind === 'reply') waiting.get(m.id)?.(m.result);
+      else last = applyHostMessage(last, m) ?? last;
     });
     ws.on('open', () =>
       resolve({

@@ -3,7 +3,7 @@
  * bridge (the same one the page uses) that keeps the latest snapshot and can send commands.
  */
 import WebSocket from 'ws';
-import type { CommandResult, HostSnapshot } from '../../electron/host/contract';
+import { applyHostMessage, type CommandResult, type HostSnapshot, type ServerMessage } from '../../electron/host/contract';
 
 export class HostView {
   last: HostSnapshot | null = null;
@@ -17,9 +17,10 @@ export class HostView {
     const token = printed.searchParams.get('token') ?? '';
     this.ws = new WebSocket(`ws://${printed.host}/bridge?token=${encodeURIComponent(token)}`);
     this.ws.on('message', (d) => {
-      const m = JSON.parse(String(d)) as { kind: string; snapshot?: HostSnapshot; id?: number; result?: CommandResult };
-      if (m.kind === 'state' && m.snapshot) this.last = m.snapshot;
-      if (m.kind === 'reply' && m.id !== undefined && m.result) this.replies.get(m.id)?.(m.result);
+      const m = JSON.parse(String(d)) as ServerMessage;
+      if (m.kind === 'reply') this.replies.get(m.id)?.(m.result);
+      // Whole snapshots and patches of one part, merged as the page merges them.
+      else this.last = applyHostMessage(this.last, m) ?? this.last;
     });
   }
 
