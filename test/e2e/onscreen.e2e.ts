@@ -123,7 +123,8 @@ test('the essentials and every due reminder are on screen at 1280Ã—800 and 1366Ã
   // Safe state and the first due reminder first; the rest follows below.
   const mini = await page.context().newPage();
   await mini.setViewportSize({ width: 380, height: 500 });
-  await mini.goto(`${page.url().split('?')[0]}?mini=1`);
+  // The printed address carries the host's secret (a new tab has none of its own yet).
+  await mini.goto(`${host.url}&mini=1`);
   await expect(mini.getByTestId('phase-name')).toBeVisible();
   await mini.waitForTimeout(700);
   await mini.screenshot({ path: join(SHOTS, 'night-mini-380x500.png') });

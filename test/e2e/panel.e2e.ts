@@ -309,7 +309,7 @@ test('reminders fall due and are completed; notes and vitals reach the timeline 
   expect(md).not.toContain('PRIVATE');
 });
 
-test('every view in each theme meets WCAG AA (axe) and is photographed', async ({ app }) => {
+test('every view in each theme meets WCAG AA (axe) and is photographed', async ({ app, host }) => {
   test.setTimeout(420_000); // many axe runs; slow on a shared machine
   const page = app;
   mkdirSync(SHOTS, { recursive: true });
@@ -390,7 +390,8 @@ test('every view in each theme meets WCAG AA (axe) and is photographed', async (
   // The mini panel's page (the Electron mini window loads it with ?mini=1): always compact, same session.
   const mini = await page.context().newPage();
   await mini.setViewportSize({ width: 380, height: 500 });
-  await mini.goto(`${page.url().split('?')[0]}?mini=1`);
+  // The printed address carries the host's secret (a new tab has none of its own yet).
+  await mini.goto(`${host.url}&mini=1`);
   await expect(mini.locator('html')).toHaveAttribute('data-compact', 'true');
   await expect(mini.getByTestId('phase-name')).toHaveText((await page.getByTestId('phase-name').textContent()) ?? '');
   for (const theme of ['night', 'dark'] as const) {
@@ -474,6 +475,8 @@ test('the journal is encrypted on disk; an ended session’s report still export
   await page.getByRole('button', { name: 'Report', exact: true }).click();
   await expect(page.getByTestId('report-preview')).toContainText(NOTE);
   await page.getByRole('radio', { name: /Client \(for integration\)/ }).check();
+  // Notes go to the client only when ticked (issue 13).
+  await page.getByRole('checkbox', { name: NOTE }).check();
   await page.getByRole('button', { name: 'Export report as Markdown' }).click();
   const saved = page.getByTestId('report-saved');
   await expect(saved).toHaveAttribute('data-path', /-client\.md$/);

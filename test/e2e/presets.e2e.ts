@@ -50,8 +50,10 @@ const TRACKS = [
   },
 ] as const;
 
+/** A panel shortcut: F4 opens the visible keys mode, then the key acts once. */
 async function shortcut(page: Page, key: string): Promise<void> {
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
+  await page.keyboard.press('F4');
   await page.keyboard.press(key);
 }
 

@@ -58,6 +58,9 @@ test('a quick demo session signed and reported: refused until complete, then loc
   await expect(page.getByText('BP 124/80')).toBeVisible();
   await page.getByRole('button', { name: 'Session', exact: true }).click();
   await page.getByRole('button', { name: 'Dose given' }).click();
+  // The dose sheet opens at the press time; Enter confirms (and again to record it without a lot).
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
   await expect(page.getByTestId('since-dose')).toBeVisible();
 
   // Hold and resume, extend by a minute, a flagged reading, notes, an adverse event, an advance.

@@ -39,6 +39,9 @@ test('a browser host killed mid-session is restarted by the launcher and the ope
       await expect(phase).toHaveText(phaseBefore);
     }
     await page.getByRole('button', { name: 'Dose given' }).click();
+    // The dose sheet: Enter confirms (and again to record it without a lot number).
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
     await expect(page.getByTestId('since-dose')).toHaveText(/0:0\d/);
     expect(await page.evaluate(() => (window as unknown as { __sameLoad?: boolean }).__sameLoad)).toBe(true);
     testInfo.annotations.push({
