@@ -9,16 +9,9 @@ import type { Reminder } from '../../../electron/core/preset';
 import { reminderItems } from '../../../electron/core/reminders';
 import { replay, type SessionState } from '../../../electron/core/session';
 import { buildTimeline, upcomingChanges } from '../../../electron/core/timeline';
-import { at, Journal, makePlan, T0 } from '../../fixtures/plans';
+import { at, Journal, makePlan, T0, vitalsReading } from '../../fixtures/plans';
 
-const vitals = (id: string, m: number) => ({
-  type: 'VitalsRecorded' as const,
-  id,
-  takenAt: at(m),
-  values: { systolic: 120, diastolic: 80, heartRate: 70, spo2: 98, custom: [] },
-  confirmedImplausible: [],
-  note: '',
-});
+const vitals = (id: string, m: number) => vitalsReading(id, at(m), [120, 80, 70, 98]);
 
 function planWith(reminders: Reminder[]) {
   const plan = makePlan({
