@@ -8,10 +8,11 @@ import type { LoadedPresetView } from '../../../../electron/host/presets/contrac
 import { api } from '../../bridge';
 import { useStore } from '../../stores';
 import { InlineError } from '../InlineError';
+import { useRun } from '../useCommand';
 import { ExportCard } from './ExportCard';
 import { musicSeconds } from './PhaseEditor';
 import { PresetEditor } from './PresetEditor';
-import { formatMinutes, useRun } from './shared';
+import { formatMinutes } from './shared';
 
 const ORIGIN: Record<LoadedPresetView['origin'], string> = {
   bundled: 'Built in (read-only)',

@@ -1,6 +1,4 @@
-/** Small pieces the presets view shares: durations in words, running a command with its error in place, a download link. */
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { CommandResult, SavedFile } from '../../../../electron/host/contract';
+/** Small pieces the presets view shares: durations in words, reading a chosen file. */
 
 /** 2280 s → "38 min"; under a minute → "45 s"; an hour or more → "1 h 12 min". */
 export function formatMinutes(seconds: number): string {
@@ -8,61 +6,6 @@ export function formatMinutes(seconds: number): string {
   const min = Math.round(seconds / 60);
   if (min < 60) return `${min} min`;
   return `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ''}`;
-}
-
-/**
- * Runs one command at a time for a card: `busy` while it runs, and the host's refusal kept
- * as a sentence to show in place (never a pop-up).
- */
-export function useRun(): {
-  busy: boolean;
-  error: string | null;
-  setError: (e: string | null) => void;
-  run: <T extends CommandResult>(fn: () => Promise<T>) => Promise<Extract<T, { ok: true }> | null>;
-} {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const run = useCallback(async <T extends CommandResult>(fn: () => Promise<T>): Promise<Extract<T, { ok: true }> | null> => {
-    setBusy(true);
-    try {
-      const r = await fn();
-      if (!r.ok) {
-        setError(r.error);
-        return null;
-      }
-      setError(null);
-      return r as Extract<T, { ok: true }>;
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-      return null;
-    } finally {
-      setBusy(false);
-    }
-  }, []);
-  return { busy, error, setError, run };
-}
-
-function toBlobUrl(file: SavedFile): string {
-  const bytes = file.encoding === 'base64' ? Uint8Array.from(atob(file.data), (c) => c.charCodeAt(0)) : new TextEncoder().encode(file.data);
-  return URL.createObjectURL(new Blob([bytes], { type: file.mediaType }));
-}
-
-/** "Saved to <path>. Download <name>" for a file the host wrote (no link when it was too large to send). */
-export function SavedFileLine({ file, testId }: { file: SavedFile; testId: string }) {
-  const url = useMemo(() => (file.data ? toBlobUrl(file) : null), [file]);
-  useEffect(() => () => (url ? URL.revokeObjectURL(url) : undefined), [url]);
-  return (
-    <p className="small saved-file" role="status" data-testid={testId} data-path={file.path}>
-      Saved to <span className="path">{file.path}</span>.{' '}
-      {url ? (
-        <a href={url} download={file.name}>
-          Download {file.name}
-        </a>
-      ) : (
-        'Too large to download through the browser; copy it from that folder.'
-      )}
-    </p>
-  );
 }
 
 /** Reads a file the person chose, as text or base64, refusing files over `maxBytes` with a sentence. */
