@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { fhirBundle } from '../../core/fhir';
+import { formatClock } from '../../core/format';
 import { liveNotes } from '../../core/notes';
 import { allowedAfterEnd } from '../../core/record';
 import { signingProblems } from '../../core/record-sign';
@@ -48,14 +49,12 @@ function sessionFor(ctx: ClinicalContext, eventType: NewSessionEvent['type']): S
   const sig = s.record.signature;
   if (sig && eventType !== 'AddendumAdded') {
     throw new Refusal(
-      `the record was signed by ${sig.name} at ${clock(sig.at)} and is locked; write what you want to add as an addendum (nothing was changed)`,
+      `the record was signed by ${sig.name} at ${formatClock(sig.at, { format: ctx.prefs.clockFormat() })} and is locked; write what you want to add as an addendum (nothing was changed)`,
     );
   }
   if (s.status === 'ended' && !allowedAfterEnd(eventType)) throw new Refusal('the session has ended');
   return s;
 }
-
-const clock = (ms: number): string => new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false }).format(ms);
 
 /** The clinician set on this machine, required by name for signing and addenda. */
 function clinicianFor(ctx: ClinicalContext, what: string): { name: string; credentials: string } {
@@ -193,7 +192,7 @@ export function clinicalHandlers(ctx: ClinicalContext): Handlers<typeof clinical
       const s = ctx.state();
       if (!s || !ctx.journalOpen()) throw new Refusal('there is no session record to sign');
       const c = ctx.prefs.get().clinician;
-      const problems = signingProblems(s, c, at);
+      const problems = signingProblems(s, c, at, { format: ctx.prefs.clockFormat() });
       if (problems.length) throw new Refusal(`The record cannot be signed yet. Missing: ${problems.join('; ')}.`);
       sessionFor(ctx, 'RecordSigned');
       ctx.append({ type: 'RecordSigned', at, name: c.name.trim(), credentials: c.credentials.trim() });
@@ -212,7 +211,12 @@ export function clinicalHandlers(ctx: ClinicalContext): Handlers<typeof clinical
       const s = ctx.state();
       if (!s) throw new Refusal('there is no session to export yet');
       if (!s.record.signature) throw new Refusal('sign the record first: only a signed record goes to the clinic’s health record');
-      const report = assembleReport(s, ctx.timeline(), { audience: 'therapist', now: at, vitalsRanges: ctx.prefs.get().vitalsRanges });
+      const report = assembleReport(s, ctx.timeline(), {
+        audience: 'therapist',
+        now: at,
+        vitalsRanges: ctx.prefs.get().vitalsRanges,
+        clockFormat: ctx.prefs.clockFormat(),
+      });
       const bundle = fhirBundle(s, {
         report: toMarkdown(report),
         reportTitle: report.title,
@@ -258,6 +262,7 @@ export function clinicalHandlers(ctx: ClinicalContext): Handlers<typeof clinical
         noteIds: a.noteIds,
         now: at,
         vitalsRanges: ctx.prefs.get().vitalsRanges,
+        clockFormat: ctx.prefs.clockFormat(),
       });
       try {
         return { file: await saveReport(join(ctx.dataDir, 'reports'), report, a.format, ctx.reportFonts ?? {}) };

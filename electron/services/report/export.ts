@@ -6,6 +6,7 @@
  * refusing disk never leaves half a file; the failure comes back as a message a person can act
  * on. Nothing here touches the journal: whatever happens, the session record is intact.
  */
+import { formatClock } from '../../core/format';
 import { type Report, toMarkdown } from '../../core/report';
 import type { SavedFile } from '../../host/command';
 import { writePrivateFile } from '../private-file';
@@ -13,11 +14,6 @@ import type { FontFiles } from './fonts';
 import { reportToPdf } from './pdf-report';
 
 export type ReportFormat = 'markdown' | 'pdf';
-
-const clockIn =
-  (tz?: string) =>
-  (ms: number): string =>
-    new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: tz }).format(ms);
 
 /** The report's bytes and file name. */
 export async function renderReport(
@@ -31,7 +27,7 @@ export async function renderReport(
   return {
     name: `${report.fileStem}.pdf`,
     mediaType: 'application/pdf',
-    bytes: await reportToPdf(report, clockIn(report.timeZone), fonts),
+    bytes: await reportToPdf(report, (ms) => formatClock(ms, { timeZone: report.timeZone, format: report.clockFormat }), fonts),
   };
 }
 

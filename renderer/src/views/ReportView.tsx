@@ -14,6 +14,7 @@ import { AppHeader } from '../components/AppHeader';
 import { PressStatusLine } from '../components/ControlButton';
 import { noteStamp } from '../components/NotesPanel';
 import { SavedFileLine } from '../components/SavedFileLine';
+import { clockFormat } from '../lib/time';
 import { guarded } from '../panel/perform';
 import { useStore } from '../stores';
 import { headerContext } from './LivePanel';
@@ -55,6 +56,7 @@ export function ReportView() {
       noteIds: audience === 'client' ? noteIds : null,
       now: snapshot.now,
       vitalsRanges: snapshot.prefs.vitalsRanges,
+      clockFormat: clockFormat(),
     });
     return toMarkdown(r);
   }, [session, snapshot, audience, include, ticked]);

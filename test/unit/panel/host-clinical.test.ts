@@ -122,6 +122,32 @@ describe('reports', () => {
     ).toBe('%PDF-');
   });
 
+  it('writes clock times in the report as the therapist set them', async () => {
+    const host = await openHost();
+    await host.dispatch('setClinician', { name: 'Dr Ana Ruiz', credentials: 'MD' });
+    await host.dispatch('startSession', { presetId: 'test' }); // 09:00 UTC
+    rig.now += 15 * 60_000;
+    await host.dispatch('endSession', {});
+    const markdown = async (): Promise<string> => {
+      const r = await host.dispatch('exportReport', { audience: 'therapist', format: 'markdown' });
+      return r.ok ? (r.file?.data ?? '') : r.error;
+    };
+    const hhmm = (ms: number, hourCycle: 'h23' | 'h12') =>
+      new Intl.DateTimeFormat(hourCycle === 'h23' ? 'en-GB' : 'en-US', {
+        hour: hourCycle === 'h23' ? '2-digit' : 'numeric',
+        minute: '2-digit',
+        hourCycle,
+      }).format(ms);
+    const start = rig.now - 15 * 60_000;
+
+    await host.dispatch('setPanelPrefs', { clockFormat: '24h' });
+    expect(await markdown()).toContain(`- **Started:** ${hhmm(start, 'h23')}`);
+    await host.dispatch('setPanelPrefs', { clockFormat: '12h' });
+    const twelve = await markdown();
+    expect(twelve).toContain(`- **Started:** ${hhmm(start, 'h12')}`);
+    expect(twelve).toMatch(/- \*\*Started:\*\* \d{1,2}:\d\d\s[AP]M/);
+  });
+
   it('a disk that refuses the file gives a clear message and leaves the journal untouched', async () => {
     const host = await openHost();
     await host.dispatch('startSession', { presetId: 'test' });

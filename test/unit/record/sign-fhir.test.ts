@@ -77,6 +77,8 @@ describe('Sign record', () => {
 
   it('signs a complete record, then locks it: changes are refused, addenda carry their own time and author', async () => {
     const host = await openHost();
+    // The report's times follow the clock setting; 'auto' would follow this machine's locale.
+    await host.dispatch('setPanelPrefs', { clockFormat: '24h' });
     await lived(host, true);
     expect((await host.dispatch('setClinician', { name: 'Dr Ana Ruiz', credentials: 'MD, licence 4411' })).ok).toBe(true);
     expect(host.snapshot().prefs.clinician).toEqual({ name: 'Dr Ana Ruiz', credentials: 'MD, licence 4411' });

@@ -1,12 +1,4 @@
-/** Small pieces the presets view shares: durations in words, reading a chosen file. */
-
-/** 2280 s → "38 min"; under a minute → "45 s"; an hour or more → "1 h 12 min". */
-export function formatMinutes(seconds: number): string {
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  const min = Math.round(seconds / 60);
-  if (min < 60) return `${min} min`;
-  return `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ''}`;
-}
+/** Reading a file the person chose (a preset, a bundle, a key), for the presets view. */
 
 /** Reads a file the person chose, as text or base64, refusing files over `maxBytes` with a sentence. */
 export async function readChosenFile(
