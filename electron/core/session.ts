@@ -1,4 +1,7 @@
 /**
+ * (About 480 lines on purpose: the journal's event schema and its fold stay side by side, so a
+ * new event and what it does to the session are one change, read in one place.)
+ *
  * The session, event-sourced: every change is a `SessionEvent` appended to the journal
  * before it takes effect, and `SessionState` is the fold of those events. A crash, a reload
  * or a restart replays the journal and lands in exactly the same state.
