@@ -3,6 +3,7 @@
  * such), safe state and markers for notes, the dose, vitals, ratings and adverse events — so the
  * panel's SVG chart and the PDF report draw exactly the same picture. Pure.
  */
+import type { ClockFormat } from './format';
 import { liveNotes, noteTimeLabel } from './notes';
 import type { SessionState } from './session';
 import { type LightKeyframe, lightAt, type Timeline } from './timeline';
@@ -38,6 +39,8 @@ export interface ChartOptions {
   clinical: boolean;
   vitalsRanges?: VitalsRanges;
   timeZone?: string;
+  /** How the markers' clock times read; 24-hour when absent. */
+  clockFormat?: ClockFormat;
   /** Draw the light curve and safe state (a client's copy leaves them out unless chosen). Default true. */
   light?: boolean;
 }
@@ -100,7 +103,13 @@ export function chartModel(state: SessionState, tl: Timeline, now: number, opts:
   const tz = opts.timeZone;
   for (const n of liveNotes(state.notes)) {
     if (opts.noteIds && !opts.noteIds.has(n.id)) continue;
-    markers.push({ t: n.at, kind: 'note', label: `Note ${noteTimeLabel(n.at, state.doseAt, tz)}`, flagged: false, id: n.id });
+    markers.push({
+      t: n.at,
+      kind: 'note',
+      label: `Note ${noteTimeLabel(n.at, state.doseAt, tz, opts.clockFormat)}`,
+      flagged: false,
+      id: n.id,
+    });
   }
   if (opts.clinical) {
     for (const d of state.record.doses) markers.push({ t: d.givenAt, kind: 'dose', label: 'Dose', flagged: false, id: d.id });

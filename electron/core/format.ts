@@ -72,3 +72,33 @@ export interface ClockOptions {
 export function formatClock(ms: number, opts: ClockOptions = {}): string {
   return formatterFor(opts.format ?? '24h', opts.timeZone).format(ms);
 }
+
+/** A moment's date in words, the same on every machine: "15 January 2025". */
+export function formatDay(ms: number, timeZone?: string): string {
+  const key = `day|${timeZone ?? ''}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone });
+    formatters.set(key, f);
+  }
+  return f.format(ms);
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * A length in milliseconds in words, for records, reports and plans: to the second ("45 s",
+ * "1 min 30 s", "1 h 05 min 12 s") or, where seconds do not matter, rounded to the minute
+ * ("40 s", "12 min", "1 h 05 min"). Zero parts at the end are left out ("2 h", "3 min").
+ */
+export function formatDurationWordsMs(ms: number, to: 'second' | 'minute' = 'second'): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  if (total < 60) return `${total} s`;
+  const minutes = to === 'minute' ? Math.round(total / 60) : Math.floor(total / 60);
+  const s = to === 'minute' ? 0 : total % 60;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return `${m} min${s ? ` ${s} s` : ''}`;
+  if (m === 0 && s === 0) return `${h} h`;
+  return `${h} h ${pad2(m)} min${s ? ` ${pad2(s)} s` : ''}`;
+}

@@ -6,10 +6,12 @@
  * (with the candidates), or missing (with near misses) — that the therapist can fix by hand.
  *
  * Pure: the library's tracks come in as data; lookups use Maps (never plain objects), so a
- * title like "constructor" or "__proto__" is just a title.
+ * title like "constructor" or "__proto__" is just a title. How text compares is
+ * `match-text.ts`; playlist entries are found by `playlist-match.ts`.
  */
-import type { PathStyle, PlaylistEntry } from './playlists';
-import { interpretLocation, pathTail } from './playlists';
+import { normaliseText, normaliseTitle, refKey, sameArtist } from './match-text';
+import type { PathStyle } from './playlists';
+import { pathTail } from './playlists';
 import type { Preset, TrackRef } from './preset';
 
 /** The duration window for a tag match, in seconds. */
@@ -29,88 +31,22 @@ export interface MatchableTrack {
   missing?: boolean;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Normalisation
-// ---------------------------------------------------------------------------------------------
-
-const FOLD: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i', ŋ: 'n' };
-
-/**
- * Case, diacritics and punctuation folded away: "Beyoncé — Halo!" → "beyonce halo".
- * `&` and `+` read as "and", apostrophes vanish ("don't" → "dont").
- */
-export function normaliseText(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[ßæœøłđðþıŋ]/g, (c) => FOLD[c] ?? c)
-    .replace(/['’`´]/g, '')
-    .replace(/\s*[&+]\s*/g, ' and ')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
-
-/** Words of a normalised text (for search and overlap checks). */
-export function tokens(text: string): string[] {
-  const n = normaliseText(text);
-  return n ? n.split(' ') : [];
-}
-
-/** Words that mark a release variant rather than a different piece of music. */
-const VARIANT =
-  /\b(re-?master(ed)?|mono|stereo|album version|single version|original version|radio edit|explicit|clean|bonus track|deluxe( edition)?|expanded( edition)?|anniversary( edition)?|feat\.?|ft\.?|featuring)\b/i;
-/** In brackets, "(with X)" and "(from the … soundtrack)" are notes too. */
-const VARIANT_BRACKETED = /\b(with|from [^)\]]*soundtrack)\b/i;
-
-/**
- * A title reduced to what identifies the piece: "(Remastered 2011)", "- 2009 Remaster",
- * "[feat. X]" and "feat. X" are removed, then the text is normalised.
- * "Live", "Remix" and "Acoustic" are kept: they are different recordings.
- */
-export function normaliseTitle(title: string): string {
-  let t = title;
-  // Bracketed variant notes: (Remastered 2011), [feat. X], (Album Version)
-  t = t.replace(/\s*[([{]([^)\]}]*)[)\]}]/g, (whole, inner: string) =>
-    VARIANT.test(inner) || VARIANT_BRACKETED.test(inner) ? ' ' : whole,
-  );
-  // Dash suffix variants: "Title - Remastered 2011", "Title - 2009 Remaster"
-  t = t.replace(/\s+[-–—]\s+([^-–—]*)$/u, (whole, tail: string) => (VARIANT.test(tail) ? '' : whole));
-  // Bare "feat. X" to the end
-  t = t.replace(/\s+(feat\.?|ft\.|featuring)\s+.*$/i, '');
-  const n = normaliseText(t);
-  return n || normaliseText(title);
-}
-
-/** The artists named, normalised, without "feat." guests and without a leading "the". */
-export function artistParts(artist: string): string[] {
-  const main = artist.replace(/\s*[([]?\s*\b(feat\.?|ft\.|featuring)\s+.*$/i, '');
-  const parts = main
-    .split(/\s*(?:[,;/&+]|\band\b|\bx\b|\bvs\.?|\bwith\b)\s*/i)
-    .map((p) => normaliseText(p).replace(/^the /, ''))
-    .filter((p) => p.length > 0);
-  return [...new Set(parts)];
-}
-
-/** Whether two artist fields name (at least one of) the same artist. */
-export function sameArtist(a: string, b: string): boolean {
-  const na = normaliseText(a).replace(/^the /, '');
-  const nb = normaliseText(b).replace(/^the /, '');
-  if (na === nb) return true;
-  const pa = artistParts(a);
-  const pb = new Set(artistParts(b));
-  return pa.some((p) => pb.has(p));
-}
-
-/** A stable key for a track reference: how manual fixes are remembered across imports. */
-export function refKey(ref: Pick<TrackRef, 'title' | 'artist' | 'durationS' | 'isrc' | 'musicbrainzId'>): string {
-  return [
-    ref.isrc ?? '',
-    ref.musicbrainzId ?? '',
-    normaliseTitle(ref.title),
-    artistParts(ref.artist ?? '').join(','),
-    Math.round(ref.durationS),
-  ].join('|');
+/** A file known only through a preset's reference (the app's own audio, a bundle's audio) as a match candidate. */
+export function trackFromRef(
+  id: string,
+  path: string,
+  ref: Pick<TrackRef, 'title' | 'artist' | 'album' | 'durationS' | 'isrc' | 'musicbrainzId'>,
+): MatchableTrack {
+  return {
+    id,
+    path,
+    title: ref.title,
+    artist: ref.artist,
+    album: ref.album ?? '',
+    durationS: ref.durationS,
+    isrc: ref.isrc ?? null,
+    musicbrainzId: ref.musicbrainzId ?? null,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,7 +246,8 @@ export interface ResolutionReport {
   missing: number;
 }
 
-function tally(tracks: TrackResolution[]): ResolutionReport {
+/** A report's counts, from its tracks. */
+export function tally(tracks: TrackResolution[]): ResolutionReport {
   let matched = 0;
   let ambiguous = 0;
   let missing = 0;
@@ -379,58 +316,4 @@ export function clearManualFix(fixes: ManualFixes, ref: TrackRef): Map<string, s
   const next = new Map(fixes);
   next.delete(refKey(ref));
   return next;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Playlist entries: path first, then tags
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Resolves one imported playlist entry: the location as a path on this machine, then the
- * location's last two segments (a library that moved: `Artist/01 Song.flac`), then the tags
- * the playlist carried.
- */
-export function resolvePlaylistEntry(entry: PlaylistEntry, playlistPath: string, index: MatchIndex): Resolution {
-  let pathNote: string | null = null;
-  let tailSegments: string[] | null = null;
-  if (entry.location) {
-    const meaning = interpretLocation(entry.location, playlistPath, index.pathStyle);
-    if (meaning.kind === 'path') {
-      const hit = index.byPath.get(pathKey(meaning.path, index.pathStyle));
-      if (hit) return { status: 'matched', how: 'path', track: hit, note: null };
-      pathNote = `${meaning.path} is not in the library`;
-      tailSegments = meaning.path.split(/[\\/]+/);
-    } else if (meaning.kind === 'foreign-path') {
-      pathNote = 'a path from another kind of computer';
-      tailSegments = meaning.segments;
-    } else {
-      pathNote = meaning.reason;
-    }
-  }
-  if (tailSegments && tailSegments.length >= 2) {
-    const tail = tailSegments.slice(-2).join('/').toLowerCase();
-    const hits = index.byTail2.get(tail) ?? [];
-    if (hits.length === 1 && hits[0]) return { status: 'matched', how: 'path-tail', track: hits[0], note: 'found under another folder' };
-  }
-  const fallbackTitle = entry.title ?? titleFromLocation(entry.location);
-  const r = resolveMusic(
-    { title: fallbackTitle, artist: entry.artist, durationS: entry.durationS, isrc: entry.isrc, musicbrainzId: entry.musicbrainzId },
-    index,
-  );
-  if (r.status === 'missing' && pathNote) return { ...r, reason: `${pathNote}; ${r.reason}` };
-  return r;
-}
-
-/** "…/03 - Gymnopédie No. 1.flac" → "Gymnopédie No. 1" (a last resort when a playlist has no titles). */
-export function titleFromLocation(location: string | null): string | null {
-  if (!location) return null;
-  const name = location.split(/[\\/]/).pop() ?? '';
-  let stem = name.replace(/\.[A-Za-z0-9]{1,5}$/, '');
-  try {
-    stem = decodeURIComponent(stem);
-  } catch {
-    // keep as written
-  }
-  stem = stem.replace(/^\d{1,3}[\s._-]+(-\s+)?/, '').trim();
-  return stem || null;
 }

@@ -5,21 +5,11 @@
  * events, reminders done, the end, discharge); each phase with its planned and actual length
  * to the second; and each track played with how it ended. Pure, time zone passed in.
  */
+import { formatDurationWordsMs } from './format';
 import { currentDischarge, monitoredMs } from './record';
 import type { PhaseControl, PhaseSpan, SessionState } from './session';
 import type { AudioSegment, Timeline } from './timeline';
 import { DEFAULT_VITALS_RANGES, scaleById, type VitalsRanges, vitalsFlags, vitalsSummary } from './vitals';
-
-/** A length to the second: "45 s", "1 min 30 s", "12 min", "1 h 05 min 12 s". */
-export function lengthText(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min${s ? ` ${String(s).padStart(2, '0')} s` : ''}`;
-  if (m > 0) return `${m} min${s ? ` ${s} s` : ''}`;
-  return `${s} s`;
-}
 
 export interface RecordRow {
   at: number;
@@ -39,18 +29,18 @@ function controlRow(state: SessionState, c: PhaseControl, spans: readonly PhaseS
     case 'held':
       return { at: c.at, what: `${name}: held`, detail: 'the countdown paused', flagged: false };
     case 'resumed':
-      return { at: c.at, what: `${name}: resumed`, detail: `held for ${lengthText(c.ms ?? 0)}`, flagged: false };
+      return { at: c.at, what: `${name}: resumed`, detail: `held for ${formatDurationWordsMs(c.ms ?? 0)}`, flagged: false };
     case 'extended': {
       const ms = c.ms ?? 0;
-      const what = ms >= 0 ? `${name}: extended by ${lengthText(ms)}` : `${name}: shortened by ${lengthText(-ms)}`;
+      const what = ms >= 0 ? `${name}: extended by ${formatDurationWordsMs(ms)}` : `${name}: shortened by ${formatDurationWordsMs(-ms)}`;
       return { at: c.at, what, detail: '', flagged: false };
     }
     case 'advanced':
     case 'dose-advanced': {
-      const lived = span ? lengthText(c.at - span.start) : '';
+      const lived = span ? formatDurationWordsMs(c.at - span.start) : '';
       const next = phaseName(state, c.phaseIndex + 1);
       const what = c.kind === 'advanced' ? `Advanced from ${name} to ${next}` : `${name} ended with the dose; ${next} begins`;
-      return { at: c.at, what, detail: lived ? `after ${lived} of ${lengthText(planned)} planned` : '', flagged: false };
+      return { at: c.at, what, detail: lived ? `after ${lived} of ${formatDurationWordsMs(planned)} planned` : '', flagged: false };
     }
   }
 }
@@ -87,12 +77,13 @@ export function recordRows(state: SessionState, tl: Timeline, cut: number, opts:
     if (s.expected || s.start > cut || s.index === 0) continue;
     if (s.end !== null && s.end <= s.start) continue;
     const planned = state.phases[s.index]?.plannedMs ?? 0;
-    rows.push({ at: s.start, what: `Phase: ${s.name}`, detail: `planned ${lengthText(planned)}`, flagged: false });
+    rows.push({ at: s.start, what: `Phase: ${s.name}`, detail: `planned ${formatDurationWordsMs(planned)}`, flagged: false });
   }
   for (const c of state.controls) rows.push(controlRow(state, c, spans));
   for (const iv of state.safe.intervals) {
     rows.push({ at: iv.from, what: 'Safe state on', detail: 'music down, lights to working level', flagged: false });
-    if (iv.to !== null) rows.push({ at: iv.to, what: 'Safe state off', detail: `after ${lengthText(iv.to - iv.from)}`, flagged: false });
+    if (iv.to !== null)
+      rows.push({ at: iv.to, what: 'Safe state off', detail: `after ${formatDurationWordsMs(iv.to - iv.from)}`, flagged: false });
   }
   for (const t of trackEndings(state, tl, cut)) {
     if (t.ending === 'skipped') rows.push({ at: t.endedAt, what: 'Track skipped by the therapist', detail: t.label, flagged: false });
@@ -114,14 +105,19 @@ export function recordRows(state: SessionState, tl: Timeline, cut: number, opts:
     rows.push({ at: a.takenAt, what: `Adverse event (${a.severity})`, detail, flagged: true });
   }
   if (state.status === 'ended' && state.endedAt !== null) {
-    rows.push({ at: state.endedAt, what: 'Session ended', detail: `after ${lengthText(state.endedAt - state.startedAt)}`, flagged: false });
+    rows.push({
+      at: state.endedAt,
+      what: 'Session ended',
+      detail: `after ${formatDurationWordsMs(state.endedAt - state.startedAt)}`,
+      flagged: false,
+    });
   }
   const d = currentDischarge(state.record);
   if (d) {
     const detail = [
       d.ready ? 'ready to leave' : 'not yet ready',
       d.accompaniedBy ? `accompanied by ${d.accompaniedBy}` : '',
-      `monitored ${lengthText(monitoredMs(state, d.dischargedAt))}`,
+      `monitored ${formatDurationWordsMs(monitoredMs(state, d.dischargedAt))}`,
     ]
       .filter(Boolean)
       .join(' · ');
@@ -161,8 +157,8 @@ export function phaseRows(state: SessionState, spans: readonly PhaseSpan[], cut:
       const held = own.filter((c) => c.kind === 'resumed').reduce((a, c) => a + (c.ms ?? 0), 0);
       const ext = own.filter((c) => c.kind === 'extended').reduce((a, c) => a + (c.ms ?? 0), 0);
       const changes = [
-        held > 0 ? `held ${lengthText(held)}` : own.some((c) => c.kind === 'held') ? 'held' : '',
-        ext > 0 ? `extended by ${lengthText(ext)}` : ext < 0 ? `shortened by ${lengthText(-ext)}` : '',
+        held > 0 ? `held ${formatDurationWordsMs(held)}` : own.some((c) => c.kind === 'held') ? 'held' : '',
+        ext > 0 ? `extended by ${formatDurationWordsMs(ext)}` : ext < 0 ? `shortened by ${formatDurationWordsMs(-ext)}` : '',
       ]
         .filter(Boolean)
         .join('; ');

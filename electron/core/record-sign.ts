@@ -4,6 +4,7 @@
  * full, a reading for every vitals reminder of the preset that fell due, a discharge, and the
  * clinician's name. Pure: the host refuses with this list, the Record view shows it.
  */
+import { type ClockOptions, formatClock } from './format';
 import { currentDischarge } from './record';
 import { reminderItems } from './reminders';
 import type { SessionState } from './session';
@@ -14,13 +15,10 @@ export interface Clinician {
   credentials: string;
 }
 
-const clock = (ms: number, tz?: string): string =>
-  new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: tz }).format(ms);
-
-/** Each item still missing before the record can be signed; empty when it can be. */
-export function signingProblems(state: SessionState, clinician: Clinician, now: number, timeZone?: string): string[] {
+/** Each item still missing before the record can be signed; empty when it can be. Times read as `time` says (24-hour by default). */
+export function signingProblems(state: SessionState, clinician: Clinician, now: number, time: ClockOptions = {}): string[] {
   const out: string[] = [];
-  if (state.record.signature) return [`the record was already signed at ${clock(state.record.signature.at, timeZone)}`];
+  if (state.record.signature) return [`the record was already signed at ${formatClock(state.record.signature.at, time)}`];
   if (!clinician.name.trim()) out.push('the clinician’s name (set it under Clinician on this view)');
   if (state.status !== 'ended' || state.endedAt === null) out.push('the end of the session (End session first)');
   const dose = state.record.doses[0];
@@ -40,7 +38,7 @@ export function signingProblems(state: SessionState, clinician: Clinician, now: 
     // Due within the session (or closed by the dose): the preset asks for a reading then.
     const fellDue = r.dueAt !== null && (r.dueAt <= cut || r.missedBecause === 'dose');
     if (!fellDue) continue;
-    const when = r.beforeDose ? 'before the dose' : `due ${clock(r.dueAt as number, timeZone)}`;
+    const when = r.beforeDose ? 'before the dose' : `due ${formatClock(r.dueAt as number, time)}`;
     out.push(`vitals “${r.label}” (${when}): no reading recorded in its window`);
   }
   if (!currentDischarge(state.record)) out.push('the discharge (ready to leave, time, accompanied by)');

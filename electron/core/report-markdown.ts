@@ -2,12 +2,8 @@
  * A report as Markdown: the same sections as the PDF, tables as pipe tables, every cell
  * escaped so a note can never break the layout or start a heading.
  */
+import { formatClock, formatDay } from './format';
 import type { Report } from './report';
-
-const clock = (ms: number, tz?: string): string =>
-  new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: tz }).format(ms);
-const day = (ms: number, tz?: string): string =>
-  new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: tz }).format(ms);
 
 const mdCell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const mdText = (s: string): string => s.replace(/^([#>\-+*]|\d+\.)\s/gm, '\\$1 ');
@@ -43,6 +39,9 @@ export function toMarkdown(r: Report, timeZone?: string): string {
       }
     }
   }
-  out.push(`_Made by Stillroom on ${day(r.generatedAt, tz)} at ${clock(r.generatedAt, tz)}._`, '');
+  out.push(
+    `_Made by Stillroom on ${formatDay(r.generatedAt, tz)} at ${formatClock(r.generatedAt, { timeZone: tz, format: r.clockFormat })}._`,
+    '',
+  );
   return out.join('\n');
 }

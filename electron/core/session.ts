@@ -1,4 +1,7 @@
 /**
+ * (About 480 lines on purpose: the journal's event schema and its fold stay side by side, so a
+ * new event and what it does to the session are one change, read in one place.)
+ *
  * The session, event-sourced: every change is a `SessionEvent` appended to the journal
  * before it takes effect, and `SessionState` is the fold of those events. A crash, a reload
  * or a restart replays the journal and lands in exactly the same state.
@@ -6,6 +9,25 @@
 import { z } from 'zod';
 import { PHASE_KINDS, type PhaseKind, type Preset, PresetSchema } from './preset';
 import { applyRecordEvent, emptyRecord, isRecordEvent, type SessionRecord } from './record';
+
+/**
+ * When a reminder added during the session falls due: `offsetMin` after it was added (or after
+ * the dose), then every `everyMin` minutes (null: once); up to a day. The command
+ * (`addReminder`) and its journal event share these.
+ */
+export const LiveReminderTiming = {
+  offsetMin: z
+    .number()
+    .min(0)
+    .max(24 * 60),
+  everyMin: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .nullable()
+    .default(null),
+};
 
 /** A track as planned for one session: metadata plus what the host found on disk. */
 export const PlannedTrackSchema = z.object({
@@ -165,16 +187,7 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     id: z.string(),
     label: z.string().min(1).max(200),
     anchor: z.enum(['added', 'dose']),
-    offsetMin: z
-      .number()
-      .min(0)
-      .max(24 * 60),
-    everyMin: z
-      .number()
-      .min(1)
-      .max(24 * 60)
-      .nullable()
-      .default(null),
+    ...LiveReminderTiming,
   }),
   /** One occurrence of a reminder done (`key` from reminders.ts). */
   z.object({ ...base, type: z.literal('ReminderDone'), key: z.string().max(120) }),

@@ -5,24 +5,13 @@
  * it). The id lives in the folder, not in its path: a moved, renamed or restored folder still
  * names its key.
  *
- * Also here: whether a folder already holds sealed data (journals), and small durable-write
- * helpers (fsync the file, rename, fsync the folder) the key file and this file share.
+ * Also here: whether a folder already holds sealed data (journals). Durable writes are
+ * `services/durable.ts`'s.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeDurably } from './durable';
 
 export const KEY_ID_FILE = 'data-key.json';
 const FORMAT = 'stillroom.data-key/1';
@@ -89,39 +78,4 @@ export function hasSealedJournals(dataDir: string): boolean {
     }
   }
   return false;
-}
-
-/** fsyncs a folder so a new or renamed entry in it survives a power cut (not possible on Windows). */
-export function fsyncFolder(dir: string): void {
-  let fd: number | null = null;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    /* Windows cannot open a folder for this */
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}
-
-/** Writes a file all at once or not at all: temp file, fsync, rename, fsync the folder. */
-export function writeDurably(file: string, data: Buffer, mode: number): void {
-  const tmp = `${file}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'wx', mode);
-  try {
-    let done = 0;
-    while (done < data.length) done += writeSync(fd, data, done, data.length - done);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, file);
-  } catch (err) {
-    try {
-      closeSync(fd);
-    } catch {
-      /* closed already */
-    }
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-  fsyncFolder(dirname(file));
 }

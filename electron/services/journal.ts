@@ -34,6 +34,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { NewSessionEvent, SessionEvent } from '../core/session';
+import { fsyncFolder, writeAll } from './durable';
 import { type JournalOrigin, lineContext, sessionIdOf } from './journal-replay';
 import type { Vault } from './vault';
 
@@ -102,19 +103,6 @@ export class JournalWriteError extends Error {
   }
 }
 
-/** Makes a new directory entry durable (a power cut must not lose the journal file itself). */
-function fsyncDir(dir: string): void {
-  let fd: number | null = null;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    /* Windows cannot open a folder; its file system keeps the entry with the file's own flush */
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}
-
 /** An open journal that appends events durably. */
 export class Journal {
   private readonly fd: number;
@@ -147,7 +135,7 @@ export class Journal {
     const file = join(dir, `${sessionId}.jsonl`);
     if (existsSync(file)) throw new Error(`a journal for session ${sessionId} already exists`);
     const fd = openSync(file, 'wx+', 0o600);
-    fsyncDir(dir);
+    fsyncFolder(dir);
     return new Journal(file, fd, -1, vault, 'new', opts);
   }
 
@@ -199,12 +187,7 @@ export class Journal {
     const start = this.end;
     try {
       if (this.dirty) this.cutBack();
-      let done = 0;
-      while (done < line.length) {
-        const n = this.files.write(this.fd, line, done, line.length - done, start + done);
-        if (!(n > 0)) throw Object.assign(new Error('the disk accepted no bytes'), { code: 'EIO' });
-        done += n;
-      }
+      writeAll(this.fd, line, start, (fd, data, offset, length, at) => this.files.write(fd, data, offset, length, at));
       this.files.fsync(this.fd);
     } catch (err) {
       this.dirty = true;

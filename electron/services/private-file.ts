@@ -4,7 +4,7 @@
  * disk never leaves half a file. A failure comes back as an Error whose message a person can
  * act on ("the disk is full"); nothing already saved is touched.
  */
-import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Why a write failed, in words. */
@@ -30,18 +30,36 @@ export function writeProblem(err: unknown): string {
   }
 }
 
-/** Writes `bytes` to `dir/name` (0600; `dir` made 0700); returns the path. */
-export function writePrivateFile(dir: string, name: string, bytes: Uint8Array | string): string {
+/** Makes `dir` (and its parents) with mode 0700, and narrows an existing one to 0700. */
+function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}
+
+/**
+ * Writes `bytes` to `dir/name` (0600; `dir` made 0700); returns the path. A failure throws an
+ * Error worded by `failure` from the problem ("the disk is full"); by default "<name> was not
+ * saved: <problem>. Nothing else was changed."
+ */
+export function writePrivateFile(
+  dir: string,
+  name: string,
+  bytes: Uint8Array | string,
+  failure: (problem: string) => string = (problem) => `${name} was not saved: ${problem}. Nothing else was changed.`,
+): string {
   const path = join(dir, name);
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
+    privateDir(dir);
     writeFileSync(tmp, bytes, { mode: 0o600 });
     renameSync(tmp, path);
     return path;
   } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new Error(`${name} was not saved: ${writeProblem(err)}. Nothing else was changed.`);
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      /* nothing was written */
+    }
+    throw new Error(failure(writeProblem(err)));
   }
 }

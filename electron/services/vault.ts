@@ -17,17 +17,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import {
-  fsyncFolder,
-  hasSealedJournals,
-  isKeyId,
-  KEY_ID_FILE,
-  keyCheck,
-  newKeyId,
-  readKeyId,
-  writeDurably,
-  writeKeyId,
-} from './data-key-id';
+import { hasSealedJournals, isKeyId, KEY_ID_FILE, keyCheck, newKeyId, readKeyId, writeKeyId } from './data-key-id';
+import { fsyncFolder, writeDurably } from './durable';
 
 const PREFIX = 'sr1:';
 /** Same framing, sealed with associated data (see `seal`). */

@@ -1,16 +1,8 @@
-/**
- * The journal seen from the panel:
- * - a line removed while the host was down is named when the session resumes — which entry,
- *   and that the rest is intact — and the notes around it are still there;
- * - on a full disk a note is refused in plain words, stays in the Note box, and is saved once
- *   there is room again (the data folder on a small tmpfs; skipped where mount is not allowed).
- */
-import { spawnSync } from 'node:child_process';
-import { closeSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { listJournals, readJournal } from '../../electron/services/journal';
 import { Vault } from '../../electron/services/vault';
+import { mountSmallDisk } from '../fixtures/small-disk';
 import { expect, keyFileFor, launchChromium, type RunningHost, startHost, stopHost, test } from './launcher';
 
 test('the panel shows a missing-line notice after a journal line is removed', async ({ app, host, dataDir }) => {
@@ -55,25 +47,8 @@ test('the panel shows a missing-line notice after a journal line is removed', as
   }
 });
 
-/** A 4 MiB tmpfs for the data folder, or null where this machine does not let us mount. */
-function smallDisk(): { path: string; release: () => void } | null {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return null;
-  const path = mkdtempSync(join(tmpdir(), 'stillroom-e2e-disk-'));
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0700', 'tmpfs', path]).status !== 0) {
-    rmSync(path, { recursive: true, force: true });
-    return null;
-  }
-  return {
-    path,
-    release: () => {
-      spawnSync('umount', ['-l', path]);
-      rmSync(path, { recursive: true, force: true });
-    },
-  };
-}
-
 test('on a full disk a note is refused in plain words and stays in the Note box until there is room', async () => {
-  const disk = smallDisk();
+  const disk = mountSmallDisk(4 * 1024 * 1024);
   test.skip(!disk, 'needs a small tmpfs (root on Linux)');
   if (!disk) return;
   const dataDir = join(disk.path, 'data');

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { NOTE_MAX_CHARS } from '../../core/notes';
+import { LiveReminderTiming } from '../../core/session';
 import { DEFAULT_VITALS_RANGES, VitalsRangesSchema } from '../../core/vitals';
 import { command } from '../command';
 
@@ -166,17 +167,7 @@ export const clinicalCommands = {
       .object({
         label: z.string().trim().min(1, 'a reminder needs a label').max(200),
         anchor: z.enum(['added', 'dose']).default('added'),
-        offsetMin: z
-          .number()
-          .min(0)
-          .max(24 * 60),
-        everyMin: z
-          .number()
-          .int()
-          .min(1)
-          .max(24 * 60)
-          .nullable()
-          .default(null),
+        ...LiveReminderTiming,
       })
       .strict(),
     { replans: true },

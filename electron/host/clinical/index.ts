@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { fhirBundle } from '../../core/fhir';
+import { formatClock } from '../../core/format';
 import { liveNotes } from '../../core/notes';
 import { allowedAfterEnd } from '../../core/record';
 import { signingProblems } from '../../core/record-sign';
@@ -48,14 +49,12 @@ function sessionFor(ctx: ClinicalContext, eventType: NewSessionEvent['type']): S
   const sig = s.record.signature;
   if (sig && eventType !== 'AddendumAdded') {
     throw new Refusal(
-      `the record was signed by ${sig.name} at ${clock(sig.at)} and is locked; write what you want to add as an addendum (nothing was changed)`,
+      `the record was signed by ${sig.name} at ${formatClock(sig.at, { format: ctx.prefs.clockFormat() })} and is locked; write what you want to add as an addendum (nothing was changed)`,
     );
   }
   if (s.status === 'ended' && !allowedAfterEnd(eventType)) throw new Refusal('the session has ended');
   return s;
 }
-
-const clock = (ms: number): string => new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false }).format(ms);
 
 /** The clinician set on this machine, required by name for signing and addenda. */
 function clinicianFor(ctx: ClinicalContext, what: string): { name: string; credentials: string } {
@@ -93,47 +92,40 @@ function noteFor(s: SessionState, id: string) {
 
 /** The clinical record's and the panel's command handlers (see `clinical/contract.ts`). */
 export function clinicalHandlers(ctx: ClinicalContext): Handlers<typeof clinicalCommands> {
+  /**
+   * A record command: the session it may go to (`sessionFor`, checked for `type`), then at most
+   * one journal event decided from it at this moment (null: nothing to change).
+   */
+  const record =
+    <A>(type: NewSessionEvent['type'], decide: (args: A, s: SessionState, at: number) => NewSessionEvent | null) =>
+    (args: A): undefined => {
+      const at = ctx.now();
+      const ev = decide(args, sessionFor(ctx, type), at);
+      if (ev) ctx.append(ev);
+      return undefined;
+    };
   return {
-    editNote: (a) => {
-      const at = ctx.now();
-
-      const s = sessionFor(ctx, 'NoteEdited');
+    editNote: record('NoteEdited', (a, s, at) => {
       const note = noteFor(s, a.noteId);
-      if (note.text === a.text && (note.tags ?? []).join() === a.tags.join() && (note.private === true) === a.private) return;
-      ctx.append({ type: 'NoteEdited', at, noteId: a.noteId, text: a.text, tags: a.tags, private: a.private });
-      return;
-    },
-    deleteNote: (a) => {
-      const at = ctx.now();
-
-      const s = sessionFor(ctx, 'NoteDeleted');
+      if (note.text === a.text && (note.tags ?? []).join() === a.tags.join() && (note.private === true) === a.private) return null;
+      return { type: 'NoteEdited', at, noteId: a.noteId, text: a.text, tags: a.tags, private: a.private };
+    }),
+    deleteNote: record('NoteDeleted', (a, s, at) => {
       noteFor(s, a.noteId);
-      ctx.append({ type: 'NoteDeleted', at, noteId: a.noteId });
-      return;
-    },
-    recordRepeatDose: (a) => {
-      const at = ctx.now();
-
-      const s = sessionFor(ctx, 'DoseRepeated');
+      return { type: 'NoteDeleted', at, noteId: a.noteId };
+    }),
+    recordRepeatDose: record('DoseRepeated', (a, s, at) => {
       if (s.doseAt === null) throw new Refusal('record the first dose first (Dose given)');
       const givenAt = checkedTime(s, at, a.details.givenAt, 'the dose time');
-      ctx.append({ type: 'DoseRepeated', at, id: `dose-${s.record.doses.length + 1}`, note: a.note, details: { ...a.details, givenAt } });
-      return;
-    },
-    correctDose: (a) => {
-      const at = ctx.now();
-
-      const s = sessionFor(ctx, 'DoseCorrected');
+      return { type: 'DoseRepeated', at, id: `dose-${s.record.doses.length + 1}`, note: a.note, details: { ...a.details, givenAt } };
+    }),
+    correctDose: record('DoseCorrected', (a, s, at) => {
       const dose = s.record.doses.find((d) => d.id === a.doseId);
       if (!dose) throw new Refusal(`there is no dose "${a.doseId}"`);
       const givenAt = checkedTime(s, at, a.details.givenAt ?? dose.givenAt, 'the dose time');
-      ctx.append({ type: 'DoseCorrected', at, doseId: a.doseId, note: a.note, details: { ...a.details, givenAt } });
-      return;
-    },
-    recordVitals: (a) => {
-      const at = ctx.now();
-
-      const s = sessionFor(ctx, 'VitalsRecorded');
+      return { type: 'DoseCorrected', at, doseId: a.doseId, note: a.note, details: { ...a.details, givenAt } };
+    }),
+    recordVitals: record('VitalsRecorded', (a, s, at) => {
       const values = { ...a.values, custom: a.values.custom.map((c) => ({ ...c })) };
       if (!hasAnyValue(values)) throw new Refusal('enter at least one value');
       const problems = implausibleProblems(values);
@@ -143,104 +135,50 @@ export function clinicalHandlers(ctx: ClinicalContext): Handlers<typeof clinical
         );
       }
       const takenAt = checkedTime(s, at, a.takenAt, 'the time of the reading');
-      ctx.append({ type: 'VitalsRecorded', at, id: nextId(s, 'v'), takenAt, values, confirmedImplausible: problems, note: a.note });
-      return;
-    },
-    recordRating: (a) => {
-      const at = ctx.now();
-
-      const s = sessionFor(ctx, 'RatingRecorded');
+      return { type: 'VitalsRecorded', at, id: nextId(s, 'v'), takenAt, values, confirmedImplausible: problems, note: a.note };
+    }),
+    recordRating: record('RatingRecorded', (a, s, at) => {
       const problem = ratingProblem(a.scale, a.value);
       if (problem) throw new Refusal(problem);
       const takenAt = checkedTime(s, at, a.takenAt, 'the time of the rating');
-      ctx.append({ type: 'RatingRecorded', at, id: nextId(s, 'r'), takenAt, scale: a.scale, value: a.value, note: a.note });
-      return;
-    },
-    recordAdverseEvent: (a) => {
-      const at = ctx.now();
-
-      const s = sessionFor(ctx, 'AdverseEventRecorded');
+      return { type: 'RatingRecorded', at, id: nextId(s, 'r'), takenAt, scale: a.scale, value: a.value, note: a.note };
+    }),
+    recordAdverseEvent: record('AdverseEventRecorded', (a, s, at) => {
       const takenAt = checkedTime(s, at, a.takenAt, 'the time of the event');
-      ctx.append({
-        type: 'AdverseEventRecorded',
-        at,
-        id: nextId(s, 'ae'),
-        takenAt,
-        description: a.description,
-        severity: a.severity,
-        action: a.action,
-      });
-      return;
-    },
-    recordDischarge: (a) => {
-      const at = ctx.now();
-
-      const s = sessionFor(ctx, 'DischargeRecorded');
+      const { description, severity, action } = a;
+      return { type: 'AdverseEventRecorded', at, id: nextId(s, 'ae'), takenAt, description, severity, action };
+    }),
+    recordDischarge: record('DischargeRecorded', (a, s, at) => {
       const dischargedAt = checkedTime(s, at, a.dischargedAt, 'the discharge time');
       if (dischargedAt < s.startedAt) throw new Refusal('the discharge time is before the session started');
-      ctx.append({
-        type: 'DischargeRecorded',
-        at,
-        id: nextId(s, 'dc'),
-        ready: a.ready,
-        dischargedAt,
-        accompaniedBy: a.accompaniedBy,
-        note: a.note,
-      });
-      return;
-    },
-    addReminder: (a) => {
-      const at = ctx.now();
-
-      const s = sessionFor(ctx, 'ReminderAdded');
-      ctx.append({
-        type: 'ReminderAdded',
-        at,
-        id: nextId(s, 'rem'),
-        label: a.label,
-        anchor: a.anchor,
-        offsetMin: a.offsetMin,
-        everyMin: a.everyMin,
-      });
-      return;
-    },
-    completeReminder: (a) => {
-      const at = ctx.now();
-
-      const s = sessionFor(ctx, 'ReminderDone');
+      const { ready, accompaniedBy, note } = a;
+      return { type: 'DischargeRecorded', at, id: nextId(s, 'dc'), ready, dischargedAt, accompaniedBy, note };
+    }),
+    addReminder: record('ReminderAdded', (a, s, at) => {
+      const { label, anchor, offsetMin, everyMin } = a;
+      return { type: 'ReminderAdded', at, id: nextId(s, 'rem'), label, anchor, offsetMin, everyMin };
+    }),
+    completeReminder: record('ReminderDone', (a, s, at) => {
       const item = findReminder(s, a.key, at);
       if (!item) throw new Refusal('there is no such reminder');
       if (item.status === 'done') throw new Refusal(`“${item.label}” is already done`);
       if (item.status === 'missed') throw new Refusal(`“${item.label}” was missed; the next one is the one to mark`);
-      ctx.append({ type: 'ReminderDone', at, key: a.key });
-      return;
-    },
-    snoozeReminder: (a) => {
-      const at = ctx.now();
-
-      const s = sessionFor(ctx, 'ReminderSnoozed');
+      return { type: 'ReminderDone', at, key: a.key };
+    }),
+    snoozeReminder: record('ReminderSnoozed', (a, s, at) => {
       const item = findReminder(s, a.key, at);
       if (!item) throw new Refusal('there is no such reminder');
       if (item.status === 'done' || item.status === 'missed') throw new Refusal(`“${item.label}” is not waiting any more`);
-      ctx.append({ type: 'ReminderSnoozed', at, key: a.key, until: at + a.minutes * 60_000 });
-      return;
-    },
-    setMusicLevel: (a) => {
-      const at = ctx.now();
-
-      const s = sessionFor(ctx, 'MusicLevelSet');
+      return { type: 'ReminderSnoozed', at, key: a.key, until: at + a.minutes * 60_000 };
+    }),
+    setMusicLevel: record('MusicLevelSet', (a, s, at) => {
       if (s.status !== 'running') throw new Refusal('no session is running');
-      if (s.record.music.levelDb !== a.db) ctx.append({ type: 'MusicLevelSet', at, db: a.db });
-      return;
-    },
-    setDuck: (a) => {
-      const at = ctx.now();
-
-      const s = sessionFor(ctx, 'MusicDucked');
+      return s.record.music.levelDb !== a.db ? { type: 'MusicLevelSet', at, db: a.db } : null;
+    }),
+    setDuck: record('MusicDucked', (a, s, at) => {
       if (s.status !== 'running') throw new Refusal('no session is running');
-      if (s.record.music.ducked !== a.on) ctx.append({ type: a.on ? 'MusicDucked' : 'MusicUnducked', at });
-      return;
-    },
+      return s.record.music.ducked !== a.on ? { type: a.on ? 'MusicDucked' : 'MusicUnducked', at } : null;
+    }),
     setClinician: (a) => {
       try {
         ctx.prefs.update({ clinician: { name: a.name, credentials: a.credentials } });
@@ -254,7 +192,7 @@ export function clinicalHandlers(ctx: ClinicalContext): Handlers<typeof clinical
       const s = ctx.state();
       if (!s || !ctx.journalOpen()) throw new Refusal('there is no session record to sign');
       const c = ctx.prefs.get().clinician;
-      const problems = signingProblems(s, c, at);
+      const problems = signingProblems(s, c, at, { format: ctx.prefs.clockFormat() });
       if (problems.length) throw new Refusal(`The record cannot be signed yet. Missing: ${problems.join('; ')}.`);
       sessionFor(ctx, 'RecordSigned');
       ctx.append({ type: 'RecordSigned', at, name: c.name.trim(), credentials: c.credentials.trim() });
@@ -273,7 +211,12 @@ export function clinicalHandlers(ctx: ClinicalContext): Handlers<typeof clinical
       const s = ctx.state();
       if (!s) throw new Refusal('there is no session to export yet');
       if (!s.record.signature) throw new Refusal('sign the record first: only a signed record goes to the clinic’s health record');
-      const report = assembleReport(s, ctx.timeline(), { audience: 'therapist', now: at, vitalsRanges: ctx.prefs.get().vitalsRanges });
+      const report = assembleReport(s, ctx.timeline(), {
+        audience: 'therapist',
+        now: at,
+        vitalsRanges: ctx.prefs.get().vitalsRanges,
+        clockFormat: ctx.prefs.clockFormat(),
+      });
       const bundle = fhirBundle(s, {
         report: toMarkdown(report),
         reportTitle: report.title,
@@ -319,6 +262,7 @@ export function clinicalHandlers(ctx: ClinicalContext): Handlers<typeof clinical
         noteIds: a.noteIds,
         now: at,
         vitalsRanges: ctx.prefs.get().vitalsRanges,
+        clockFormat: ctx.prefs.clockFormat(),
       });
       try {
         return { file: await saveReport(join(ctx.dataDir, 'reports'), report, a.format, ctx.reportFonts ?? {}) };

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { type ClockFormat, defaultClockFormat } from '../../core/format';
 import { DEFAULT_PANEL_PREFS, type PanelPrefs, PanelPrefsSchema } from './contract';
 
 export class PanelPrefsStore {
@@ -41,6 +42,15 @@ export class PanelPrefsStore {
 
   get(): PanelPrefs {
     return this.prefs;
+  }
+
+  /**
+   * How clock times read in what the host writes (refusals, reports): the therapist's setting,
+   * or for 'auto' this machine's locale (12-hour only in the US), as the panel decides it.
+   */
+  clockFormat(): ClockFormat {
+    const set = this.prefs.clockFormat;
+    return set === 'auto' ? defaultClockFormat(Intl.DateTimeFormat().resolvedOptions().locale) : set;
   }
 
   /** Applies a change and saves it; throws (with the reason) if the file cannot be written. */

@@ -14,7 +14,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename, extname, resolve, sep } from 'node:path';
-import { refKey } from '../../core/matching';
+import { refKey } from '../../core/match-text';
 import { PLAYLIST_EXTENSIONS } from '../../core/playlists';
 import type { TrackRef } from '../../core/preset';
 import { loadManualFixes, saveManualFixes } from '../../services/library/fixes';

@@ -11,7 +11,15 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { buildMatchIndex, type MatchableTrack, type MatchIndex, type ResolutionReport, resolveRef } from '../../core/matching';
+import {
+  buildMatchIndex,
+  type MatchableTrack,
+  type MatchIndex,
+  type ResolutionReport,
+  resolveRef,
+  tally,
+  trackFromRef,
+} from '../../core/matching';
 import type { Preset } from '../../core/preset';
 import type { LoadedPreset } from '../../services/presets';
 
@@ -25,16 +33,7 @@ export function ownAudioIndex(presets: readonly LoadedPreset[], appRoot: string)
       if (!ref.asset || byAsset.has(ref.asset)) continue;
       const file = resolve(join(assets, ref.asset));
       if (!file.startsWith(assets + sep) || !isFile(file)) continue;
-      byAsset.set(ref.asset, {
-        id: `app:${ref.asset}`,
-        path: file,
-        title: ref.title,
-        artist: ref.artist,
-        album: ref.album ?? '',
-        durationS: ref.durationS,
-        isrc: ref.isrc ?? null,
-        musicbrainzId: ref.musicbrainzId ?? null,
-      });
+      byAsset.set(ref.asset, trackFromRef(`app:${ref.asset}`, file, ref));
     }
   }
   return buildMatchIndex(byAsset.values());
@@ -64,8 +63,7 @@ export function withOwnAudio(report: ResolutionReport, own: MatchIndex): Resolut
     const r = resolveRef(t.ref, own);
     return r.status === 'matched' ? { ...t, resolution: { ...r, note: null } } : t;
   });
-  const count = (s: 'matched' | 'ambiguous' | 'missing') => tracks.filter((t) => t.resolution.status === s).length;
-  return { tracks, matched: count('matched'), ambiguous: count('ambiguous'), missing: count('missing') };
+  return tally(tracks);
 }
 
 /** The preset to save: each track matched to the app's own audio gets its `asset` reference back. */

@@ -5,7 +5,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { type Resolution, resolvePlaylistEntry } from '../../core/matching';
+import type { Resolution } from '../../core/matching';
+import { resolvePlaylistEntry } from '../../core/playlist-match';
 import {
   interpretLocation,
   PLAYLIST_LIMITS,

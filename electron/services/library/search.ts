@@ -8,7 +8,7 @@
  * prefix range; hits are scored while the postings are walked, with generation stamps so
  * nothing is cleared or allocated per track; the best are picked with one numeric sort.
  */
-import { tokens } from '../../core/matching';
+import { tokens } from '../../core/match-text';
 
 export interface SearchableTrack {
   id: string;

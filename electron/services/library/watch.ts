@@ -15,6 +15,8 @@ export interface WatchEvent {
 /** Something that can be stopped; `close` resolves once no more events will arrive. */
 export interface FolderWatcher {
   close(): Promise<void>;
+  /** Resolves once the watcher has looked at what is there and reports changes from now on (chokidar's "ready"). */
+  ready?: Promise<void>;
 }
 
 export interface WatchOptions {
@@ -53,7 +55,8 @@ export const chokidarWatchFactory: WatchFactory = (paths, onEvent, onError, opti
     if (KINDS.has(event)) onEvent({ kind: event as WatchEventKind, path });
   });
   watcher.on('error', (err) => onError(err instanceof Error ? err : new Error(String(err))));
-  return { close: () => watcher.close() };
+  const ready = new Promise<void>((done) => watcher.once('ready', () => done()));
+  return { close: () => watcher.close(), ready };
 };
 
 /** A watcher tests drive by hand: `emit` delivers events as if the disk had changed. */

@@ -6,19 +6,14 @@
  * refusing disk never leaves half a file; the failure comes back as a message a person can act
  * on. Nothing here touches the journal: whatever happens, the session record is intact.
  */
-import { chmodSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { formatClock } from '../../core/format';
 import { type Report, toMarkdown } from '../../core/report';
 import type { SavedFile } from '../../host/command';
+import { writePrivateFile } from '../private-file';
 import type { FontFiles } from './fonts';
 import { reportToPdf } from './pdf-report';
 
 export type ReportFormat = 'markdown' | 'pdf';
-
-const clockIn =
-  (tz?: string) =>
-  (ms: number): string =>
-    new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: tz }).format(ms);
 
 /** The report's bytes and file name. */
 export async function renderReport(
@@ -32,56 +27,19 @@ export async function renderReport(
   return {
     name: `${report.fileStem}.pdf`,
     mediaType: 'application/pdf',
-    bytes: await reportToPdf(report, clockIn(report.timeZone), fonts),
+    bytes: await reportToPdf(report, (ms) => formatClock(ms, { timeZone: report.timeZone, format: report.clockFormat }), fonts),
   };
-}
-
-function reason(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOSPC':
-      return 'the disk is full';
-    case 'EDQUOT':
-      return 'the disk quota is used up';
-    case 'EACCES':
-    case 'EPERM':
-      return 'Stillroom is not allowed to write there';
-    case 'EROFS':
-      return 'the disk is read-only';
-    case 'ENOTDIR':
-    case 'EEXIST':
-      return 'a file is in the way of the folder';
-    case 'EIO':
-      return 'the disk reported an input/output error';
-    default:
-      return code ? `${code}: ${(err as Error).message}` : (err as Error).message;
-  }
-}
-
-/** Makes `dir` (and its parents) with mode 0700, and narrows an existing one to 0700. */
-function privateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
 }
 
 /** Saves bytes as `dir/name` (0600, atomically); throws an Error saying what went wrong and that nothing was lost. */
 export function saveFile(dir: string, name: string, mediaType: string, bytes: Buffer, what = 'the file'): SavedFile {
-  const path = join(dir, name);
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    privateDir(dir);
-    writeFileSync(tmp, bytes, { mode: 0o600 });
-    renameSync(tmp, path);
-  } catch (err) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      /* nothing was written */
-    }
-    throw new Error(
-      `Could not save ${what} (${name}) to ${dir}: ${reason(err)}. Nothing was lost: the session record is intact. Free some space or fix the folder, then export again.`,
-    );
-  }
+  const path = writePrivateFile(
+    dir,
+    name,
+    bytes,
+    (problem) =>
+      `Could not save ${what} (${name}) to ${dir}: ${problem}. Nothing was lost: the session record is intact. Free some space or fix the folder, then export again.`,
+  );
   const text = mediaType.startsWith('text/') || mediaType.includes('json');
   return { name, path, mediaType, encoding: text ? 'utf8' : 'base64', data: text ? bytes.toString('utf8') : bytes.toString('base64') };
 }

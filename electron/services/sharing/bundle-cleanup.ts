@@ -11,8 +11,9 @@
  * Synchronous on purpose: it runs while the host opens and in its `close()`, which the shells
  * call right before the process exits — an asynchronous removal would be cut off half-way.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fsyncFolder } from '../durable';
 
 export const PENDING_MARK = '.import-pending';
 
@@ -26,15 +27,7 @@ export function markPending(folder: string): void {
 /** The therapist completed the import: the bundle folder stays from now on. */
 export function keepBundle(folder: string): void {
   rmSync(join(folder, PENDING_MARK), { force: true });
-  let fd: number | null = null;
-  try {
-    fd = openSync(folder, 'r');
-    fsyncSync(fd);
-  } catch {
-    /* Windows cannot open a folder; the removal stands anyway */
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
+  fsyncFolder(folder);
 }
 
 /** Removes abandoned bundle imports under `dataDir`; returns what it removed (for the log). */

@@ -14,7 +14,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { z } from 'zod';
-import type { MatchableTrack } from '../../core/matching';
+import { type MatchableTrack, trackFromRef } from '../../core/matching';
 import { jsonProblem, plainErrorMap, plainIssues } from '../../core/plain-errors';
 import type { Preset } from '../../core/preset';
 import { type Attachment, canonicalJson } from '../../core/signing';
@@ -263,16 +263,7 @@ export async function importBundle(zipPath: string, opts: BundleImportOptions): 
       for (const [p, t] of a.tracks) {
         const ref = inspected.preset.phases[p]?.playlist[t];
         if (!ref) continue;
-        preResolved.set(`${p}:${t}`, {
-          id: `bundle-${a.sha256.slice(0, 16)}`,
-          path: join(folder, 'audio', basename(a.file)),
-          title: ref.title,
-          artist: ref.artist,
-          album: ref.album ?? '',
-          durationS: ref.durationS,
-          isrc: ref.isrc ?? null,
-          musicbrainzId: ref.musicbrainzId ?? null,
-        });
+        preResolved.set(`${p}:${t}`, trackFromRef(`bundle-${a.sha256.slice(0, 16)}`, join(folder, 'audio', basename(a.file)), ref));
       }
     }
     return { ...inspected, source: zipPath, folder, audio: manifest.audio, preResolved };

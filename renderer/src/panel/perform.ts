@@ -9,6 +9,7 @@ import { actionable, DEFAULT_SNOOZE_MIN, reminderItems } from '../../../electron
 import { phaseIndexAt } from '../../../electron/core/session';
 import type { CommandResult, PanelPrefs } from '../../../electron/host/contract';
 import { api } from '../bridge';
+import { settle } from '../lib/command';
 import { GUARD_MS, PressGuard } from '../lib/guard';
 import { VIEWS } from '../lib/views';
 import { hostNow, useStore } from '../stores';
@@ -36,14 +37,8 @@ export async function guarded(
   }
   const { setPending } = useStore.getState();
   setPending(control, true);
-  let result: CommandResult;
-  try {
-    result = await fn();
-  } catch (err) {
-    result = { ok: false, error: err instanceof Error ? err.message : String(err) };
-  } finally {
-    setPending(control, false);
-  }
+  const result = await settle(fn);
+  setPending(control, false);
   if (!result.ok) {
     showStatus('refused', control, `${label}: ${result.error}`);
     return false;

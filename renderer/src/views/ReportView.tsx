@@ -4,7 +4,7 @@
  * A preview shows exactly what will be written; Export writes Markdown or PDF to the reports
  * folder and offers it for download.
  */
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { liveNotes } from '../../../electron/core/notes';
 import { type Audience, assembleReport, CLIENT_DEFAULT_INCLUDE, type ReportInclude, toMarkdown } from '../../../electron/core/report';
 import type { Note } from '../../../electron/core/session';
@@ -13,6 +13,8 @@ import { api } from '../bridge';
 import { AppHeader } from '../components/AppHeader';
 import { PressStatusLine } from '../components/ControlButton';
 import { noteStamp } from '../components/NotesPanel';
+import { SavedFileLine } from '../components/SavedFileLine';
+import { clockFormat } from '../lib/time';
 import { guarded } from '../panel/perform';
 import { useStore } from '../stores';
 import { headerContext } from './LivePanel';
@@ -31,11 +33,6 @@ function chosenNotes(notes: readonly Note[], ticked: ReadonlySet<string>): strin
   return notes.filter((n) => !n.private && ticked.has(n.id)).map((n) => n.id);
 }
 
-function toBlobUrl(file: SavedFile): string {
-  const bytes = file.encoding === 'base64' ? Uint8Array.from(atob(file.data), (c) => c.charCodeAt(0)) : new TextEncoder().encode(file.data);
-  return URL.createObjectURL(new Blob([bytes], { type: file.mediaType }));
-}
-
 export function ReportView() {
   const snapshot = useStore((s) => s.snapshot);
   const session = snapshot?.session ?? null;
@@ -44,10 +41,8 @@ export function ReportView() {
   const [include, setInclude] = useState<ReportInclude>({ ...CLIENT_DEFAULT_INCLUDE });
   // Every note is off until ticked.
   const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
-  const [saved, setSaved] = useState<{ file: SavedFile; url: string } | null>(null);
+  const [saved, setSaved] = useState<SavedFile | null>(null);
   const id = useId();
-
-  useEffect(() => () => (saved ? URL.revokeObjectURL(saved.url) : undefined), [saved]);
 
   const notes = session ? liveNotes(session.notes) : [];
   const noteIds = chosenNotes(notes, ticked);
@@ -61,6 +56,7 @@ export function ReportView() {
       noteIds: audience === 'client' ? noteIds : null,
       now: snapshot.now,
       vitalsRanges: snapshot.prefs.vitalsRanges,
+      clockFormat: clockFormat(),
     });
     return toMarkdown(r);
   }, [session, snapshot, audience, include, ticked]);
@@ -74,7 +70,7 @@ export function ReportView() {
       if (r.ok) file = r.file;
       return r;
     });
-    if (ok && file) setSaved({ file, url: toBlobUrl(file) });
+    if (ok && file) setSaved(file);
   };
 
   return (
@@ -145,14 +141,7 @@ export function ReportView() {
               </button>
             </div>
             <PressStatusLine />
-            {saved ? (
-              <p className="small saved-file" role="status" data-testid="report-saved" data-path={saved.file.path}>
-                Saved to <span className="path">{saved.file.path}</span>.{' '}
-                <a href={saved.url} download={saved.file.name}>
-                  Download {saved.file.name}
-                </a>
-              </p>
-            ) : null}
+            {saved ? <SavedFileLine file={saved} testId="report-saved" /> : null}
           </form>
           <section className="report-preview" aria-labelledby={`${id}-preview`}>
             <h2 id={`${id}-preview`} className="section-title">

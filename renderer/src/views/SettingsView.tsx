@@ -9,7 +9,7 @@ import { api } from '../bridge';
 import { AppHeader } from '../components/AppHeader';
 import { PressStatusLine } from '../components/ControlButton';
 import { InlineError } from '../components/InlineError';
-import { SavedFileLine } from '../components/presets/shared';
+import { SavedFileLine } from '../components/SavedFileLine';
 import { numberOrNull } from '../lib/entry';
 import { guarded } from '../panel/perform';
 import { useStore } from '../stores';

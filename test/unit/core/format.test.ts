@@ -1,6 +1,13 @@
 /** The one clock and duration formatter: units in the names, one clock format following the setting. */
 import { describe, expect, it } from 'vitest';
-import { defaultClockFormat, formatClock, formatDurationMs, formatDurationS } from '../../../electron/core/format';
+import {
+  defaultClockFormat,
+  formatClock,
+  formatDay,
+  formatDurationMs,
+  formatDurationS,
+  formatDurationWordsMs,
+} from '../../../electron/core/format';
 
 describe('durations', () => {
   it('milliseconds count down to whole seconds; seconds round', () => {
@@ -15,6 +22,37 @@ describe('durations', () => {
 
   it('the same span reads the same in either unit', () => {
     for (const s of [0, 1, 59, 61, 3599, 3600, 7384]) expect(formatDurationS(s)).toBe(formatDurationMs(s * 1000));
+  });
+});
+
+describe('lengths in words', () => {
+  const S = 1000;
+  const MIN = 60 * S;
+  it('to the second, for the record: hours pad their minutes, zero parts at the end are left out', () => {
+    expect(formatDurationWordsMs(45 * S)).toBe('45 s');
+    expect(formatDurationWordsMs(90 * S)).toBe('1 min 30 s');
+    expect(formatDurationWordsMs(12 * MIN)).toBe('12 min');
+    expect(formatDurationWordsMs(65 * MIN + 12 * S)).toBe('1 h 05 min 12 s');
+    expect(formatDurationWordsMs(60 * MIN + 7 * S)).toBe('1 h 00 min 07 s');
+    expect(formatDurationWordsMs(65 * MIN)).toBe('1 h 05 min');
+    expect(formatDurationWordsMs(120 * MIN)).toBe('2 h');
+    expect(formatDurationWordsMs(-5 * S)).toBe('0 s');
+  });
+
+  it('to the minute, where seconds do not matter (a plan, a light change): rounded, under a minute in seconds', () => {
+    expect(formatDurationWordsMs(40 * S, 'minute')).toBe('40 s');
+    expect(formatDurationWordsMs(90 * S, 'minute')).toBe('2 min');
+    expect(formatDurationWordsMs(38 * MIN + 10 * S, 'minute')).toBe('38 min');
+    expect(formatDurationWordsMs(147 * MIN, 'minute')).toBe('2 h 27 min');
+    expect(formatDurationWordsMs(65 * MIN, 'minute')).toBe('1 h 05 min');
+    expect(formatDurationWordsMs(59 * MIN + 50 * S, 'minute')).toBe('1 h');
+  });
+});
+
+describe('dates', () => {
+  it('read the same on every machine, in the zone given', () => {
+    expect(formatDay(Date.UTC(2025, 0, 15, 9), 'UTC')).toBe('15 January 2025');
+    expect(formatDay(Date.UTC(2025, 0, 15, 23, 30), 'Europe/Berlin')).toBe('16 January 2025');
   });
 });
 

@@ -1,12 +1,10 @@
 /**
  * Tools for the crash-and-fault suite: the child process built once (esbuild, dependencies left
- * to node_modules so it starts in tens of milliseconds), one kill-at-a-random-moment round,
- * and a small tmpfs when this machine lets us mount one (root on Linux), so "disk full" is a
- * real full disk rather than a simulation.
+ * to node_modules so it starts in tens of milliseconds), one kill-at-a-random-moment round;
+ * the seeded random source and the small tmpfs come from `test/fixtures/`.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -20,27 +18,23 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export async function buildChild(): Promise<string> {
   const out = join(repo, 'node_modules', '.cache', 'stillroom-faults');
   mkdirSync(out, { recursive: true });
-  await build({
-    entryPoints: [join(repo, 'test', 'unit', 'faults', 'child.ts')],
-    outfile: join(out, 'child.mjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
-  });
   // The host looks for `loudness-worker.js` next to its bundle.
-  await build({
-    entryPoints: [join(repo, 'electron', 'services', 'loudness', 'worker.ts')],
-    outfile: join(out, 'loudness-worker.js'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
-  });
+  const entries: Array<[string, string]> = [
+    [join(repo, 'test', 'unit', 'faults', 'child.ts'), 'child.mjs'],
+    [join(repo, 'electron', 'services', 'loudness', 'worker.ts'), 'loudness-worker.js'],
+  ];
+  for (const [entry, name] of entries) {
+    await build({
+      entryPoints: [entry],
+      outfile: join(out, name),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'error',
+    });
+  }
   return join(out, 'child.mjs');
 }
 
@@ -107,47 +101,11 @@ export function crashRound(child: string, args: string[], rand: () => number, st
   });
 }
 
-/** A seeded random source, so a failing round can be run again (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seeded } from '../../fixtures/plans';
+export { mountSmallDisk, type SmallDisk } from '../../fixtures/small-disk';
 
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
-
-/**
- * A small real file system that can fill up, or null when this machine does not let us mount
- * (or STILLROOM_FAULTS_NO_MOUNT is set, to try the fallback).
- */
-export interface SmallDisk {
-  path: string;
-  release(): void;
-}
-
-export function mountSmallDisk(bytes: number): SmallDisk | null {
-  if (process.env.STILLROOM_FAULTS_NO_MOUNT || process.platform !== 'linux' || process.getuid?.() !== 0) return null;
-  const path = mkdtempSync(join(tmpdir(), 'stillroom-smalldisk-'));
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes},mode=0700`, 'tmpfs', path], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    rmSync(path, { recursive: true, force: true });
-    return null;
-  }
-  return {
-    path,
-    release: () => {
-      // Lazy: a file a failed test left open must not keep the mount (or this folder) around.
-      spawnSync('umount', ['-l', path]);
-      rmSync(path, { recursive: true, force: true });
-    },
-  };
 }

@@ -1,14 +1,11 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RAW_WORDING } from '../../../electron/core/plain-errors';
 import { applyHostMessage, type HostMessage, type HostSnapshot } from '../../../electron/host/contract';
-import { StillroomHost } from '../../../electron/host/host';
 import { listJournals } from '../../../electron/services/journal';
 import { DataDirBusyError } from '../../../electron/services/lock';
-import { confSettings } from '../../../electron/services/settings';
-import { writeToneWav } from '../../fixtures/audio';
+import { HostRig } from '../../fixtures/host-rig';
 
 const track = (title: string, asset: string, durationS: number) => ({ title, artist: 'Test', durationS, asset });
 
@@ -42,46 +39,17 @@ function preset(id: string, assets: string[]) {
   };
 }
 
-let root: string;
-let appRoot: string;
-let dataDir: string;
-let now: number;
-let logs: string[];
-const hosts: StillroomHost[] = [];
-
-async function openHost(): Promise<StillroomHost> {
-  const h = await StillroomHost.open({
-    dataDir,
-    appRoot,
-    settings: confSettings(dataDir),
-    clock: () => now,
-    log: (l) => logs.push(l),
-    tickMs: 60_000,
-  });
-  hosts.push(h);
-  return h;
-}
+let rig: HostRig;
+const openHost = () => rig.open();
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'stillroom-host-'));
-  appRoot = join(root, 'app');
-  dataDir = join(root, 'data');
-  mkdirSync(join(appRoot, 'playlists'), { recursive: true });
-  mkdirSync(join(appRoot, 'assets', 'a'), { recursive: true });
-  writeToneWav(join(appRoot, 'assets', 'a', 'one.wav'), 4, 330);
-  writeToneWav(join(appRoot, 'assets', 'a', 'two.wav'), 4, 440);
-  writeFileSync(
-    join(appRoot, 'playlists', 'test.stillroom.json'),
-    JSON.stringify(preset('test', ['a/one.wav', 'a/two.wav', 'a/gone.wav'])),
-  );
-  now = Date.UTC(2026, 10, 22, 9, 0, 0);
-  logs = [];
+  rig = new HostRig('host', {
+    presets: { test: preset('test', ['a/one.wav', 'a/two.wav', 'a/gone.wav']) },
+    tones: { 'one.wav': [4, 330], 'two.wav': [4, 440] },
+  });
 });
 
-afterEach(() => {
-  for (const h of hosts.splice(0)) h.close();
-  rmSync(root, { recursive: true, force: true });
-});
+afterEach(() => rig.dispose());
 
 describe('host commands', () => {
   it('rejects unknown and malformed commands with a message naming the problem, leaving state unchanged', async () => {
@@ -112,25 +80,24 @@ describe('host commands', () => {
     const first = snap.session?.plan.tracks[snap.session.plan.phaseTracks[0]?.[0] ?? ''];
     expect(first?.durationS).toBeCloseTo(4, 1);
 
-    now += 30_000;
+    rig.now += 30_000;
     expect((await host.dispatch('recordDose', {})).ok).toBe(true);
-    now += 5_000;
+    rig.now += 5_000;
     expect((await host.dispatch('addNote', { text: 'Settled, breathing slowly' })).ok).toBe(true);
-    expect(host.snapshot().timeline?.phases[1]?.start).toBe(now - 5_000);
+    expect(host.snapshot().timeline?.phases[1]?.start).toBe(rig.now - 5_000);
 
-    const [file] = listJournals(join(dataDir, 'sessions'));
+    const [file] = listJournals(join(rig.dataDir, 'sessions'));
     const lines = readFileSync(file as string, 'utf8')
       .trim()
       .split('\n');
     expect(lines.map((l) => JSON.parse(l).type)).toEqual(['SessionStarted', 'DoseGiven', 'NoteAdded']);
 
-    host.close();
-    hosts.pop();
-    now += 20_000;
+    rig.close(host);
+    rig.now += 20_000;
     host = await openHost();
     const s = host.snapshot();
     expect(s.session?.status).toBe('running');
-    expect(s.session?.doseAt).toBe(now - 25_000);
+    expect(s.session?.doseAt).toBe(rig.now - 25_000);
     expect(s.session?.notes.map((n) => n.text)).toEqual(['Settled, breathing slowly']);
     expect(s.notices.join(' ')).toMatch(/Resumed the session/);
     // Appending continues the sequence.
@@ -145,19 +112,17 @@ describe('host commands', () => {
   it('ignores only a truncated last journal line after a power cut, and says so', async () => {
     const host = await openHost();
     await host.dispatch('startSession', { presetId: 'test' });
-    now += 1000;
+    rig.now += 1000;
     await host.dispatch('addNote', { text: 'kept' });
-    host.close();
-    hosts.pop();
-    const [file] = listJournals(join(dataDir, 'sessions'));
+    rig.close(host);
+    const [file] = listJournals(join(rig.dataDir, 'sessions'));
     appendFileSync(file as string, '{"seq":2,"at":1,"type":"NoteAd');
     const again = await openHost();
     expect(again.snapshot().session?.notes.map((n) => n.text)).toEqual(['kept']);
-    expect(logs.some((l) => /truncated last line/.test(l))).toBe(true);
-    now += 1000;
+    expect(rig.logs.some((l) => /truncated last line/.test(l))).toBe(true);
+    rig.now += 1000;
     expect((await again.dispatch('addNote', { text: 'after' })).ok).toBe(true);
-    again.close();
-    hosts.pop();
+    rig.close(again);
     const third = await openHost();
     expect(third.snapshot().session?.notes.map((n) => n.text)).toEqual(['kept', 'after']);
   });
@@ -169,11 +134,11 @@ describe('host commands', () => {
   });
 
   it('reports a malformed preset by file and field and still loads the others', async () => {
-    mkdirSync(join(dataDir, 'presets'), { recursive: true });
+    mkdirSync(join(rig.dataDir, 'presets'), { recursive: true });
     const broken = preset('broken', []);
     (broken.phases[1] as { light: { level: number } }).light.level = 140;
-    writeFileSync(join(dataDir, 'presets', 'broken.stillroom.json'), JSON.stringify(broken));
-    writeFileSync(join(dataDir, 'presets', 'garbage.stillroom.json'), '{ not json');
+    writeFileSync(join(rig.dataDir, 'presets', 'broken.stillroom.json'), JSON.stringify(broken));
+    writeFileSync(join(rig.dataDir, 'presets', 'garbage.stillroom.json'), '{ not json');
     const host = await openHost();
     const snap: HostSnapshot = host.snapshot();
     expect(snap.presets.map((p) => p.id)).toEqual(['test']);
@@ -237,8 +202,7 @@ describe('host commands', () => {
     host.subscribe((m) => messages.push(m));
     expect(await host.dispatch('setKeepAwake', { choice: 'prevent-display-sleep' })).toEqual({ ok: true });
     expect(messages.map((m) => (m.kind === 'patch' ? Object.keys(m.patch).sort().join() : m.kind))).toEqual(['machine,now']);
-    host.close();
-    hosts.pop();
+    rig.close(host);
     expect((await openHost()).snapshot().machine?.keepAwake).toBe('prevent-display-sleep');
     expect((await host.dispatch('setKeepAwake', { choice: 'always' })).ok).toBe(false);
   });
@@ -246,12 +210,11 @@ describe('host commands', () => {
   it('ends a session and refuses further commands', async () => {
     const host = await openHost();
     await host.dispatch('startSession', { presetId: 'test' });
-    now += 1000;
+    rig.now += 1000;
     expect((await host.dispatch('endSession', {})).ok).toBe(true);
     expect(host.snapshot().session?.status).toBe('ended');
     expect(await host.dispatch('addNote', { text: 'late' })).toEqual({ ok: false, error: 'no session is running' });
-    host.close();
-    hosts.pop();
+    rig.close(host);
     // After a restart the ended session comes back as ended (for its summary and report), still closed to new notes.
     const again = await openHost();
     expect(again.snapshot().session?.status).toBe('ended');

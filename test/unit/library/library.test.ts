@@ -1,12 +1,13 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MusicLibrary, type ScanProgress } from '../../../electron/services/library/library';
 import { readTrackTags } from '../../../electron/services/library/tags';
-import { chokidarWatchFactory, manualWatch } from '../../../electron/services/library/watch';
+import { manualWatch } from '../../../electron/services/library/watch';
 import { toneWav } from '../../fixtures/audio';
 import { generateLibrary, hasFfmpeg, SAMPLE_TRACKS } from '../../fixtures/library-gen';
+import { watchedWithReady } from '../../fixtures/watch-ready';
 
 const FFMPEG = hasFfmpeg();
 let root = '';
@@ -192,9 +193,10 @@ describe.skipIf(!FFMPEG)(`library scan with real tagged files${FFMPEG ? '' : ' â
   it('follows a real folder with chokidar', async () => {
     const dir = join(root, 'watched-real');
     mkdirSync(dir, { recursive: true });
-    const lib = await MusicLibrary.open({ dataDir: dataDir('watch-real'), watchFactory: chokidarWatchFactory, debounceMs: 50 });
+    const watch = watchedWithReady();
+    const lib = await MusicLibrary.open({ dataDir: dataDir('watch-real'), watchFactory: watch.factory, debounceMs: 50 });
     await lib.addFolders([dir]);
-    await new Promise((r) => setTimeout(r, 300)); // let chokidar finish its initial pass
+    await watch.ready(); // chokidar has finished its initial pass
     const file = join(dir, 'says.wav');
     copyFileSync(join(music, (SAMPLE_TRACKS[5] as { rel: string }).rel), file);
     await vi_waitFor(() => lib.byPath(file) !== undefined, 10_000);
@@ -244,10 +246,7 @@ describe('library without ffmpeg', () => {
   });
 });
 
-async function vi_waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** Waits (polling) until `check` holds. */
+function vi_waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  return vi.waitFor(() => expect(check()).toBe(true), { timeout: timeoutMs, interval: 20 });
 }

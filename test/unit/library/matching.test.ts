@@ -1,20 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { artistParts, normaliseText, normaliseTitle, refKey, sameArtist } from '../../../electron/core/match-text';
 import {
   applyManualFix,
-  artistParts,
   buildMatchIndex,
   clearManualFix,
   type MatchableTrack,
-  normaliseText,
-  normaliseTitle,
-  refKey,
   resolveMusic,
-  resolvePlaylistEntry,
   resolvePreset,
-  sameArtist,
-  titleFromLocation,
 } from '../../../electron/core/matching';
+import { resolvePlaylistEntry, titleFromLocation } from '../../../electron/core/playlist-match';
 import type { PlaylistEntry } from '../../../electron/core/playlists';
 import type { Preset, TrackRef } from '../../../electron/core/preset';
 

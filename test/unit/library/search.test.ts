@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { tokens } from '../../../electron/core/matching';
+import { tokens } from '../../../electron/core/match-text';
 import { type SearchableTrack, SearchIndex } from '../../../electron/services/library/search';
 
 const t = (id: string, title: string, artist = '', album = '', missing = false): SearchableTrack => ({ id, title, artist, album, missing });

@@ -4,60 +4,23 @@
  * reports are written to disk, and a disk that refuses them leaves the journal untouched;
  * panel preferences are remembered per machine across restarts.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StillroomHost } from '../../../electron/host/host';
-import { listJournals } from '../../../electron/services/journal';
-import { confSettings } from '../../../electron/services/settings';
-import { writeToneWav } from '../../fixtures/audio';
 import { twoPhasePreset } from '../../fixtures/host-preset';
+import { HostRig } from '../../fixtures/host-rig';
 
-let root: string;
-let appRoot: string;
-let dataDir: string;
-let now: number;
-const hosts: StillroomHost[] = [];
-
-async function openHost(): Promise<StillroomHost> {
-  const h = await StillroomHost.open({
-    dataDir,
-    appRoot,
-    settings: confSettings(dataDir),
-    clock: () => now,
-    log: () => {},
-    tickMs: 60_000,
-  });
-  hosts.push(h);
-  return h;
-}
-
-const journalLines = (): string[] => {
-  const [file] = listJournals(join(dataDir, 'sessions'));
-  return readFileSync(file as string, 'utf8')
-    .trim()
-    .split('\n');
-};
+let rig: HostRig;
+const openHost = () => rig.open();
+const journalLines = () => rig.journalLines();
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'stillroom-clinical-'));
-  appRoot = join(root, 'app');
-  dataDir = join(root, 'data');
-  mkdirSync(join(appRoot, 'playlists'), { recursive: true });
-  mkdirSync(join(appRoot, 'assets', 'a'), { recursive: true });
-  writeToneWav(join(appRoot, 'assets', 'a', 'one.wav'), 4, 330);
-  writeFileSync(
-    join(appRoot, 'playlists', 'test.stillroom.json'),
-    JSON.stringify(twoPhasePreset({ reminders: [{ id: 'bp', label: 'Blood pressure', anchor: 'session', offsetMin: 1 }] })),
-  );
-  now = Date.UTC(2026, 10, 22, 9, 0, 0);
+  rig = new HostRig('clinical', {
+    presets: { test: twoPhasePreset({ reminders: [{ id: 'bp', label: 'Blood pressure', anchor: 'session', offsetMin: 1 }] }) },
+  });
 });
 
-afterEach(() => {
-  for (const h of hosts.splice(0)) h.close();
-  rmSync(root, { recursive: true, force: true });
-});
+afterEach(() => rig.dispose());
 
 describe('clinical commands', () => {
   it('refuses implausible vitals until confirmed, writing nothing meanwhile', async () => {
@@ -99,7 +62,7 @@ describe('clinical commands', () => {
   it('reminders: done and snooze by key; a done reminder cannot be done twice', async () => {
     const host = await openHost();
     await host.dispatch('startSession', { presetId: 'test' });
-    now += 61_000;
+    rig.now += 61_000;
     expect((await host.dispatch('snoozeReminder', { key: 'preset/bp', minutes: 5 })).ok).toBe(true);
     expect((await host.dispatch('completeReminder', { key: 'preset/bp' })).ok).toBe(true);
     const twice = await host.dispatch('completeReminder', { key: 'preset/bp' });
@@ -113,11 +76,11 @@ describe('clinical commands', () => {
   it('keeps recording after the end (vitals, discharge) but not music or new phases', async () => {
     const host = await openHost();
     await host.dispatch('startSession', { presetId: 'test' });
-    now += 10_000;
+    rig.now += 10_000;
     await host.dispatch('recordDose', { details: { medicine: 'Ketamine', amount: 56, unit: 'mg', route: 'sublingual', lot: 'L1' } });
-    now += 600_000;
+    rig.now += 600_000;
     await host.dispatch('endSession', {});
-    now += 600_000;
+    rig.now += 600_000;
     expect((await host.dispatch('recordVitals', { values: { systolic: 120, diastolic: 80 } })).ok).toBe(true);
     expect((await host.dispatch('recordDischarge', { ready: true, accompaniedBy: 'Partner' })).ok).toBe(true);
     const duck = await host.dispatch('setDuck', { on: true });
@@ -125,7 +88,7 @@ describe('clinical commands', () => {
     const note = await host.dispatch('addNote', { text: 'late' });
     expect(note.ok).toBe(false);
     const s = host.snapshot().session;
-    expect(s?.record.discharges[0]?.dischargedAt).toBe(now);
+    expect(s?.record.discharges[0]?.dischargedAt).toBe(rig.now);
     expect(s?.record.doses[0]?.details).toMatchObject({ amount: 56, lot: 'L1' });
     expect(journalLines().map((l) => JSON.parse(l).type)).toEqual([
       'SessionStarted',
@@ -148,7 +111,7 @@ describe('reports', () => {
     const host = await openHost();
     await host.dispatch('startSession', { presetId: 'test', clientAlias: 'J.' });
     const md = await host.dispatch('exportReport', { audience: 'client', format: 'markdown' });
-    expect(md.ok && md.file?.path).toContain(join(dataDir, 'reports'));
+    expect(md.ok && md.file?.path).toContain(join(rig.dataDir, 'reports'));
     expect(md.ok && readFileSync(md.file?.path as string, 'utf8')).toContain('# Your session');
     const pdf = await host.dispatch('exportReport', { audience: 'therapist', format: 'pdf' });
     expect(
@@ -159,12 +122,38 @@ describe('reports', () => {
     ).toBe('%PDF-');
   });
 
+  it('writes clock times in the report as the therapist set them', async () => {
+    const host = await openHost();
+    await host.dispatch('setClinician', { name: 'Dr Ana Ruiz', credentials: 'MD' });
+    await host.dispatch('startSession', { presetId: 'test' }); // 09:00 UTC
+    rig.now += 15 * 60_000;
+    await host.dispatch('endSession', {});
+    const markdown = async (): Promise<string> => {
+      const r = await host.dispatch('exportReport', { audience: 'therapist', format: 'markdown' });
+      return r.ok ? (r.file?.data ?? '') : r.error;
+    };
+    const hhmm = (ms: number, hourCycle: 'h23' | 'h12') =>
+      new Intl.DateTimeFormat(hourCycle === 'h23' ? 'en-GB' : 'en-US', {
+        hour: hourCycle === 'h23' ? '2-digit' : 'numeric',
+        minute: '2-digit',
+        hourCycle,
+      }).format(ms);
+    const start = rig.now - 15 * 60_000;
+
+    await host.dispatch('setPanelPrefs', { clockFormat: '24h' });
+    expect(await markdown()).toContain(`- **Started:** ${hhmm(start, 'h23')}`);
+    await host.dispatch('setPanelPrefs', { clockFormat: '12h' });
+    const twelve = await markdown();
+    expect(twelve).toContain(`- **Started:** ${hhmm(start, 'h12')}`);
+    expect(twelve).toMatch(/- \*\*Started:\*\* \d{1,2}:\d\d\s[AP]M/);
+  });
+
   it('a disk that refuses the file gives a clear message and leaves the journal untouched', async () => {
     const host = await openHost();
     await host.dispatch('startSession', { presetId: 'test' });
     await host.dispatch('addNote', { text: 'kept' });
     const before = journalLines();
-    writeFileSync(join(dataDir, 'reports'), 'a file where the folder should be');
+    writeFileSync(join(rig.dataDir, 'reports'), 'a file where the folder should be');
     const r = await host.dispatch('exportReport', { audience: 'therapist', format: 'pdf' });
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error).toMatch(/Could not save the report .*a file is in the way.*Nothing was lost/);
@@ -187,14 +176,12 @@ describe('panel preferences', () => {
     expect((await host.dispatch('setPanelPrefs', { theme: 'night', brightness: 0.5 })).ok).toBe(true);
     const bad = await host.dispatch('setPanelPrefs', { brightness: 0.01 });
     expect(bad.ok).toBe(false);
-    host.close();
-    hosts.pop();
+    rig.close(host);
     host = await openHost();
     expect(host.snapshot().prefs).toMatchObject({ theme: 'night', brightness: 0.5 });
     // A damaged file falls back to defaults for what is damaged only.
-    writeFileSync(join(dataDir, 'panel.json'), JSON.stringify({ theme: 'purple', brightness: 0.6 }));
-    host.close();
-    hosts.pop();
+    writeFileSync(join(rig.dataDir, 'panel.json'), JSON.stringify({ theme: 'purple', brightness: 0.6 }));
+    rig.close(host);
     host = await openHost();
     expect(host.snapshot().prefs).toMatchObject({ theme: 'dark', brightness: 0.6 });
   });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applyEvent, replay, type SessionEvent, SessionEventSchema, type SessionState } from '../../../electron/core/session';
-import { at, Journal, sublingualPlan, T0 } from '../../fixtures/plans';
+import { at, Journal, sublingualPlan, T0, vitalsReading } from '../../fixtures/plans';
 
 function stateOf(events: readonly SessionEvent[]): SessionState {
   const s = replay(events);
@@ -25,14 +25,7 @@ function fullJournal(): Journal {
     details: { medicine: 'Ketamine', amount: 100, unit: 'mg', route: 'sublingual', lot: 'A1' },
   });
   j.add(at(20), { type: 'NoteEdited', noteId: 'n2', text: 'Arrived, anxious, settled quickly', tags: [], private: false });
-  j.add(at(25), {
-    type: 'VitalsRecorded',
-    id: 'v6',
-    takenAt: at(24),
-    values: { systolic: 150, diastolic: 90, heartRate: 88, spo2: 97, custom: [] },
-    confirmedImplausible: [],
-    note: '',
-  });
+  j.add(at(25), vitalsReading('v6', at(24), [150, 90, 88, 97]));
   j.add(at(30), { type: 'RatingRecorded', id: 'r7', takenAt: at(30), scale: 'moaas', value: 4, note: '' });
   j.add(at(40), {
     type: 'DoseRepeated',
@@ -61,14 +54,7 @@ function fullJournal(): Journal {
   j.add(at(63), { type: 'MusicDucked' });
   j.add(at(64), { type: 'MusicUnducked' });
   j.add(at(150), { type: 'SessionEnded' });
-  j.add(at(160), {
-    type: 'VitalsRecorded',
-    id: 'v18',
-    takenAt: at(159),
-    values: { systolic: 122, diastolic: 80, heartRate: 70, spo2: 98, custom: [] },
-    confirmedImplausible: [],
-    note: '',
-  });
+  j.add(at(160), vitalsReading('v18', at(159), [122, 80, 70, 98]));
   j.add(at(161), { type: 'MusicDucked' }); // ignored: the music has ended
   j.add(at(162), { type: 'DischargeRecorded', id: 'dc20', ready: true, dischargedAt: at(162), accompaniedBy: 'Partner', note: '' });
   return j;

@@ -12,7 +12,7 @@ import { assembleReport, chartModel, type Report, toMarkdown, tracksPlayed } fro
 import { replay, type SessionState } from '../../../electron/core/session';
 import { buildTimeline } from '../../../electron/core/timeline';
 import { renderReport } from '../../../electron/services/report/export';
-import { at, Journal, sublingualPlan, T0 } from '../../fixtures/plans';
+import { at, Journal, sublingualPlan, T0, vitalsReading } from '../../fixtures/plans';
 
 const TZ = 'UTC';
 
@@ -28,14 +28,7 @@ function session(): SessionState {
   j.add(at(30), { type: 'NoteAdded', id: 'n4', text: 'SECRET private remark about the family', private: true });
   j.add(at(35), { type: 'NoteAdded', id: 'n5', text: 'Saw the ocean, felt held' });
   j.add(at(36), { type: 'NoteAdded', id: 'n6', text: 'Not for the client copy' });
-  j.add(at(40), {
-    type: 'VitalsRecorded',
-    id: 'v7',
-    takenAt: at(40),
-    values: { systolic: 172, diastolic: 96, heartRate: 90, spo2: 97, custom: [] },
-    confirmedImplausible: [],
-    note: '',
-  });
+  j.add(at(40), vitalsReading('v7', at(40), [172, 96, 90, 97]));
   j.add(at(50), { type: 'TrackSkipped' });
   j.add(at(60), { type: 'SafeStateOn' });
   j.add(at(62), { type: 'SafeStateOff' });

@@ -12,7 +12,7 @@ import { phaseRows, recordRows, trackEndings } from '../../../electron/core/reco
 import { assembleReport, noteWithTags, toMarkdown } from '../../../electron/core/report';
 import { replay, type SessionState } from '../../../electron/core/session';
 import { buildTimeline } from '../../../electron/core/timeline';
-import { Journal, planFromPreset, T0 } from '../../fixtures/plans';
+import { Journal, planFromPreset, T0, vitalsReading } from '../../fixtures/plans';
 
 const TZ = 'UTC';
 const s = (sec: number): number => T0 + sec * 1000;
@@ -22,28 +22,14 @@ const quick = parsePreset(readFileSync(join(__dirname, '../../../playlists/demo-
 function lived(): Journal {
   const j = new Journal();
   j.start(T0, planFromPreset(quick));
-  j.add(s(10), {
-    type: 'VitalsRecorded',
-    id: 'v1',
-    takenAt: s(10),
-    values: { systolic: 124, diastolic: 80, heartRate: 72, spo2: 98, custom: [] },
-    confirmedImplausible: [],
-    note: '',
-  });
+  j.add(s(10), vitalsReading('v1', s(10), [124, 80, 72, 98]));
   j.add(s(20), { type: 'DoseGiven', note: '', details: { medicine: 'Ketamine', amount: 100, unit: 'mg', route: 'sublingual', lot: 'L1' } });
   j.add(s(30), { type: 'PhaseHeld' });
   j.add(s(60), { type: 'PhaseResumed' });
   j.add(s(70), { type: 'PhaseExtended', minutes: 1 });
   // Settling in: 20 s + 60 s planned + 30 s held + 60 s extended → Deep rest at 170 s, planned 90 s → ends 260 s.
   j.add(s(140), { type: 'NoteAdded', id: 'n1', text: 'Tearful', tags: ['tearful'] });
-  j.add(s(150), {
-    type: 'VitalsRecorded',
-    id: 'v2',
-    takenAt: s(150),
-    values: { systolic: 168, diastolic: 96, heartRate: 104, spo2: 97, custom: [] },
-    confirmedImplausible: [],
-    note: '',
-  });
+  j.add(s(150), vitalsReading('v2', s(150), [168, 96, 104, 97]));
   j.add(s(300), { type: 'PhaseAdvanced' });
   return j;
 }

@@ -6,19 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Reminder } from '../../../electron/core/preset';
+import { signingProblems } from '../../../electron/core/record-sign';
 import { reminderItems } from '../../../electron/core/reminders';
 import { replay, type SessionState } from '../../../electron/core/session';
 import { buildTimeline, upcomingChanges } from '../../../electron/core/timeline';
-import { at, Journal, makePlan, T0 } from '../../fixtures/plans';
+import { at, Journal, makePlan, T0, vitalsReading } from '../../fixtures/plans';
 
-const vitals = (id: string, m: number) => ({
-  type: 'VitalsRecorded' as const,
-  id,
-  takenAt: at(m),
-  values: { systolic: 120, diastolic: 80, heartRate: 70, spo2: 98, custom: [] },
-  confirmedImplausible: [],
-  note: '',
-});
+const vitals = (id: string, m: number) => vitalsReading(id, at(m), [120, 80, 70, 98]);
 
 function planWith(reminders: Reminder[]) {
   const plan = makePlan({
@@ -148,5 +142,22 @@ describe('phase-anchored and repeating reminders', () => {
     expect(r['preset/obs#2']).toMatchObject({ status: 'overdue', dueAt: at(45) });
     expect(r['preset/obs#3']).toBeUndefined();
     expect(buildTimeline(state(j), at(20)).reminders[0]).toMatchObject({ id: 'obs', dueAt: at(30) });
+  });
+});
+
+describe('what signing still needs', () => {
+  it('names a vitals reminder with no reading by its due time, in the clock format given', () => {
+    const j = new Journal();
+    j.start(T0, planWith([VITALS_40]));
+    j.add(at(18), { type: 'DoseGiven', note: '' });
+    j.add(at(80), { type: 'SessionEnded' });
+    const clinician = { name: 'Dr Ana Ruiz', credentials: 'MD' };
+    const due = (format: '24h' | '12h') =>
+      signingProblems(state(j), clinician, at(80), { format, timeZone: 'UTC' })
+        .find((p) => p.startsWith('vitals “Vitals”'))
+        ?.replace(/\s/g, ' ');
+    // The dose at 09:18 UTC, the reminder 40 minutes later.
+    expect(due('24h')).toBe('vitals “Vitals” (due 09:58): no reading recorded in its window');
+    expect(due('12h')).toBe('vitals “Vitals” (due 9:58 AM): no reading recorded in its window');
   });
 });

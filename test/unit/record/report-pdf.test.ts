@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { assembleReport } from '../../../electron/core/report';
 import { replay, type SessionState } from '../../../electron/core/session';
 import { renderReport, saveReport } from '../../../electron/services/report/export';
-import { at, Journal, sublingualPlan, T0 } from '../../fixtures/plans';
+import { at, Journal, sublingualPlan, T0, vitalsReading } from '../../fixtures/plans';
 
 const TZ = 'UTC';
 const dir = mkdtempSync(join(tmpdir(), 'stillroom-pdf-'));
@@ -26,14 +26,7 @@ function session(notes: Array<[string, string]>, alias = 'J.'): SessionState {
   j.start(T0, plan);
   j.add(at(18), { type: 'DoseGiven', note: '', details: { medicine: 'Ketamine', amount: 100, unit: 'mg', route: 'sublingual' } });
   for (const [i, [id, text]] of notes.entries()) j.add(at(20 + i), { type: 'NoteAdded', id, text });
-  j.add(at(40), {
-    type: 'VitalsRecorded',
-    id: 'v1',
-    takenAt: at(40),
-    values: { systolic: 172, diastolic: 96, heartRate: 90, spo2: 97, custom: [] },
-    confirmedImplausible: [],
-    note: '',
-  });
+  j.add(at(40), vitalsReading('v1', at(40), [172, 96, 90, 97]));
   j.add(at(150), { type: 'SessionEnded' });
   return replay(j.events) as SessionState;
 }

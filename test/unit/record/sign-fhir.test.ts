@@ -6,78 +6,46 @@
  * the HL7 R4 JSON schema, carries the right LOINC codes and nothing about the client beyond
  * the alias. Refusals leave the journal untouched.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FhirBundle, FhirResource } from '../../../electron/core/fhir';
-import { StillroomHost } from '../../../electron/host/host';
-import { listJournals } from '../../../electron/services/journal';
-import { confSettings } from '../../../electron/services/settings';
-import { writeToneWav } from '../../fixtures/audio';
+import type { StillroomHost } from '../../../electron/host/host';
 import { fhirProblems } from '../../fixtures/fhir-validate';
 import { twoPhasePreset } from '../../fixtures/host-preset';
+import { HostRig } from '../../fixtures/host-rig';
 
-let root: string;
-let dataDir: string;
-let now: number;
-const hosts: StillroomHost[] = [];
-
-async function openHost(): Promise<StillroomHost> {
-  const h = await StillroomHost.open({
-    dataDir,
-    appRoot: join(root, 'app'),
-    settings: confSettings(dataDir),
-    clock: () => now,
-    log: () => {},
-    tickMs: 60_000,
-  });
-  hosts.push(h);
-  return h;
-}
-
-const journalLines = (): string[] =>
-  readFileSync(listJournals(join(dataDir, 'sessions'))[0] as string, 'utf8')
-    .trim()
-    .split('\n');
+const reminders = [
+  { id: 'bp-before', label: 'Blood pressure before dosing', anchor: 'session', offsetMin: 0.5, kind: 'vitals', beforeDose: true },
+  { id: 'vitals-2', label: 'Vitals after the dose', anchor: 'dose', offsetMin: 2, kind: 'vitals' },
+];
+let rig: HostRig;
+const openHost = () => rig.open();
+const journalLines = () => rig.journalLines();
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'stillroom-sign-'));
-  dataDir = join(root, 'data');
-  mkdirSync(join(root, 'app', 'playlists'), { recursive: true });
-  mkdirSync(join(root, 'app', 'assets', 'a'), { recursive: true });
-  writeToneWav(join(root, 'app', 'assets', 'a', 'one.wav'), 4, 330);
-  const reminders = [
-    { id: 'bp-before', label: 'Blood pressure before dosing', anchor: 'session', offsetMin: 0.5, kind: 'vitals', beforeDose: true },
-    { id: 'vitals-2', label: 'Vitals after the dose', anchor: 'dose', offsetMin: 2, kind: 'vitals' },
-  ];
-  writeFileSync(join(root, 'app', 'playlists', 'test.stillroom.json'), JSON.stringify(twoPhasePreset({ reminders })));
-  now = Date.UTC(2026, 10, 22, 9, 0, 0);
+  rig = new HostRig('sign', { presets: { test: twoPhasePreset({ reminders }) } });
 });
 
-afterEach(() => {
-  for (const h of hosts.splice(0)) h.close();
-  rmSync(root, { recursive: true, force: true });
-});
+afterEach(() => rig.dispose());
 
 const vitals = (systolic: number) => ({ values: { systolic, diastolic: 80, heartRate: 72, spo2: 97 } });
 
 /** A session run to its end; `complete` fills in everything signing asks for. */
 async function lived(host: StillroomHost, complete: boolean): Promise<void> {
   await host.dispatch('startSession', { presetId: 'test', clientAlias: 'Ελένη' });
-  now += 10_000;
+  rig.now += 10_000;
   if (complete) await host.dispatch('recordVitals', vitals(124));
-  now += 20_000;
+  rig.now += 20_000;
   await host.dispatch(
     'recordDose',
     complete ? { details: { medicine: 'Ketamine', amount: 100, unit: 'mg', route: 'sublingual', lot: 'K-17' } } : {},
   );
-  now += 120_000;
+  rig.now += 120_000;
   await host.dispatch('recordVitals', vitals(complete ? 168 : 120));
   await host.dispatch('addNote', { text: 'Privately: family history', private: true });
-  now += 60_000;
+  rig.now += 60_000;
   await host.dispatch('recordAdverseEvent', { description: 'Nausea', severity: 'mild', action: 'Offered water' });
-  now += 60_000;
+  rig.now += 60_000;
   await host.dispatch('endSession', {});
   if (complete) await host.dispatch('recordDischarge', { ready: true, accompaniedBy: 'Partner' });
 }
@@ -109,11 +77,13 @@ describe('Sign record', () => {
 
   it('signs a complete record, then locks it: changes are refused, addenda carry their own time and author', async () => {
     const host = await openHost();
+    // The report's times follow the clock setting; 'auto' would follow this machine's locale.
+    await host.dispatch('setPanelPrefs', { clockFormat: '24h' });
     await lived(host, true);
     expect((await host.dispatch('setClinician', { name: 'Dr Ana Ruiz', credentials: 'MD, licence 4411' })).ok).toBe(true);
     expect(host.snapshot().prefs.clinician).toEqual({ name: 'Dr Ana Ruiz', credentials: 'MD, licence 4411' });
-    now += 30_000;
-    const signedAt = now;
+    rig.now += 30_000;
+    const signedAt = rig.now;
     expect(await host.dispatch('signRecord', {})).toEqual({ ok: true });
     expect(host.snapshot().session?.record.signature).toEqual({ at: signedAt, name: 'Dr Ana Ruiz', credentials: 'MD, licence 4411' });
     expect(JSON.parse(journalLines().at(-1) as string)).toMatchObject({ type: 'RecordSigned', name: 'Dr Ana Ruiz' });
@@ -131,11 +101,11 @@ describe('Sign record', () => {
     }
     expect(journalLines()).toEqual(before);
 
-    now += 3_600_000;
+    rig.now += 3_600_000;
     await host.dispatch('setClinician', { name: 'Sam Lee', credentials: 'RN' });
     expect((await host.dispatch('addAddendum', { text: 'Phoned the next day: slept well.' })).ok).toBe(true);
     expect(host.snapshot().session?.record.addenda).toEqual([
-      { id: expect.any(String), at: now, text: 'Phoned the next day: slept well.', name: 'Sam Lee', credentials: 'RN' },
+      { id: expect.any(String), at: rig.now, text: 'Phoned the next day: slept well.', name: 'Sam Lee', credentials: 'RN' },
     ]);
     const md = await host.dispatch('exportReport', { audience: 'therapist', format: 'markdown' });
     const text = readFileSync(md.ok ? (md.file?.path as string) : '', 'utf8');

@@ -1,23 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { describe, expect, it } from 'vitest';
-import { chokidarWatchFactory, manualWatch } from '../../../electron/services/library/watch';
+import { describe, expect, it, vi } from 'vitest';
+import { manualWatch } from '../../../electron/services/library/watch';
 import { ClinicFolder, type ClinicPresetEntry } from '../../../electron/services/sharing/clinic-folder';
 import { presetFileText } from '../../../electron/services/sharing/export';
 import { generateClinicKey, TrustedKeys } from '../../../electron/services/sharing/keys';
+import { watchedWithReady } from '../../fixtures/watch-ready';
 import { samplePreset, tempDir } from './helpers';
 
 const clinic = generateClinicKey('Clinic A');
 const trusted = TrustedKeys.inMemory([{ clinic: 'Clinic A', publicKey: clinic.publicKey }]);
 
-async function waitFor(check: () => boolean, timeoutMs = 8000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Waits (polling, up to 8 s) until `check` holds. */
+const waitFor = (check: () => boolean): Promise<void> => vi.waitFor(() => expect(check()).toBe(true), { timeout: 8000, interval: 20 });
 
 describe('clinic library folder', () => {
   it('lists presets with provenance, explains broken ones, ignores temp files and other files', async () => {
@@ -57,14 +53,15 @@ describe('clinic library folder', () => {
   it('a colleague’s publish shows up through chokidar', async () => {
     const dir = tempDir('clinic-real');
     const changes: string[][] = [];
+    const watch = watchedWithReady();
     const reader = await ClinicFolder.open(dir, {
       trusted,
-      watchFactory: chokidarWatchFactory,
+      watchFactory: watch.factory,
       debounceMs: 50,
       onChange: (l) => changes.push(l.map((e) => e.name)),
     });
     const writer = await ClinicFolder.open(dir, { trusted });
-    await new Promise((r) => setTimeout(r, 200));
+    await watch.ready();
     const file = await writer.publish(samplePreset({ id: 'shared-peak', name: 'Shared peak' }), { signWith: clinic });
     expect(file).toBe(join(dir, 'shared-peak.stillroom.json'));
     await waitFor(() => reader.list().some((e) => e.preset?.preset.id === 'shared-peak'));

@@ -8,8 +8,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildMatchIndex, resolvePlaylistEntry, resolvePreset } from '../../../electron/core/matching';
+import { buildMatchIndex, resolvePreset } from '../../../electron/core/matching';
 import { RAW_WORDING } from '../../../electron/core/plain-errors';
+import { resolvePlaylistEntry } from '../../../electron/core/playlist-match';
 import { PlaylistError, parsePlaylist } from '../../../electron/core/playlists';
 import { PresetError, parsePreset } from '../../../electron/core/preset';
 import { importBundle } from '../../../electron/services/sharing/bundle';

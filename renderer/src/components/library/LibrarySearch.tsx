@@ -3,46 +3,19 @@
  * duration, loudness and whether the file is there. At most a few hundred rows are ever
  * drawn, so it stays quick with 20,000 tracks. The search runs again when the library changes.
  */
-import { useEffect, useId, useRef, useState } from 'react';
-import type { LibraryTrackSummary } from '../../../../electron/host/library/contract';
-import { api } from '../../bridge';
+import { useId, useState } from 'react';
 import { InlineError } from '../InlineError';
 import { formatCount, formatLoudness, lengthText, trackState } from './format';
+import { useLibrarySearch } from './useLibrarySearch';
 
 const PAGE = 100;
 const MAX_ROWS = 500;
-const TYPING_MS = 150;
 
 export function LibrarySearch({ revision }: { revision: number }) {
   const id = useId();
   const [query, setQuery] = useState('');
   const [limit, setLimit] = useState(PAGE);
-  const [result, setResult] = useState<{ tracks: LibraryTrackSummary[]; total: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const asked = useRef(0);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `revision` re-runs the search when the library changed (a scan finished).
-  useEffect(() => {
-    const ticket = ++asked.current;
-    const timer = setTimeout(
-      () => {
-        void api()
-          .searchLibrary({ query, limit })
-          .then(
-            (r) => {
-              if (ticket !== asked.current) return;
-              if (r.ok && r.data) {
-                setResult(r.data);
-                setError(null);
-              } else if (!r.ok) setError(`The search did not run: ${r.error}`);
-            },
-            (err: unknown) => ticket === asked.current && setError(`The search did not run: ${String(err)}`),
-          );
-      },
-      query ? TYPING_MS : 0,
-    );
-    return () => clearTimeout(timer);
-  }, [query, limit, revision]);
+  const { hits: result, error } = useLibrarySearch({ query, limit, revision, whenEmpty: 'everything' });
 
   const shown = result?.tracks ?? [];
   const total = result?.total ?? 0;

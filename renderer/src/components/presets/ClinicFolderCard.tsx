@@ -3,7 +3,7 @@ import { useId, useState } from 'react';
 import { api } from '../../bridge';
 import { useStore } from '../../stores';
 import { InlineError } from '../InlineError';
-import { useRun } from './shared';
+import { useRun } from '../useCommand';
 
 export function ClinicFolderCard() {
   const id = useId();

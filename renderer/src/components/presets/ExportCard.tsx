@@ -7,7 +7,8 @@ import type { SavedFile } from '../../../../electron/host/contract';
 import { api } from '../../bridge';
 import { useStore } from '../../stores';
 import { InlineError } from '../InlineError';
-import { SavedFileLine, useRun } from './shared';
+import { SavedFileLine } from '../SavedFileLine';
+import { useRun } from '../useCommand';
 
 export function ExportCard({ presetId, name, origin }: { presetId: string; name: string; origin: 'bundled' | 'user' | 'clinic' }) {
   const id = useId();

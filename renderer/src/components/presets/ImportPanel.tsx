@@ -10,8 +10,9 @@ import { formatDurationS } from '../../../../electron/core/format';
 import type { ImportView, ResolutionRow } from '../../../../electron/host/presets/contract';
 import { api } from '../../bridge';
 import { InlineError } from '../InlineError';
+import { useRun } from '../useCommand';
 import { LibraryPicker } from './LibraryPicker';
-import { readChosenFile, useRun } from './shared';
+import { readChosenFile } from './shared';
 
 /** A shared preset file or bundle chosen in the page: at most 3 MiB (the host's own limit; both shells carry it). */
 const MAX_CHOSEN_BYTES = 3 * 1024 * 1024;

@@ -3,13 +3,11 @@
  * "Use this file"). Suggestions (near misses from a resolution report) are listed first.
  */
 
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import { formatDurationS } from '../../../../electron/core/format';
-import type { LibraryTrackSummary } from '../../../../electron/host/library/contract';
-import { api } from '../../bridge';
 import { InlineError } from '../InlineError';
+import { useLibrarySearch } from '../library/useLibrarySearch';
 
-const TYPING_MS = 150;
 const LIMIT = 12;
 
 export interface PickedTrack {
@@ -34,29 +32,8 @@ export function LibraryPicker({
 }) {
   const id = useId();
   const [query, setQuery] = useState(initialQuery);
-  const [hits, setHits] = useState<LibraryTrackSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const asked = useRef(0);
-
-  useEffect(() => {
-    const ticket = ++asked.current;
-    if (!query.trim()) {
-      setHits(null);
-      return;
-    }
-    const timer = setTimeout(() => {
-      void api()
-        .searchLibrary({ query, limit: LIMIT })
-        .then((r) => {
-          if (ticket !== asked.current) return;
-          if (r.ok) {
-            setHits((r.data?.tracks ?? []).filter((t) => !t.missing && !t.problem));
-            setError(null);
-          } else setError(`The search did not run: ${r.error}`);
-        });
-    }, TYPING_MS);
-    return () => clearTimeout(timer);
-  }, [query]);
+  const { hits: found, error } = useLibrarySearch({ query, limit: LIMIT, whenEmpty: 'nothing' });
+  const hits = found ? found.tracks.filter((t) => !t.missing && !t.problem) : null;
 
   return (
     <div className="picker">

@@ -4,11 +4,11 @@
  * its light (with a preview on the lamp) and its playlist; and moving or removing the phase.
  * Every control has a plain name that says which phase it belongs to.
  */
+import { formatDurationWordsMs } from '../../../../electron/core/format';
 import { PHASE_KINDS, type PhaseConfig, type PhaseKind } from '../../../../electron/core/preset';
 import { PHASE_KIND_LABELS, phaseFieldId } from './editorModel';
 import { PhaseLight } from './PhaseLight';
 import { PhasePlaylist } from './PhasePlaylist';
-import { formatMinutes } from './shared';
 
 const RUN_OUT_LABELS: Record<PhaseConfig['runOut'], string> = {
   repeat: 'Play the playlist again',
@@ -65,7 +65,7 @@ export function PhaseEditor({
           {index + 1}. {name} <span className="quiet small">({PHASE_KIND_LABELS[phase.kind].toLowerCase()})</span>
         </h3>
         <p className="small tabular phase-lengths" data-testid="phase-lengths">
-          Planned {formatMinutes(planned)} · music {formatMinutes(music)}
+          Planned {formatDurationWordsMs(planned * 1000, 'minute')} · music {formatDurationWordsMs(music * 1000, 'minute')}
           {music > 0 && music + 1 < planned ? ` (${RUN_OUT_LABELS[phase.runOut].toLowerCase()} after)` : ''}
         </p>
         <span className="phase-moves">

@@ -4,20 +4,21 @@
  * host shows the scene on the on-screen lamp (and any real lights in the room) for a few
  * seconds, then eases back. Refused while a session runs: the room's light belongs to it.
  */
+
 import { useState } from 'react';
+import { formatDurationWordsMs } from '../../../../electron/core/format';
 import type { PhaseConfig } from '../../../../electron/core/preset';
 import { api } from '../../bridge';
 import { InlineError } from '../InlineError';
 import { lampColour, lampOpacity } from '../VirtualLamp';
 import { phaseFieldId } from './editorModel';
-import { formatMinutes } from './shared';
 
 type Light = PhaseConfig['light'];
 
 /** "0 s" → "at once", 90 → "over 2 min", 20 → "over 20 s". */
 function changeWords(s: number): string {
   if (!Number.isFinite(s)) return '';
-  return s <= 0 ? 'at once' : `over ${formatMinutes(s)}`;
+  return s <= 0 ? 'at once' : `over ${formatDurationWordsMs(s * 1000, 'minute')}`;
 }
 
 export function PhaseLight({

@@ -9,9 +9,9 @@ import { api } from '../../bridge';
 import '../../panel/mini';
 import { formatDurationS } from '../../../../electron/core/format';
 import { InlineError } from '../InlineError';
+import { useRun } from '../useCommand';
 import { onAudition, playAudition, stopAudition } from './audition';
 import { LibraryPicker } from './LibraryPicker';
-import { useRun } from './shared';
 
 function focusSoon(id: string): void {
   requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById(id)?.focus()));

@@ -3,15 +3,17 @@
  * phase), a read-only outline with "Duplicate to edit" for bundled and clinic presets, and
  * the export card for any of them.
  */
+
 import { useEffect, useState } from 'react';
+import { formatDurationWordsMs } from '../../../../electron/core/format';
 import type { LoadedPresetView } from '../../../../electron/host/presets/contract';
 import { api } from '../../bridge';
 import { useStore } from '../../stores';
 import { InlineError } from '../InlineError';
+import { useRun } from '../useCommand';
 import { ExportCard } from './ExportCard';
 import { musicSeconds } from './PhaseEditor';
 import { PresetEditor } from './PresetEditor';
-import { formatMinutes, useRun } from './shared';
 
 const ORIGIN: Record<LoadedPresetView['origin'], string> = {
   bundled: 'Built in (read-only)',
@@ -67,7 +69,8 @@ export function PresetDetail({ presetId, onSelect }: { presetId: string; onSelec
               <li key={i} className="small">
                 <span>{ph.name}</span>{' '}
                 <span className="quiet tabular">
-                  Planned {formatMinutes(ph.plannedMin * 60)} · music {formatMinutes(musicSeconds(ph))} · {ph.playlist.length} track
+                  Planned {formatDurationWordsMs(ph.plannedMin * 60_000, 'minute')} · music{' '}
+                  {formatDurationWordsMs(musicSeconds(ph) * 1000, 'minute')} · {ph.playlist.length} track
                   {ph.playlist.length === 1 ? '' : 's'}
                 </span>
               </li>

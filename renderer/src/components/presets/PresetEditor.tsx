@@ -15,6 +15,7 @@ import type { LoadedPresetView } from '../../../../electron/host/presets/contrac
 import { api } from '../../bridge';
 import { useStore } from '../../stores';
 import { InlineError } from '../InlineError';
+import { useRun } from '../useCommand';
 import {
   addPhase,
   type Draft,
@@ -29,7 +30,6 @@ import {
 } from './editorModel';
 import { PhaseEditor } from './PhaseEditor';
 import { ReminderEditor } from './ReminderEditor';
-import { useRun } from './shared';
 
 /** The browser host takes messages up to MAX_BROWSER_MESSAGE_BYTES; leave room for the envelope and escaping. */
 const BROWSER_MAX_CHARS = Math.floor(MAX_BROWSER_MESSAGE_BYTES / 2);

@@ -7,7 +7,9 @@ import type { SavedFile } from '../../../../electron/host/contract';
 import { api } from '../../bridge';
 import { useStore } from '../../stores';
 import { InlineError } from '../InlineError';
-import { readChosenFile, SavedFileLine, useRun } from './shared';
+import { SavedFileLine } from '../SavedFileLine';
+import { useRun } from '../useCommand';
+import { readChosenFile } from './shared';
 
 const KEY_FILE_MAX = 32 * 1024;
 

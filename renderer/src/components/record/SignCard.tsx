@@ -7,7 +7,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { signingProblems } from '../../../../electron/core/record-sign';
 import type { SessionState } from '../../../../electron/core/session';
 import { api } from '../../bridge';
-import { clockTime } from '../../lib/time';
+import { clockFormat, clockTime } from '../../lib/time';
 import { guarded } from '../../panel/perform';
 import { useStore } from '../../stores';
 
@@ -78,7 +78,7 @@ export function SignCard({ session }: { session: SessionState }) {
   const [fhir, setFhir] = useState<string | null>(null);
   const id = useId();
   const sig = session.record.signature;
-  const missing = sig ? [] : signingProblems(session, clinician, now);
+  const missing = sig ? [] : signingProblems(session, clinician, now, { format: clockFormat() });
 
   const exportFhir = async (): Promise<void> => {
     let path: string | null = null;
