@@ -132,7 +132,13 @@ async function benchNoteLatency(samples = 60): Promise<Record<string, number>> {
       // would wrap them in a helper the page does not have.
       await page.evaluate((want) => {
         const t = { t0: 0 };
-        document.addEventListener('keydown', () => void (t.t0 = performance.now()), { capture: true, once: true });
+        document.addEventListener(
+          'keydown',
+          () => {
+            t.t0 = performance.now();
+          },
+          { capture: true, once: true },
+        );
         (window as unknown as { __benchSeen?: Promise<number> }).__benchSeen = new Promise<number>((resolve) => {
           const obs = new MutationObserver(() => {
             if (!t.t0) return;
