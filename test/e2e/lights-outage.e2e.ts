@@ -128,7 +128,7 @@ test('a broker restart and a bridge outage mid-session: the lights come back by 
     // The Hue bridge goes away; Safe state is pressed while it is down.
     await hue.close();
     await expect(page.getByTestId('lights-status')).toHaveText('Lights: Lamp 1 and Lamp 2 are not answering.', { timeout: 30_000 });
-    await shortcut(page, 's');
+    await shortcut(page, 'F2');
     await expect(page.getByRole('button', { name: 'Safe state' })).toHaveAttribute('aria-pressed', 'true');
     await page.waitForTimeout(5_000); // real time: the bridge stays away after the press
     const safeBri = levelToUnits(60, SCALES.hueV1).value;

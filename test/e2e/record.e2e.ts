@@ -94,21 +94,22 @@ test('a quick demo session signed and reported: refused until complete, then loc
   // Sign record: refused, naming what is missing; nothing changes.
   const missing = page.getByTestId('sign-missing');
   await expect(missing).toContainText('the clinician’s name');
-  await expect(missing).toContainText('dose details: medicine, amount, unit, route');
+  // The dose sheet filled medicine, unit and route from the preset; only the amount is missing.
+  await expect(missing).toContainText('dose details: amount');
   await expect(missing).toContainText('the discharge');
   await page.getByRole('button', { name: 'Sign record' }).click();
   await expect(page.getByTestId('press-status')).toContainText(/cannot be signed yet\. Missing: .*dose details/);
   await expect(page.getByTestId('signature')).toHaveCount(0);
 
-  // Complete it: clinician, dose details (a correction of the recorded dose), discharge.
+  // Complete it: clinician, the dose amount (completed, not corrected), discharge.
   await page.getByRole('textbox', { name: 'Clinician' }).fill('Dr Ana Ruiz');
   await page.getByLabel('Credentials').fill('MD');
   await page.getByRole('button', { name: 'Save clinician' }).click();
-  await page.getByRole('button', { name: /^Correct dose given/ }).click();
-  await page.getByLabel('Medicine').fill('Ketamine');
+  await page.getByRole('button', { name: /^Complete dose given/ }).click();
   await page.getByRole('textbox', { name: 'Dose', exact: true }).fill('100');
-  await page.getByLabel('Route').selectOption('sublingual');
-  await page.getByRole('button', { name: 'Save correction' }).click();
+  await page.getByRole('button', { name: 'Save details' }).click();
+  // Completing is not a correction: no "corrected" mark.
+  await expect(page.getByTestId('dose-list')).not.toContainText('corrected');
   await page.getByLabel('Accompanied by').fill('Partner');
   await page.getByRole('button', { name: 'Record discharge' }).click();
   await expect(page.getByText('Everything the record needs is there.')).toBeVisible();

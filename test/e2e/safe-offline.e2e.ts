@@ -10,6 +10,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unmeasuredGainDb } from '../../electron/core/gain';
 import { hasTools, makeTone, record, rmsWindows } from './audio-record';
 import { expect, keyFileFor, launchChromium, type RunningHost, startHost, stopHost, test } from './launcher';
 import { journalEvents } from './session-journal';
@@ -40,6 +41,10 @@ function tonePreset(id: string) {
 }
 
 /** Median of the 20 ms RMS windows in [fromS, toS) of the recording. */
+interface AudioTrim {
+  voices: Array<{ trimDb: number }>;
+}
+
 function levelDb(w: number[], fromS: number, toS: number): number {
   const part = w.slice(Math.max(0, Math.floor((fromS * 1000) / WIN_MS)), Math.floor((toS * 1000) / WIN_MS)).sort((a, b) => a - b);
   return part[Math.floor(part.length / 2)] ?? Number.NaN;
@@ -68,6 +73,22 @@ test('Safe state pressed while the host process is dead: the music drops at once
     await expect(page.getByTestId('audio-meter')).toHaveAttribute('data-playing', 'true', { timeout: 20_000 });
     await expect.poll(async () => Number(await page.getByTestId('lamp-level').textContent()), { timeout: 20_000 }).toBeLessThan(30);
 
+    // The tone's measured loudness has reached its voice (measured, and its 6 s glide over),
+    // so the level before the press is steady and any change after it is safe state's.
+    const trimDb = () =>
+      page.evaluate(() => (window as unknown as { __stillroomAudio: AudioTrim }).__stillroomAudio.voices[0]?.trimDb ?? Number.NaN);
+    await expect
+      .poll(
+        async () => {
+          const a = await trimDb();
+          await page.waitForTimeout(300); // real time: a trim that still glides moves within 300 ms
+          const b = await trimDb();
+          return Math.abs(b - unmeasuredGainDb()) > 0.5 && Math.abs(b - a) < 0.01;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+
     // The host dies (no goodbye); the page notices.
     const rec = record();
     await page.waitForTimeout(1500); // real time: a steady stretch before the press
@@ -93,6 +114,8 @@ test('Safe state pressed while the host process is dead: the music drops at once
     const firstDrop = w.findIndex((v, i) => i * (WIN_MS / 1000) >= pressS && v < before - 0.3);
     expect(firstDrop, 'the music never dropped').toBeGreaterThan(0);
     const dropAfterS = (firstDrop * WIN_MS) / 1000 - pressS;
+    const curve = Array.from({ length: 18 }, (_, i) => (levelDb(w, pressS - 0.5 + i * 0.25, pressS - 0.3 + i * 0.25) - before).toFixed(1));
+    console.log(`safe e2e: level after the press every 0.25 s from −0.5 s (dB): ${curve.join(' ')}`);
     expect(dropAfterS, `drop began ${dropAfterS.toFixed(2)} s after the press`).toBeLessThanOrEqual(0.5);
     expect(levelDb(w, pressS + 2.6, pressS + 2.9)).toBeLessThan(before - 10);
 

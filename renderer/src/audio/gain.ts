@@ -94,8 +94,17 @@ export function blendFrom(plan: GainPlan, from: number, v0: number): GainPlan {
   };
 }
 
-/** A level change in decibels, eased (raised cosine) so it starts and ends softly. */
-export function dbRampPlan(fromGain: number, toDb: number, from: number, ms: number): GainPlan {
+/**
+ * How a move is eased: `inOut` (raised cosine) starts and ends softly, for changes nobody asked
+ * for this instant; `out` (quarter sine) starts moving at once and lands softly, for a move the
+ * therapist pressed for (safe state), so the room hears the answer within a fraction of a second.
+ */
+export type Ease = 'inOut' | 'out';
+
+const eased = (u: number, ease: Ease): number => (ease === 'out' ? Math.sin((u * Math.PI) / 2) : (1 - Math.cos(u * Math.PI)) / 2);
+
+/** A level change in decibels, eased so it never jumps. */
+export function dbRampPlan(fromGain: number, toDb: number, from: number, ms: number, ease: Ease = 'inOut'): GainPlan {
   const fromDb = 20 * Math.log10(Math.max(fromGain, 1e-6));
   const until = from + ms;
   const toGain = 10 ** (toDb / 20);
@@ -103,7 +112,7 @@ export function dbRampPlan(fromGain: number, toDb: number, from: number, ms: num
     fn: (t) => {
       if (t <= from) return fromGain;
       if (t >= until) return toGain;
-      const x = (1 - Math.cos(((t - from) / ms) * Math.PI)) / 2;
+      const x = eased((t - from) / ms, ease);
       return 10 ** ((fromDb + (toDb - fromDb) * x) / 20);
     },
     moving: [[from, until]],
@@ -181,15 +190,15 @@ const OFF_GAIN = 1e-4;
  * softly). Between two audible levels it moves evenly in decibels, which is how a level
  * change is heard; to or from silence (a mute) it moves in amplitude, since −∞ dB has no middle.
  */
-export function rampPlan(fromGain: number, toGain: number, from: number, ms: number): GainPlan {
+export function rampPlan(fromGain: number, toGain: number, from: number, ms: number, ease: Ease = 'inOut'): GainPlan {
   if (ms <= 0 || Math.abs(fromGain - toGain) < 1e-6) return constantPlan(toGain);
-  if (fromGain > OFF_GAIN && toGain > OFF_GAIN) return dbRampPlan(fromGain, 20 * Math.log10(toGain), from, ms);
+  if (fromGain > OFF_GAIN && toGain > OFF_GAIN) return dbRampPlan(fromGain, 20 * Math.log10(toGain), from, ms, ease);
   const until = from + ms;
   return {
     fn: (t) => {
       if (t <= from) return fromGain;
       if (t >= until) return toGain;
-      const x = (1 - Math.cos(((t - from) / ms) * Math.PI)) / 2;
+      const x = eased((t - from) / ms, ease);
       return fromGain + (toGain - fromGain) * x;
     },
     moving: [[from, until]],

@@ -3,7 +3,7 @@
  * per concern so each moves at its own pace without disturbing the others, and an analyser
  * tapped at the end so the panel can show that sound really flows.
  *
- * - safe: safe state lowers the music by 12 dB in 2.5 s and brings it back over 5 s;
+ * - safe: safe state lowers the music by 12 dB in 2.5 s, moving at once, and brings it back over 5 s;
  * - level: the therapist's music level (dB below the plan), glided over 1.5 s;
  * - duck: down by `DUCK_DB` over 2 s while the therapist speaks, back over 2 s;
  * - mute: to silence over 1.5 s, back over 2 s (the music plays on, so it returns in place);
@@ -12,7 +12,7 @@
  * Howler.volume() is never used (it also sets every element's volume, which doubles the change).
  */
 import type { ClockMapping } from './clock';
-import { applyPlan, constantPlan, rampPlan, type ScheduledGain, valueAt } from './gain';
+import { applyPlan, constantPlan, type Ease, rampPlan, type ScheduledGain, valueAt } from './gain';
 
 /** The engine's clock: its mapping onto the audio clock and the host wall time now. */
 export interface BusClock extends ClockMapping {
@@ -48,11 +48,11 @@ export class Stage {
   }
 
   /** Moves to `gain` over `ms`; `immediate` jumps (nothing audible depends on it, e.g. nothing plays yet). */
-  moveTo(gain: number, now: number, ms: number, immediate = false): void {
+  moveTo(gain: number, now: number, ms: number, immediate = false, ease: Ease = 'inOut'): void {
     if (gain === this.target && !immediate) return;
     const from = this.value();
     this.target = gain;
-    const plan = immediate || !this.scheduled ? constantPlan(gain) : rampPlan(from, gain, now, ms);
+    const plan = immediate || !this.scheduled ? constantPlan(gain) : rampPlan(from, gain, now, ms, ease);
     this.scheduled = applyPlan(this.node.gain, this.clock, now, plan);
   }
 
@@ -112,7 +112,8 @@ export class MasterBus {
   set(t: MasterTargets, now: number, immediate: boolean): void {
     if (t.safe !== null) {
       const goingDown = t.safe && this.safe.targetGain >= 1;
-      this.safe.moveTo(t.safe ? fromDb(SAFE_DB) : 1, now, goingDown ? SAFE_DOWN_MS : SAFE_UP_MS, immediate);
+      // Down: it starts at once (the press is answered within a fraction of a second) and lands softly.
+      this.safe.moveTo(t.safe ? fromDb(SAFE_DB) : 1, now, goingDown ? SAFE_DOWN_MS : SAFE_UP_MS, immediate, goingDown ? 'out' : 'inOut');
     }
     this.level.moveTo(fromDb(Math.min(0, t.levelDb)), now, LEVEL_MS, immediate);
     this.duck.moveTo(t.ducked ? fromDb(t.duckDb) : 1, now, t.ducked ? DUCK_DOWN_MS : DUCK_UP_MS, immediate);

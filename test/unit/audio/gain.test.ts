@@ -144,6 +144,20 @@ describe('level ramps (duck, volume, loudness trim, mute)', () => {
   it('dbRampPlan (safe state) ends exactly on its target', () => {
     expect(dbRampPlan(1, -12, T, 2500).fn(T + 2500)).toBeCloseTo(10 ** (-12 / 20), 12);
   });
+
+  it('a pressed move (safe state down) is heard at once and still lands softly; an unasked one starts softly', () => {
+    const db = (g: number) => 20 * Math.log10(g);
+    const pressed = dbRampPlan(1, -12, T, 2500, 'out');
+    const gentle = dbRampPlan(1, -12, T, 2500);
+    // 100 ms after the press the pressed move is already over 0.5 dB down; the gentle one under 0.1 dB.
+    expect(db(pressed.fn(T + 100))).toBeLessThan(-0.5);
+    expect(db(gentle.fn(T + 100))).toBeGreaterThan(-0.1);
+    // Both are monotone and land on −12 dB with the last 100 ms moving under 0.1 dB.
+    for (const p of [pressed, gentle]) {
+      for (let t = T; t < T + 2500; t += 20) expect(p.fn(t + 20)).toBeLessThanOrEqual(p.fn(t));
+      expect(db(p.fn(T + 2400)) - db(p.fn(T + 2500))).toBeLessThan(0.1);
+    }
+  });
 });
 
 describe('the music volume slider', () => {
