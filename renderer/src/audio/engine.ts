@@ -127,6 +127,7 @@ export class AudioEngine {
       this.master.route,
       () => this.opts.now(),
       () => this.sounding(),
+      () => this.observeClock(ctx),
     );
     void ctx.resume().catch(() => undefined);
     ctx.addEventListener('statechange', this.onStateChange);

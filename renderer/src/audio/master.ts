@@ -56,6 +56,17 @@ export class Stage {
     this.scheduled = applyPlan(this.node.gain, this.clock, now, plan);
   }
 
+  /**
+   * Holds `gain` from the audio clock's own now, whatever the mapping says: for the moment an
+   * output is switched, when the clock may have stood still and a mapped move never sounded.
+   */
+  holdNow(gain: number, now: number): void {
+    this.target = gain;
+    this.scheduled = applyPlan(this.node.gain, this.clock, now, constantPlan(gain));
+    this.node.gain.cancelScheduledValues(0);
+    this.node.gain.setValueAtTime(gain, this.node.context.currentTime);
+  }
+
   /** After the audio clock stopped or jumped: lay the same move onto the clock again. */
   realign(now: number): void {
     if (this.scheduled) this.scheduled = applyPlan(this.node.gain, this.clock, now, this.scheduled.plan);

@@ -52,6 +52,8 @@ export class OutputRouter {
     private readonly now: () => number,
     /** True while something is audible (a switch then fades; otherwise it is instant). */
     private readonly sounding: () => boolean,
+    /** Reads the audio clock into the engine's mapping now (a move may stop or restart the clock). */
+    private readonly resyncClock: () => void = () => undefined,
   ) {
     setAudioStatus({ canChoose: canChooseOutput(ctx), sinkId: currentSinkId(ctx) });
     navigator.mediaDevices?.addEventListener?.('devicechange', this.onDeviceChange);
@@ -114,6 +116,8 @@ export class OutputRouter {
         // Suspended by the lost device: its clock stands still, so silence the route outright.
         this.route.moveTo(0, this.now(), 0, true);
       }
+      // Silent from the clock's own now: if the lost device stalled the clock, the dip never sounded.
+      if (audible) this.route.holdNow(0, this.now());
       try {
         await setSink(this.ctx, choice.deviceId);
       } catch (err) {
@@ -124,6 +128,9 @@ export class OutputRouter {
       // A context that lost its device is suspended by Chromium (its clock, and any dip, stood
       // still): start it again where it now plays, from silence.
       if (this.ctx.state === 'suspended') await this.ctx.resume().catch(() => undefined);
+      // The clock may have stood still during the move: map it afresh before laying the rise on
+      // it, or the rise starts late and the level from before the dip sounds in between.
+      this.resyncClock();
       if (audible) {
         this.route.moveTo(0, this.now(), 0, true);
         this.route.moveTo(1, this.now(), rescue ? ROUTE_RESCUE_UP_MS : ROUTE_UP_MS);
