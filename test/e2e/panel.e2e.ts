@@ -427,6 +427,23 @@ test('every view in each theme meets WCAG AA (axe) and is photographed', async (
   await expect(page.locator('.app-shell')).toHaveAttribute('data-brightness', '0.70');
   await page.waitForTimeout(700);
   await page.screenshot({ path: join(SHOTS, 'night-live-dimmed.png') });
+  // At the lowest brightness every word still reads at AA (the ground dims, the text only as far as it may).
+  for (let i = 0; i < 5; i++) await shortcut(page, 'Shift+,');
+  await expect(page.locator('.app-shell')).toHaveAttribute('data-brightness', '0.30');
+  for (const theme of ['night', 'dark'] as const) {
+    await setTheme(theme);
+    await check(`${theme}-live-lowest-brightness`);
+    await view(2);
+    await check(`${theme}-record-lowest-brightness`);
+    await view(1);
+    await shortcut(page, '?');
+    await expect(page.getByTestId('cheat-sheet')).toBeVisible();
+    await check(`${theme}-cheat-sheet-lowest-brightness`);
+    await shortcut(page, 'Escape');
+  }
+  // The screen gives off less light all the same: the ground is darker than at full brightness.
+  const ground = await page.evaluate(() => getComputedStyle(document.querySelector('.app-shell') as Element).backgroundColor);
+  expect(ground).toBe('rgb(4, 5, 5)');
   await shortcut(page, 'b');
   await expect(page.getByTestId('privacy-blank')).toBeVisible();
   await page.waitForTimeout(1000);
@@ -434,7 +451,7 @@ test('every view in each theme meets WCAG AA (axe) and is photographed', async (
   // A click brings the panel back and does nothing else.
   await page.mouse.click(640, 400);
   await expect(page.getByTestId('privacy-blank')).toHaveCount(0);
-  for (let i = 0; i < 3; i++) await shortcut(page, 'Shift+.');
+  for (let i = 0; i < 7; i++) await shortcut(page, 'Shift+.');
 
   await page.getByRole('button', { name: 'End session', exact: true }).click();
   await page.getByRole('button', { name: 'Confirm end session' }).click();

@@ -1,11 +1,13 @@
 /**
  * Applies the panel's look from the host's per-machine preferences: the theme (dark, or the
- * red/amber night theme), the compact layout, and the brightness that dims the whole panel.
+ * red/amber night theme), the compact layout, and the brightness that dims the whole panel
+ * (as colours that keep text readable, lib/dim.ts).
  * The last look is also kept in localStorage only so the very first frame after a reload is
  * already right (no bright or wrong-coloured flash); the host's setting is the truth.
  */
-import { type ReactNode, useEffect } from 'react';
+import { type CSSProperties, type ReactNode, useEffect, useMemo } from 'react';
 import { DEFAULT_PANEL_PREFS, type PanelPrefs } from '../../../electron/host/contract';
+import { DIM_TOKENS, type DimToken, dimPalette } from '../lib/dim';
 import { isMiniWindow } from '../panel/mini';
 import { useStore } from '../stores';
 
@@ -30,10 +32,35 @@ if (typeof document !== 'undefined') {
   document.documentElement.dataset.compact = String(first.compact || isMiniWindow());
 }
 
-/** The brightness filter, also for overlays that sit outside the shell. */
-export function useDimStyle(): { filter: string } | undefined {
+/** The theme's own colours, as its style sheets give them on the root. */
+function themePalette(): Partial<Record<DimToken, string>> {
+  const css = getComputedStyle(document.documentElement);
+  const out: Partial<Record<DimToken, string>> = {};
+  for (const t of DIM_TOKENS) {
+    const v = css.getPropertyValue(t).trim();
+    if (v) out[t] = v;
+  }
+  return out;
+}
+
+/**
+ * The panel's brightness as dimmed colours (lib/dim.ts), for the shell and for overlays that sit
+ * outside it; undefined at full brightness.
+ */
+export function useDimStyle(): CSSProperties | undefined {
   const b = useStore((s) => s.snapshot?.prefs.brightness ?? first.brightness);
-  return b < 0.999 ? { filter: `brightness(${b})` } : undefined;
+  const theme = useStore((s) => s.snapshot?.prefs.theme ?? first.theme);
+  return useMemo(() => {
+    if (b >= 0.999 || typeof document === 'undefined') return undefined;
+    // The theme attribute is set before this runs (module load, then ThemeRoot's effect); read
+    // the colours of the theme asked for, not of the one still on the page.
+    const root = document.documentElement;
+    const shown = root.dataset.theme;
+    root.dataset.theme = theme;
+    const palette = themePalette();
+    if (shown !== undefined) root.dataset.theme = shown;
+    return { ...dimPalette(palette, b), '--panel-dim': String(b) } as CSSProperties;
+  }, [b, theme]);
 }
 
 export function ThemeRoot({ children }: { children: ReactNode }) {
