@@ -28,7 +28,6 @@ export function PanelSheet({
     onClose();
   };
   return (
-    // biome-ignore lint/a11y/noNoninteractiveElementInteractions: Escape anywhere inside closes the sheet
     <section className="panel-sheet" aria-labelledby={`${id}-title`} ref={ref} onKeyDown={onKeyDown} data-testid={testId}>
       <div className="sheet-head">
         <h2 id={`${id}-title`} className="section-title">
