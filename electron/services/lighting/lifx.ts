@@ -36,9 +36,9 @@ import {
   setColorPayload,
   setPowerPayload,
 } from './lifx-packets';
-import type { LinkAdapter, LinkSession } from './link';
+import type { LinkAdapter } from './link';
 import { POLICIES, type Scheduler, sharedScheduler } from './scheduler';
-import { openUdpSocket } from './udp';
+import { openUdpSocket, udpBulbAdapter } from './udp';
 
 export interface LifxOptions {
   /** Local address to bind (tests: 127.0.0.1). Default: all interfaces, ephemeral port. */
@@ -333,36 +333,7 @@ export class LifxLight implements LightDriver {
   }
 }
 
-/**
- * One LIFX bulb's link adapter: the bulb is "connected" once it answers a state read; a
- * command that gets no answer at all (after the re-sends) counts as the bulb lost. The UDP
- * socket is shared by every bulb of the protocol.
- */
+/** One LIFX bulb's link adapter (`udpBulbAdapter`). */
 export function lifxAdapter(net: () => Promise<Result<LifxNetwork>>, dev: LifxAddress): LinkAdapter<LifxLight> {
-  return {
-    what: `the LIFX bulb ${dev.name ? `“${dev.name}” ` : ''}at ${dev.address}`,
-    async open() {
-      const n = await net();
-      if (!n.ok) return { ok: false, fault: { kind: 'not-recognised', detail: n.error } };
-      const light = n.value.light(dev);
-      if (!light.ok) return { ok: false, fault: { kind: 'not-recognised', detail: light.error } };
-      const r = await light.value.readState();
-      if (!r.ok) return { ok: false, fault: { kind: 'not-answering' } };
-      let open = true;
-      const session: LinkSession<LifxLight> = {
-        api: light.value,
-        lights: [light.value],
-        alive: () => open,
-        isTransportFailure: (e) => e.startsWith('no answer from the bulb'),
-        check: async () => {
-          const s = await light.value.readState();
-          return s.ok || !s.error.startsWith('no answer from the bulb');
-        },
-        close: () => {
-          open = false;
-        },
-      };
-      return { ok: true, value: session };
-    },
-  };
+  return udpBulbAdapter('LIFX', net, dev);
 }

@@ -19,9 +19,9 @@ import {
   type Timers,
 } from './driver';
 import { appPercentOf, clampKelvin, type LevelScale, levelToUnits, SCALES, scaleWith, unitsToLevel } from './levels';
-import type { LinkAdapter, LinkSession } from './link';
+import type { LinkAdapter } from './link';
 import { POLICIES, type Scheduler, sharedScheduler } from './scheduler';
-import { openUdpSocket } from './udp';
+import { openUdpSocket, udpBulbAdapter } from './udp';
 
 export const WIZ_PORT = 38899;
 /** pywizlight: re-send at 0, 0.75, 2.25, 5.25, 8.25 and 11.25 s, give up at 13 s. */
@@ -294,36 +294,7 @@ export class WizLight implements LightDriver {
   }
 }
 
-/**
- * One WiZ bulb's link adapter: the bulb is "connected" once it answers a state read; a
- * command that gets no answer at all (after the re-sends) counts as the bulb lost. The UDP
- * socket is shared by every bulb of the protocol.
- */
+/** One WiZ bulb's link adapter (`udpBulbAdapter`). */
 export function wizAdapter(net: () => Promise<Result<WizNetwork>>, dev: Parameters<WizNetwork['light']>[0]): LinkAdapter<WizLight> {
-  return {
-    what: `the WiZ bulb ${dev.name ? `“${dev.name}” ` : ''}at ${dev.address}`,
-    async open() {
-      const n = await net();
-      if (!n.ok) return { ok: false, fault: { kind: 'not-recognised', detail: n.error } };
-      const light = n.value.light(dev);
-      if (!light.ok) return { ok: false, fault: { kind: 'not-recognised', detail: light.error } };
-      const r = await light.value.readState();
-      if (!r.ok) return { ok: false, fault: { kind: 'not-answering' } };
-      let open = true;
-      const session: LinkSession<WizLight> = {
-        api: light.value,
-        lights: [light.value],
-        alive: () => open,
-        isTransportFailure: (e) => e.startsWith('no answer from the bulb'),
-        check: async () => {
-          const s = await light.value.readState();
-          return s.ok || !s.error.startsWith('no answer from the bulb');
-        },
-        close: () => {
-          open = false;
-        },
-      };
-      return { ok: true, value: session };
-    },
-  };
+  return udpBulbAdapter('WiZ', net, dev);
 }
