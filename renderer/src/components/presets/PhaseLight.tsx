@@ -105,7 +105,7 @@ export function PhaseLight({
       </div>
       <div className="phase-light-look">
         <span className="light-swatch" aria-hidden="true">
-          <span className="light-swatch-glow" style={{ backgroundColor: lampColour(kelvin), opacity: lampOpacity(level) }} />
+          <span className="lamp-glow light-swatch-glow" style={{ backgroundColor: lampColour(kelvin), opacity: lampOpacity(level) }} />
         </span>
         <button
           type="button"
