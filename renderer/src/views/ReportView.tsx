@@ -65,7 +65,8 @@ export function ReportView() {
 
   const exportAs = async (format: 'markdown' | 'pdf'): Promise<void> => {
     let file: SavedFile | undefined;
-    const ok = await guarded(`export:${format}`, 'Export report', async () => {
+    // The double-press guard is per report: the client's right after the therapist's is not a double press.
+    const ok = await guarded(`export:${format}:${audience}`, 'Export report', async () => {
       const r = await api().exportReport({ audience, format, include, noteIds: audience === 'client' ? noteIds : null });
       if (r.ok) file = r.file;
       return r;
