@@ -164,10 +164,12 @@ export function valueAt(s: ScheduledGain, ctxTime: number): number {
  * task, so the audio thread never renders the moment between the cancel and the new level.
  */
 export function applyPlan(param: AutomatableParam, clock: ClockMapping, nowWall: number, plan: GainPlan): ScheduledGain {
+  // Never before the audio clock's zero: just after a (re)load the clock reads a few ms, and the
+  // host's time can map a hair below it; the param would throw and leave every stage where it was.
   const ctx0 = clock.toCtx(nowWall);
-  const toCtx = (t: number): number => clock.toCtx(t);
+  const toCtx = (t: number): number => Math.max(0, clock.toCtx(t));
   param.cancelScheduledValues(0);
-  param.setValueAtTime(plan.fn(nowWall), ctx0);
+  param.setValueAtTime(plan.fn(nowWall), Math.max(0, ctx0));
   for (const [a, b] of mergeStretches(plan.moving, nowWall)) {
     try {
       param.setValueCurveAtTime(sampleCurve(plan.fn, a, b), toCtx(a), (b - a) / 1000);

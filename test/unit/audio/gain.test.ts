@@ -179,6 +179,7 @@ class FakeParam {
     this.events = this.events.filter((e) => e.at < at);
   }
   setValueAtTime(value: number, at: number): void {
+    if (!(at >= 0)) throw new RangeError('Time must be a finite non-negative number');
     for (const e of this.events) {
       if (e.kind === 'curve' && at > e.at && at < e.at + (e.duration ?? 0))
         throw new Error('NotSupportedError: overlaps setValueCurveAtTime');
@@ -186,6 +187,7 @@ class FakeParam {
     this.events.push({ kind: 'set', at, value });
   }
   setValueCurveAtTime(curve: Float32Array, at: number, duration: number): void {
+    if (!(at >= 0)) throw new RangeError('Time must be a finite non-negative number');
     for (const e of this.events) {
       const end = e.at + (e.duration ?? 0);
       if (e.kind === 'curve' && at < end && at + duration > e.at) throw new Error('NotSupportedError: curves overlap');
@@ -197,6 +199,15 @@ class FakeParam {
 describe('scheduling a plan on an AudioParam', () => {
   // Host time T is audio-clock time 100 s.
   const ctx = fixedMapping(100_000 - T);
+
+  it('just after a reload, when the host’s now maps a hair below the clock’s zero, the level is still set (a ducked reload stays ducked)', () => {
+    const param = new FakeParam();
+    const justLoaded = fixedMapping(-T - 3); // T maps to −0.003 s
+    const s = applyPlan(param as AutomatableParam, justLoaded, T, rampPlan(1, 0.25, T, 2000));
+    expect(param.events[0]).toMatchObject({ kind: 'set', at: 0, value: 1 });
+    expect(param.events.filter((e) => e.kind === 'curve')).toHaveLength(1);
+    expect(valueAt(s, justLoaded.toCtx(T + 2000))).toBeCloseTo(0.25, 6);
+  });
 
   it('sets the current level now and one curve per changing stretch, mapped to the audio clock', () => {
     const param = new FakeParam();
