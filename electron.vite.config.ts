@@ -7,6 +7,13 @@ import { defineConfig } from 'electron-vite';
  * which shares the host services), the sandboxed preload (CommonJS, as sandboxing requires)
  * and the React renderer.
  */
+/** The renderer's path aliases (the same in tsconfig.base.json and vitest.config.ts). */
+export const aliases = {
+  '@core': resolve('electron/core'),
+  '@host': resolve('electron/host'),
+  '@preload': resolve('electron/preload'),
+};
+
 export default defineConfig({
   main: {
     build: {
@@ -33,6 +40,7 @@ export default defineConfig({
   renderer: {
     root: 'renderer',
     plugins: [react()],
+    resolve: { alias: aliases },
     build: {
       outDir: 'out/renderer',
       rollupOptions: {

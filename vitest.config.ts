@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
+// The renderer's path aliases, for the renderer modules the unit tests load.
+import { aliases } from './electron.vite.config';
 
 export default defineConfig({
+  resolve: { alias: aliases },
   test: {
     include: ['test/unit/**/*.test.ts'],
     environment: 'node',

@@ -1,4 +1,4 @@
-import type { StillroomApi } from '../../electron/host/contract';
+import type { StillroomApi } from '@host/contract';
 import type { AudioDebug } from './audio/debug';
 
 declare global {

@@ -18,13 +18,14 @@
  * the conservative gain until measured); the master bus carries safe state, the therapist's
  * level, the duck and the mute; the output router moves everything to the chosen device.
  */
+
+import { unmeasuredGainDb } from '@core/gain';
+import type { AudioSnapshot } from '@core/playback';
+import { DUCK_DB } from '@core/record';
+import type { SessionState } from '@core/session';
+import type { AudioSegment, Timeline } from '@core/timeline';
+import type { StillroomApi } from '@host/contract';
 import { Howler } from 'howler';
-import { unmeasuredGainDb } from '../../../electron/core/gain';
-import type { AudioSnapshot } from '../../../electron/core/playback';
-import { DUCK_DB } from '../../../electron/core/record';
-import type { SessionState } from '../../../electron/core/session';
-import type { AudioSegment, Timeline } from '../../../electron/core/timeline';
-import type { StillroomApi } from '../../../electron/host/contract';
 import { AudioClockMap } from './clock';
 import { installAudioDebug, removeAudioDebug } from './debug';
 import { formatOf } from './format';

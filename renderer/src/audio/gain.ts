@@ -7,8 +7,8 @@
  * and remembers what it scheduled so the next plan can start from exactly the level that is
  * sounding (no jump when the host re-plans mid-fade).
  */
-import { fadeInGain, fadeOutGain } from '../../../electron/core/curves';
-import { type AudioSegment, segmentEnvelope } from '../../../electron/core/timeline';
+import { fadeInGain, fadeOutGain } from '@core/curves';
+import { type AudioSegment, segmentEnvelope } from '@core/timeline';
 import type { ClockMapping } from './clock';
 
 export type GainFn = (wallMs: number) => number;

@@ -6,8 +6,9 @@
  * measurement arrives mid-track; the fade gain carries the timeline's envelope × phase level
  * and is 0 before the element ever plays.
  */
+
+import type { AudioSegment } from '@core/timeline';
 import { Howl } from 'howler';
-import type { AudioSegment } from '../../../electron/core/timeline';
 import { alarmAt } from './alarm';
 import type { ClockMapping } from './clock';
 import {

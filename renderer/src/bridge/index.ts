@@ -3,7 +3,7 @@
  * otherwise the WebSocket client of the browser host on the page's own origin, with the
  * host's secret taken from the address (`secret.ts`).
  */
-import type { StillroomApi } from '../../../electron/host/contract';
+import type { StillroomApi } from '@host/contract';
 import { bridgeUrl, takeSecret } from './secret';
 import type { Bridge } from './types';
 import { createWsBridge } from './wsClient';

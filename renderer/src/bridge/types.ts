@@ -1,4 +1,4 @@
-import type { StillroomApi } from '../../../electron/host/contract';
+import type { StillroomApi } from '@host/contract';
 
 /** Whether the panel is talking to the host. Electron's IPC is always 'open'. */
 export type ConnectionState = 'connecting' | 'open' | 'closed';

@@ -14,7 +14,7 @@ import {
   isSlowCommand,
   type ServerMessage,
   type StillroomApi,
-} from '../../../electron/host/contract';
+} from '@host/contract';
 import type { Bridge, ConnectionState } from './types';
 
 export const REQUEST_TIMEOUT_MS = 10_000;

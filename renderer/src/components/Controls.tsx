@@ -6,7 +6,7 @@
  * go through the same action (panel/perform.ts), so the guard against repeated presses covers
  * both. The music's own controls (duck, mute, volume, output) are in MusicControls.
  */
-import type { SessionState } from '../../../electron/core/session';
+import type { SessionState } from '@core/session';
 import { phaseNow } from '../lib/phase';
 import { clockTime } from '../lib/time';
 import { PANIC_KEY } from '../panel/keys';

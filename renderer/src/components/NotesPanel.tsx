@@ -5,9 +5,10 @@
  * the earlier wording in the record. Enter adds a note; Shift+Enter is a new line. A note over
  * the cap is refused with a message — never cut short.
  */
+
+import { liveNotes, NOTE_MAX_CHARS, noteTextProblem, noteTimeLabel, QUICK_TAGS, tagLabel } from '@core/notes';
+import type { Note } from '@core/session';
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
-import { liveNotes, NOTE_MAX_CHARS, noteTextProblem, noteTimeLabel, QUICK_TAGS, tagLabel } from '../../../electron/core/notes';
-import type { Note } from '../../../electron/core/session';
 import { api } from '../bridge';
 import { clockFormat } from '../lib/time';
 import { focusNoteBox, guarded, quickTag } from '../panel/perform';

@@ -1,7 +1,7 @@
 /** All phases in a row, sized by length; the current one marked. Re-renders once a second with the clock. */
 
-import { formatDurationMs } from '../../../electron/core/format';
-import type { SessionState } from '../../../electron/core/session';
+import { formatDurationMs } from '@core/format';
+import type { SessionState } from '@core/session';
 import { phaseNow, stripLength } from '../lib/phase';
 import { useStore } from '../stores';
 

@@ -6,8 +6,9 @@
  * the loudness measuring has got (tracks measured before the start play levelled from their
  * first second).
  */
+
+import { progressLine } from '@core/playback';
 import { useEffect, useMemo, useState } from 'react';
-import { progressLine } from '../../../electron/core/playback';
 import { api } from '../bridge';
 import { anyFromLibrary, type PhaseSkips, type PhaseTracks, phaseLine, reasonOf, skipsByPhase } from '../lib/missing-by-phase';
 import { useStore } from '../stores';

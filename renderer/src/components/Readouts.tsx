@@ -3,9 +3,9 @@
  * only these re-render every second, not the panel around them.
  */
 
-import { formatDurationMs } from '../../../electron/core/format';
-import type { SessionState } from '../../../electron/core/session';
-import { segmentsAt, type Timeline } from '../../../electron/core/timeline';
+import { formatDurationMs } from '@core/format';
+import type { SessionState } from '@core/session';
+import { segmentsAt, type Timeline } from '@core/timeline';
 import { nextChangeText } from '../lib/nextChange';
 import { phaseNow, remainingOf } from '../lib/phase';
 import { useStore } from '../stores';

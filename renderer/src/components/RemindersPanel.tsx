@@ -4,9 +4,10 @@
  * click or by key (Y, Z for the first one due). New reminders can be added live: once or
  * repeating, from now or after the dose.
  */
+
+import { DEFAULT_SNOOZE_MIN, type ReminderItem, reminderItems } from '@core/reminders';
+import type { SessionState } from '@core/session';
 import { type FormEvent, memo, useId, useState } from 'react';
-import { DEFAULT_SNOOZE_MIN, type ReminderItem, reminderItems } from '../../../electron/core/reminders';
-import type { SessionState } from '../../../electron/core/session';
 import { api } from '../bridge';
 import { clockTime } from '../lib/time';
 import { guarded } from '../panel/perform';

@@ -3,8 +3,9 @@
  * support log): the path where it is, and the bytes the host sent back offered as a download
  * (no link when it was too large to send). Report, Presets and Settings show it the same way.
  */
+
+import type { SavedFile } from '@host/contract';
 import { useEffect, useMemo } from 'react';
-import type { SavedFile } from '../../../electron/host/contract';
 
 /** The file's bytes as an object URL (the caller revokes it). */
 export function toBlobUrl(file: SavedFile): string {

@@ -5,8 +5,9 @@
  * The last look is also kept in localStorage only so the very first frame after a reload is
  * already right (no bright or wrong-coloured flash); the host's setting is the truth.
  */
+
+import { DEFAULT_PANEL_PREFS, type PanelPrefs } from '@host/contract';
 import { type CSSProperties, type ReactNode, useEffect, useMemo } from 'react';
-import { DEFAULT_PANEL_PREFS, type PanelPrefs } from '../../../electron/host/contract';
 import { DIM_TOKENS, type DimToken, dimPalette } from '../lib/dim';
 import { isMiniWindow } from '../panel/mini';
 import { useStore } from '../stores';

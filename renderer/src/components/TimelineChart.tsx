@@ -5,11 +5,12 @@
  * same `chartModel` as the PDF report. It is rebuilt when the host sends a new snapshot (and
  * every half minute); only the "now" line follows the clock. No animation.
  */
+
+import { type ChartMarker, type ChartModel, chartModel } from '@core/report';
+import type { SessionState } from '@core/session';
+import type { Timeline } from '@core/timeline';
+import type { VitalsRanges } from '@core/vitals';
 import { memo, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
-import { type ChartMarker, type ChartModel, chartModel } from '../../../electron/core/report';
-import type { SessionState } from '../../../electron/core/session';
-import type { Timeline } from '../../../electron/core/timeline';
-import type { VitalsRanges } from '../../../electron/core/vitals';
 import { clockTime } from '../lib/time';
 import { useStore } from '../stores';
 

@@ -4,7 +4,7 @@
  * opacity and background colour), so it never jumps. It stays dim: its brightest is well below
  * the panel's text.
  */
-import { levelToLuminance } from '../../../electron/core/curves';
+import { levelToLuminance } from '@core/curves';
 import { useStore } from '../stores';
 
 /** Brightest the glow gets (opacity), so a full-bright room still leaves the panel dim. */

@@ -4,9 +4,10 @@
  * any plausible range are stored only after "Store as entered". A due vitals reminder is done by
  * the reading itself (core/reminders.ts).
  */
+
+import type { VitalsValues } from '@core/session';
+import { hasAnyValue, implausibleProblems } from '@core/vitals';
 import { type FormEvent, useId, useState } from 'react';
-import type { VitalsValues } from '../../../electron/core/session';
-import { hasAnyValue, implausibleProblems } from '../../../electron/core/vitals';
 import { api } from '../bridge';
 import { numberOrNull } from '../lib/entry';
 import { guarded } from '../panel/perform';

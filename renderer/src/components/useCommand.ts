@@ -7,8 +7,9 @@
  * one command in flight at a time per group, its name while it runs, and the refusal shown
  * quietly for a while (it clears itself).
  */
+
+import type { CommandResult } from '@host/contract';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CommandResult } from '../../../electron/host/contract';
 import { settle } from '../lib/command';
 
 const ERROR_SHOWN_MS = 12_000;

@@ -4,7 +4,7 @@
  * handle `{ok}`. The panel's press guard (`panel/perform.ts` `guarded`) and the components'
  * hooks (`components/useCommand.ts`) are built on it.
  */
-import type { CommandResult } from '../../../electron/host/contract';
+import type { CommandResult } from '@host/contract';
 
 /** Runs `call`; a throw becomes `{ ok: false, error }` with its message. */
 export async function settle<T extends CommandResult>(call: () => Promise<T>): Promise<T | { ok: false; error: string }> {

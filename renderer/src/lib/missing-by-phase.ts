@@ -5,8 +5,8 @@
  * These pure helpers fold the host's per-track problems into one line per phase
  * ("Deep rest: 4 of 5 tracks not in your library"); the track list stays one click away.
  */
-import type { TrackProblem } from '../../../electron/core/playback';
-import type { TrackRef } from '../../../electron/core/preset';
+import type { TrackProblem } from '@core/playback';
+import type { TrackRef } from '@core/preset';
 
 /** Why a track will be skipped, in words a therapist can act on. */
 export type SkipReason = 'library' | 'not-found' | 'unplayable';

@@ -3,9 +3,9 @@
  * nothing changes until it is resumed ("Deep rest is held — no change until you resume"), a
  * phase waiting for the dose says so, and otherwise the next change and how soon.
  */
-import { formatDurationMs } from '../../../electron/core/format';
-import type { SessionState } from '../../../electron/core/session';
-import { type Timeline, type UpcomingChange, upcomingChanges } from '../../../electron/core/timeline';
+import { formatDurationMs } from '@core/format';
+import type { SessionState } from '@core/session';
+import { type Timeline, type UpcomingChange, upcomingChanges } from '@core/timeline';
 import { phaseNow } from './phase';
 
 function changeText(c: UpcomingChange): string {

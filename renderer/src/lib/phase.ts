@@ -1,5 +1,5 @@
 /** Which phase is in effect, and how its clock reads, from the mirrored session state. */
-import { type PhaseSpan, phaseSpans, type SessionState } from '../../../electron/core/session';
+import { type PhaseSpan, phaseSpans, type SessionState } from '@core/session';
 
 export interface PhaseNow {
   spans: PhaseSpan[];

@@ -4,7 +4,7 @@
  * list reads: the demos (to try the room), the built-in route templates in clinical order,
  * then the therapist's own presets, then the clinic's. Pure, so it is tested in Node.
  */
-import type { PresetSummary } from '../../../electron/host/contract';
+import type { PresetSummary } from '@host/contract';
 
 /** Built-in route templates (ids from playlists/*.stillroom.json), most common route first. */
 export const TEMPLATE_ORDER: readonly string[] = ['sublingual-troche', 'intranasal', 'intramuscular', 'iv-infusion', 'psilocybin-long'];

@@ -3,7 +3,7 @@
  * therapist's clock setting. Durations come straight from `core/format.ts`
  * (`formatDurationMs`, `formatDurationS`).
  */
-import { type ClockFormat, clockFormatFor, formatClock } from '../../../electron/core/format';
+import { type ClockFormat, clockFormatFor, formatClock } from '@core/format';
 import { useStore } from '../stores';
 
 /** The clock format in effect: the therapist's setting (Settings), else this machine's locale (12-hour only in the US). */

@@ -2,7 +2,7 @@
  * The panel's views, in the order of the navigation bar. Adding a view (e.g. Lights) is one
  * entry here and one case in `App.tsx`'s switch; the keys F4 then Shift+1… follow this order.
  */
-import type { HostSnapshot } from '../../../electron/host/contract';
+import type { HostSnapshot } from '@host/contract';
 
 export type ViewId = 'session' | 'record' | 'report' | 'presets' | 'library' | 'lights' | 'settings';
 

@@ -4,7 +4,7 @@
  * main window does). In the browser host there is no second window: the same shortcut toggles
  * the compact layout instead.
  */
-import type { StillroomWindowApi } from '../../../electron/preload/window-api';
+import type { StillroomWindowApi } from '@preload/window-api';
 
 declare global {
   interface Window {

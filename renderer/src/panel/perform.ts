@@ -4,10 +4,10 @@
  * from the host are shown on the same status line. Nothing here decides anything the host
  * must know: every session change is a host command.
  */
-import { QUICK_TAGS } from '../../../electron/core/notes';
-import { actionable, DEFAULT_SNOOZE_MIN, reminderItems } from '../../../electron/core/reminders';
-import { phaseIndexAt } from '../../../electron/core/session';
-import type { CommandResult, PanelPrefs } from '../../../electron/host/contract';
+import { QUICK_TAGS } from '@core/notes';
+import { actionable, DEFAULT_SNOOZE_MIN, reminderItems } from '@core/reminders';
+import { phaseIndexAt } from '@core/session';
+import type { CommandResult, PanelPrefs } from '@host/contract';
 import { api } from '../bridge';
 import { settle } from '../lib/command';
 import { GUARD_MS, PressGuard } from '../lib/guard';

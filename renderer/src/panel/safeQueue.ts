@@ -8,7 +8,7 @@
  * Pure: the clock, the timers, the link and the sending are passed in, so it is tested with a
  * fake clock. It never throws into the panel; a refusal from the host is reported once.
  */
-import type { CommandResult } from '../../../electron/host/contract';
+import type { CommandResult } from '@host/contract';
 
 /** A call unanswered this long means the host is not answering (the press stays queued). */
 export const ANSWER_MS = 1500;

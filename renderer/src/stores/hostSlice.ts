@@ -2,8 +2,9 @@
  * Mirror of the host: the last snapshot, the link state, and the offset between the host's
  * clock and ours. Nothing here is decided by the renderer.
  */
+
+import type { HostSnapshot } from '@host/contract';
 import type { StateCreator } from 'zustand';
-import type { HostSnapshot } from '../../../electron/host/contract';
 import type { ConnectionState } from '../bridge';
 import type { Store } from './index';
 

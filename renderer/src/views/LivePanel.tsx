@@ -6,10 +6,10 @@
  * the timeline. The compact layout stacks the same parts in the same order of importance.
  */
 
+import { progressLine } from '@core/playback';
+import type { SessionState } from '@core/session';
+import type { HostSnapshot } from '@host/contract';
 import { useLayoutEffect } from 'react';
-import { progressLine } from '../../../electron/core/playback';
-import type { SessionState } from '../../../electron/core/session';
-import type { HostSnapshot } from '../../../electron/host/contract';
 import { AppHeader } from '../components/AppHeader';
 import { PhaseControls, UrgentControls } from '../components/Controls';
 import { lightsStatusText } from '../components/lights/status';

@@ -4,11 +4,12 @@
  * A preview shows exactly what will be written; Export writes Markdown or PDF to the reports
  * folder and offers it for download.
  */
+
+import { liveNotes } from '@core/notes';
+import { type Audience, assembleReport, CLIENT_DEFAULT_INCLUDE, type ReportInclude, toMarkdown } from '@core/report';
+import type { Note } from '@core/session';
+import type { SavedFile } from '@host/contract';
 import { useId, useMemo, useState } from 'react';
-import { liveNotes } from '../../../electron/core/notes';
-import { type Audience, assembleReport, CLIENT_DEFAULT_INCLUDE, type ReportInclude, toMarkdown } from '../../../electron/core/report';
-import type { Note } from '../../../electron/core/session';
-import type { SavedFile } from '../../../electron/host/contract';
 import { api } from '../bridge';
 import { AppHeader } from '../components/AppHeader';
 import { PressStatusLine } from '../components/ControlButton';

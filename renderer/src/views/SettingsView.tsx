@@ -2,9 +2,10 @@
  * The panel's settings, remembered on this machine by the host: theme (dark, or red/amber for
  * night), brightness of the whole panel, compact layout, and the vitals ranges that get flagged.
  */
+
+import { DEFAULT_VITALS_RANGES, type VitalsRanges, VitalsRangesSchema } from '@core/vitals';
+import type { PanelPrefs, SavedFile } from '@host/contract';
 import { type FormEvent, useEffect, useId, useState } from 'react';
-import { DEFAULT_VITALS_RANGES, type VitalsRanges, VitalsRangesSchema } from '../../../electron/core/vitals';
-import type { PanelPrefs, SavedFile } from '../../../electron/host/contract';
 import { api } from '../bridge';
 import { AppHeader } from '../components/AppHeader';
 import { PressStatusLine } from '../components/ControlButton';

@@ -1,6 +1,7 @@
 /** No session running: choose a preset, optionally name the client and the intention, start. */
+
+import type { HostSnapshot, PresetProblem, PresetSummary } from '@host/contract';
 import { type FormEvent, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { HostSnapshot, PresetProblem, PresetSummary } from '../../../electron/host/contract';
 import { api } from '../bridge';
 import { AppHeader } from '../components/AppHeader';
 import { InlineError } from '../components/InlineError';

@@ -1,9 +1,9 @@
 /** After the session: a quiet summary (phases, duration, notes), the way to the record and the report, and back to the start view. */
 
-import { formatDurationMs } from '../../../electron/core/format';
-import { currentDischarge } from '../../../electron/core/record';
-import { phaseSpans, type SessionState } from '../../../electron/core/session';
-import type { HostSnapshot } from '../../../electron/host/contract';
+import { formatDurationMs } from '@core/format';
+import { currentDischarge } from '@core/record';
+import { phaseSpans, type SessionState } from '@core/session';
+import type { HostSnapshot } from '@host/contract';
 import { AppHeader } from '../components/AppHeader';
 import { NotesList } from '../components/NotesPanel';
 import { TimelineChart } from '../components/TimelineChart';

@@ -4,8 +4,9 @@
  * rescan; a quiet progress line while a scan runs. Every command answers at once; the scan's
  * progress arrives in the snapshot.
  */
+
+import type { AddedToLibrary, LibrarySnapshot } from '@host/library/contract';
 import { type DragEvent, type FormEvent, useId, useRef, useState } from 'react';
-import type { AddedToLibrary, LibrarySnapshot } from '../../../../electron/host/library/contract';
 import { api } from '../../bridge';
 import { droppedPaths } from '../../lib/dropped';
 import '../../panel/mini';

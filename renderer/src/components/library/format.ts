@@ -1,6 +1,6 @@
 /** How the library view writes numbers: durations as m:ss (core/format.ts), loudness in LUFS, counts with separators. */
-import { formatDurationS } from '../../../../electron/core/format';
-import type { LibraryTrackSummary } from '../../../../electron/host/library/contract';
+import { formatDurationS } from '@core/format';
+import type { LibraryTrackSummary } from '@host/library/contract';
 
 /** A track's length as the library lists it: "1:35", or "unknown" when it could not be read. */
 export function lengthText(sec: number | null): string {

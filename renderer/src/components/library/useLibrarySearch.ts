@@ -4,8 +4,9 @@
  * for an empty query), only the answer to the latest question is kept, and a refusal comes
  * back as a sentence to show in place.
  */
+
+import type { LibraryTrackSummary } from '@host/library/contract';
 import { useEffect, useRef, useState } from 'react';
-import type { LibraryTrackSummary } from '../../../../electron/host/library/contract';
 import { api } from '../../bridge';
 import { settle } from '../../lib/command';
 

@@ -2,9 +2,10 @@
  * Adding a light by address (or from discovery): the protocol decides which fields are asked.
  * Anything outside the local network needs an explicit tick; secrets go in password fields.
  */
+
+import type { CommandArgs } from '@host/contract';
+import type { FoundLightView, LightProtocol, LightsSnapshot } from '@host/lights/contract';
 import { type FormEvent, useId, useState } from 'react';
-import type { CommandArgs } from '../../../../electron/host/contract';
-import type { FoundLightView, LightProtocol, LightsSnapshot } from '../../../../electron/host/lights/contract';
 import { api } from '../../bridge';
 import { InlineError } from '../InlineError';
 import { PROTOCOL_NAMES } from './DeviceCard';

@@ -4,8 +4,9 @@
  * pairing, "Check again", how safe state reaches it and what Stillroom keeps on the bridge,
  * renaming, and removal behind a confirm that never takes the focus (a stray key cannot give it).
  */
+
+import type { LightDeviceView, LightView } from '@host/lights/contract';
 import { useEffect, useId, useState } from 'react';
-import type { LightDeviceView, LightView } from '../../../../electron/host/lights/contract';
 import { api } from '../../bridge';
 import { clockTime } from '../../lib/time';
 import { guarded } from '../../panel/perform';

@@ -3,8 +3,9 @@
  * show it, in the room or not, a slow test pulse, renaming, and the clinic's calibration (the
  * lowest setting at which it visibly glows and the most it should give, in its own app's %).
  */
+
+import type { LightView } from '@host/lights/contract';
 import { type FormEvent, useEffect, useId, useState } from 'react';
-import type { LightView } from '../../../../electron/host/lights/contract';
 import { api } from '../../bridge';
 import { guarded } from '../../panel/perform';
 import { InlineError } from '../InlineError';

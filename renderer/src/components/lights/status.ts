@@ -4,8 +4,8 @@
  * doing, and its level as Stillroom and as its own app show it. Pure, so it is tested as text.
  */
 
-import { formatClock } from '../../../../electron/core/format';
-import type { LightDeviceView, LightProtocol, LightsSnapshot, LightView } from '../../../../electron/host/lights/contract';
+import { formatClock } from '@core/format';
+import type { LightDeviceView, LightProtocol, LightsSnapshot, LightView } from '@host/lights/contract';
 
 /** The panel's and the view's quiet line: every light answering, or which are not. */
 export function lightsStatusText(summary: LightsSnapshot['summary'] | undefined): string | null {

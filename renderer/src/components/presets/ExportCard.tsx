@@ -2,8 +2,9 @@
  * Export a preset to share: a `.stillroom.json` (tracks by title, artist, duration and ISRC,
  * never this computer's paths) or a bundle with the audio, optionally signed as this clinic.
  */
+
+import type { SavedFile } from '@host/contract';
 import { useId, useState } from 'react';
-import type { SavedFile } from '../../../../electron/host/contract';
 import { api } from '../../bridge';
 import { useStore } from '../../stores';
 import { InlineError } from '../InlineError';

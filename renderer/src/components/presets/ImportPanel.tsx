@@ -5,9 +5,9 @@
  * your presets. Nothing is saved until "Save as my preset".
  */
 
+import { formatDurationS } from '@core/format';
+import type { ImportView, ResolutionRow } from '@host/presets/contract';
 import { useId, useRef, useState } from 'react';
-import { formatDurationS } from '../../../../electron/core/format';
-import type { ImportView, ResolutionRow } from '../../../../electron/host/presets/contract';
 import { api } from '../../bridge';
 import { InlineError } from '../InlineError';
 import { useRun } from '../useCommand';

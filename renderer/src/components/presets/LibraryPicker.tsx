@@ -3,8 +3,8 @@
  * "Use this file"). Suggestions (near misses from a resolution report) are listed first.
  */
 
+import { formatDurationS } from '@core/format';
 import { useId, useState } from 'react';
-import { formatDurationS } from '../../../../electron/core/format';
 import { InlineError } from '../InlineError';
 import { useLibrarySearch } from '../library/useLibrarySearch';
 

@@ -4,8 +4,8 @@
  * its light (with a preview on the lamp) and its playlist; and moving or removing the phase.
  * Every control has a plain name that says which phase it belongs to.
  */
-import { formatDurationWordsMs } from '../../../../electron/core/format';
-import { PHASE_KINDS, type PhaseConfig, type PhaseKind } from '../../../../electron/core/preset';
+import { formatDurationWordsMs } from '@core/format';
+import { PHASE_KINDS, type PhaseConfig, type PhaseKind } from '@core/preset';
 import { PHASE_KIND_LABELS, phaseFieldId } from './editorModel';
 import { PhaseLight } from './PhaseLight';
 import { PhasePlaylist } from './PhasePlaylist';

@@ -5,9 +5,9 @@
  * seconds, then eases back. Refused while a session runs: the room's light belongs to it.
  */
 
+import { formatDurationWordsMs } from '@core/format';
+import type { PhaseConfig } from '@core/preset';
 import { useState } from 'react';
-import { formatDurationWordsMs } from '../../../../electron/core/format';
-import type { PhaseConfig } from '../../../../electron/core/preset';
 import { api } from '../../bridge';
 import { InlineError } from '../InlineError';
 import { lampColour, lampOpacity } from '../VirtualLamp';

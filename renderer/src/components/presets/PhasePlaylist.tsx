@@ -3,11 +3,12 @@
  * from the library or from a playlist file — every action a plain button, so the keyboard
  * reaches all of it, and the focus stays with a moved track.
  */
+
+import type { PhaseConfig, TrackRef } from '@core/preset';
 import { useEffect, useId, useState } from 'react';
-import type { PhaseConfig, TrackRef } from '../../../../electron/core/preset';
 import { api } from '../../bridge';
 import '../../panel/mini';
-import { formatDurationS } from '../../../../electron/core/format';
+import { formatDurationS } from '@core/format';
 import { InlineError } from '../InlineError';
 import { useRun } from '../useCommand';
 import { onAudition, playAudition, stopAudition } from './audition';

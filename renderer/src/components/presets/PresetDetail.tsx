@@ -4,9 +4,9 @@
  * the export card for any of them.
  */
 
+import { formatDurationWordsMs } from '@core/format';
+import type { LoadedPresetView } from '@host/presets/contract';
 import { useEffect, useState } from 'react';
-import { formatDurationWordsMs } from '../../../../electron/core/format';
-import type { LoadedPresetView } from '../../../../electron/host/presets/contract';
 import { api } from '../../bridge';
 import { useStore } from '../../stores';
 import { InlineError } from '../InlineError';

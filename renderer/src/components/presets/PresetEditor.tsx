@@ -7,11 +7,12 @@
  * reminder comes back with "Discard changes" until the preset is saved, and a reminder whose
  * phase was removed is kept and marked rather than dropped.
  */
+
+import type { Preset } from '@core/preset';
+import { presetProblems } from '@core/preset-rules';
+import { MAX_BROWSER_MESSAGE_BYTES } from '@host/contract';
+import type { LoadedPresetView } from '@host/presets/contract';
 import { useId, useMemo, useState } from 'react';
-import type { Preset } from '../../../../electron/core/preset';
-import { presetProblems } from '../../../../electron/core/preset-rules';
-import { MAX_BROWSER_MESSAGE_BYTES } from '../../../../electron/host/contract';
-import type { LoadedPresetView } from '../../../../electron/host/presets/contract';
 import { api } from '../../bridge';
 import { useStore } from '../../stores';
 import { InlineError } from '../InlineError';

@@ -1,6 +1,7 @@
 /** Every preset Stillroom knows: where it came from, how long, who signed it; and the files that were refused, with why. */
+
+import type { PresetProblem, PresetSummary } from '@host/contract';
 import { useId } from 'react';
-import type { PresetProblem, PresetSummary } from '../../../../electron/host/contract';
 
 const ORIGIN: Record<PresetSummary['origin'], string> = { bundled: 'Built in', user: 'Yours', clinic: 'Clinic folder' };
 

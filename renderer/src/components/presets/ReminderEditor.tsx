@@ -13,7 +13,7 @@ import {
   type Reminder,
   type ReminderAnchor,
   type ReminderKind,
-} from '../../../../electron/core/preset';
+} from '@core/preset';
 import { PHASE_KIND_LABELS, reminderFieldId } from './editorModel';
 
 const KIND_LABELS: Record<ReminderKind, string> = {

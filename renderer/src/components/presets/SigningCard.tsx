@@ -2,8 +2,9 @@
  * This clinic's signing identity (made by naming the clinic; the key stays on this machine,
  * sealed) and the clinics whose keys this machine trusts.
  */
+
+import type { SavedFile } from '@host/contract';
 import { useId, useRef, useState } from 'react';
-import type { SavedFile } from '../../../../electron/host/contract';
 import { api } from '../../bridge';
 import { useStore } from '../../stores';
 import { InlineError } from '../InlineError';

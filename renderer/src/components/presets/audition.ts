@@ -3,7 +3,7 @@
  * faded in and out, on the output device chosen for the session music. The host refuses (and
  * stops serving the file) while a session runs.
  */
-import type { TrackRef } from '../../../../electron/core/preset';
+import type { TrackRef } from '@core/preset';
 import { chooseSink, listOutputs } from '../../audio/devices';
 import { api } from '../../bridge';
 import { useStore } from '../../stores';

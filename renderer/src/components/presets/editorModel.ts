@@ -3,8 +3,8 @@
  * keys move with them, so an open panel stays with its phase), add reminders with ids of their
  * own, and the id of the control each validation problem points at, so "Go to it" lands there.
  */
-import { PHASE_KINDS, type PhaseConfig, type PhaseKind, type Preset, type Reminder } from '../../../../electron/core/preset';
-import type { PresetProblem } from '../../../../electron/core/preset-rules';
+import { PHASE_KINDS, type PhaseConfig, type PhaseKind, type Preset, type Reminder } from '@core/preset';
+import type { PresetProblem } from '@core/preset-rules';
 
 /** A draft and a stable key per phase (React keys and control ids survive reordering). */
 export interface Draft {

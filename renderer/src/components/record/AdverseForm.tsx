@@ -1,6 +1,7 @@
 /** Adverse events: what happened, how severe, what was done. */
+
+import type { SessionState } from '@core/session';
 import { type FormEvent, useId, useState } from 'react';
-import type { SessionState } from '../../../../electron/core/session';
 import { api } from '../../bridge';
 import { timeOfDay } from '../../lib/entry';
 import { clockTime } from '../../lib/time';

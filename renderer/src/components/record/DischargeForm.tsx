@@ -1,8 +1,9 @@
 /** Discharge: ready or not, when, with whom; and the total monitored time (from the dose). */
+
+import { formatDurationMs } from '@core/format';
+import { currentDischarge, monitoredMs } from '@core/record';
+import type { SessionState } from '@core/session';
 import { type FormEvent, useId, useState } from 'react';
-import { formatDurationMs } from '../../../../electron/core/format';
-import { currentDischarge, monitoredMs } from '../../../../electron/core/record';
-import type { SessionState } from '../../../../electron/core/session';
 import { api } from '../../bridge';
 import { timeOfDay } from '../../lib/entry';
 import { clockTime } from '../../lib/time';

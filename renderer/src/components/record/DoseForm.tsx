@@ -6,10 +6,11 @@
  * details still missing (not a correction), and "Correct" with a reason (the earlier details
  * are kept in the record's history).
  */
+
+import { type DoseEntry, doseProblems, missingFields } from '@core/dose';
+import type { DoseRecord } from '@core/record';
+import type { SessionState } from '@core/session';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
-import { type DoseEntry, doseProblems, missingFields } from '../../../../electron/core/dose';
-import type { DoseRecord } from '../../../../electron/core/record';
-import type { SessionState } from '../../../../electron/core/session';
 import { api } from '../../bridge';
 import { numberOrNull } from '../../lib/entry';
 import { clockTime } from '../../lib/time';

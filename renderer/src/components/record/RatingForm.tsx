@@ -1,7 +1,8 @@
 /** Sedation and dissociation ratings, each on a named scale with its bounds. */
+
+import type { SessionState } from '@core/session';
+import { RATING_SCALES, ratingProblem, scaleById } from '@core/vitals';
 import { type FormEvent, useId, useState } from 'react';
-import type { SessionState } from '../../../../electron/core/session';
-import { RATING_SCALES, ratingProblem, scaleById } from '../../../../electron/core/vitals';
 import { api } from '../../bridge';
 import { numberOrNull, timeOfDay } from '../../lib/entry';
 import { clockTime } from '../../lib/time';

@@ -3,9 +3,10 @@
  * (the same list the host checks), **Sign record**, and once signed the signature, addenda
  * (each with its own time and author) and **Export FHIR bundle** for the clinic's health record.
  */
+
+import { signingProblems } from '@core/record-sign';
+import type { SessionState } from '@core/session';
 import { type FormEvent, useEffect, useId, useState } from 'react';
-import { signingProblems } from '../../../../electron/core/record-sign';
-import type { SessionState } from '../../../../electron/core/session';
 import { api } from '../../bridge';
 import { clockFormat, clockTime } from '../../lib/time';
 import { guarded } from '../../panel/perform';

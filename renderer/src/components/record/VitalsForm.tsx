@@ -3,9 +3,10 @@
  * ranges are flagged; values outside any plausible range (BP 900/5) are not stored until the
  * therapist checks them and chooses "Store as entered" — never silently.
  */
+
+import type { SessionState, VitalsValues } from '@core/session';
+import { hasAnyValue, implausibleProblems, type VitalsRanges, vitalsFlags, vitalsSummary } from '@core/vitals';
 import { type FormEvent, useId, useState } from 'react';
-import type { SessionState, VitalsValues } from '../../../../electron/core/session';
-import { hasAnyValue, implausibleProblems, type VitalsRanges, vitalsFlags, vitalsSummary } from '../../../../electron/core/vitals';
 import { api } from '../../bridge';
 import { numberOrNull, timeOfDay } from '../../lib/entry';
 import { clockTime } from '../../lib/time';
