@@ -12,7 +12,6 @@
 import { constants, statSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { parseFile } from 'music-metadata';
 import { checkReplayGain, type ReplayGainTag } from '../core/gain';
 import type { Preset, TrackRef } from '../core/preset';
 import type { PlannedTrack } from '../core/session';
@@ -44,6 +43,7 @@ async function probe(file: string): Promise<Probed> {
     return bad('file not found or not readable');
   }
   try {
+    const { parseFile } = await import('music-metadata');
     const meta = await parseFile(file, { duration: true, skipCovers: true });
     const d = meta.format.duration;
     if (!d || !Number.isFinite(d) || d <= 0) return bad('not a playable audio file (no duration)');

@@ -10,8 +10,12 @@
 
 import { constants } from 'node:os';
 
-/** Bounded restarts: at most `max` within `windowMs`; the first at once, later ones after a short pause. */
-export const RESTART_POLICY = Object.freeze({ max: 5, windowMs: 10 * 60_000, delaysMs: Object.freeze([0, 250, 1000, 2000, 2000]) });
+/**
+ * Bounded restarts: at most `max` within `windowMs`. The first two at once; later ones after a
+ * pause short enough that every restart is back within 2 s (the host itself takes ~0.9 s to be
+ * ready), yet long enough that a host dying in a loop is not respawned flat out.
+ */
+export const RESTART_POLICY = Object.freeze({ max: 5, windowMs: 10 * 60_000, delaysMs: Object.freeze([0, 0, 250, 500, 750]) });
 
 /** Exit codes the host uses on purpose: bad options (64) and a data folder in use (75) would fail the same way again. */
 const DELIBERATE_CODES = new Set([64, 75]);

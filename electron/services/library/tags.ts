@@ -4,7 +4,6 @@
  * trimmed, stripped of control characters and capped to what a preset may carry, and
  * identifiers are kept only when well-formed, so a track can always be written into a preset.
  */
-import { parseFile } from 'music-metadata';
 
 /** Audio extensions the library scans (what Chromium's audio element plays). */
 export const AUDIO_EXTENSIONS = ['.mp3', '.flac', '.m4a', '.aac', '.mp4', '.ogg', '.oga', '.opus', '.wav'] as const;
@@ -100,6 +99,7 @@ export async function readTrackTags(path: string): Promise<TrackTags> {
     timer = setTimeout(() => reject(new Error(`reading tags took longer than ${PARSE_TIMEOUT_MS / 1000} s`)), PARSE_TIMEOUT_MS);
   });
   try {
+    const { parseFile } = await import('music-metadata');
     const meta = await Promise.race([parseFile(path, { duration: true, skipCovers: true }), timeout]);
     const c = meta.common;
     const native = meta.native as Record<string, NativeTag[]>;

@@ -13,7 +13,7 @@
  * (Longer than most files: the bridge's topic handling, its lights, its groups and its link
  * adapter share the bridge's private state; split, each would reach into the others.)
  */
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { z } from 'zod';
 import { checkHost } from './address';
 import type { LightGroup } from './director';
@@ -231,6 +231,8 @@ export class Z2mBridge {
       // MQTT carries a password only together with a user name.
       ...(opts.username ? { username: opts.username, ...(opts.password ? { password: opts.password } : {}) } : {}),
     };
+    // mqtt.js is loaded when a bridge is first paired or reached, not at start (most rooms have none).
+    const { connect } = await import('mqtt');
     return new Promise((resolve) => {
       let done = false;
       const client = connect(opts.url, options);

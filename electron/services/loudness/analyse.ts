@@ -11,7 +11,6 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { decodeChunked } from 'audio-decode/stream';
-import { parseFile } from 'music-metadata';
 import { checkReplayGain, type ReplayGainCheck } from '../../core/gain';
 import { id3v2Size, looksLikeText, mp3StatesLength, type Sniffed, sniffFormat, wavDeclaredSeconds } from './format';
 import { LoudnessMeter } from './meter';
@@ -135,6 +134,7 @@ async function examine(path: string): Promise<FileFacts> {
   let declaredChannels: number | null = null;
   let replayGain: ReplayGainCheck | null = null;
   try {
+    const { parseFile } = await import('music-metadata');
     const meta = await parseFile(file, { duration: false, skipCovers: true });
     const f = meta.format;
     if (typeof f.numberOfChannels === 'number' && f.numberOfChannels > 0) declaredChannels = f.numberOfChannels;

@@ -11,9 +11,14 @@ import { type Report, toMarkdown } from '../../core/report';
 import type { SavedFile } from '../../host/command';
 import { writePrivateFile } from '../private-file';
 import type { FontFiles } from './fonts';
-import { reportToPdf } from './pdf-report';
 
 export type ReportFormat = 'markdown' | 'pdf';
+
+/**
+ * The PDF writer (pdfkit and fontkit, a third of the host's start-up time) is loaded on the
+ * first PDF export, not when the host starts.
+ */
+const loadPdfReport = (): Promise<typeof import('./pdf-report')> => import('./pdf-report');
 
 /** The report's bytes and file name. */
 export async function renderReport(
@@ -24,11 +29,9 @@ export async function renderReport(
   if (format === 'markdown') {
     return { name: `${report.fileStem}.md`, mediaType: 'text/markdown', bytes: Buffer.from(toMarkdown(report), 'utf8') };
   }
-  return {
-    name: `${report.fileStem}.pdf`,
-    mediaType: 'application/pdf',
-    bytes: await reportToPdf(report, (ms) => formatClock(ms, { timeZone: report.timeZone, format: report.clockFormat }), fonts),
-  };
+  const { reportToPdf } = await loadPdfReport();
+  const clock = (ms: number): string => formatClock(ms, { timeZone: report.timeZone, format: report.clockFormat });
+  return { name: `${report.fileStem}.pdf`, mediaType: 'application/pdf', bytes: await reportToPdf(report, clock, fonts) };
 }
 
 /** Saves bytes as `dir/name` (0600, atomically); throws an Error saying what went wrong and that nothing was lost. */
