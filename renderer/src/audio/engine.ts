@@ -32,6 +32,7 @@ import { formatOf } from './format';
 import { LEAVE_FADE_MS } from './gain';
 import { type BusClock, MasterBus } from './master';
 import { OutputRouter } from './output';
+import { PREROLL_MS } from './preroll';
 import type { MeterReading } from './types';
 import { Voice } from './voice';
 
@@ -270,7 +271,7 @@ export class AudioEngine {
   private busy(now: number): boolean {
     if (this.leaving.size > 0) return true;
     for (const v of this.voices.values()) {
-      if (!v.started && v.seg.start - now < IDLE_TICK_MS + TICK_MS + MAX_START_LEAD_MS) return true;
+      if (!v.started && v.seg.start - now < IDLE_TICK_MS + TICK_MS + PREROLL_MS + MAX_START_LEAD_MS) return true;
       if (v.started && v.startErrorMs === null && now - v.seg.start < 5000) return true;
       if (now >= v.seg.end - IDLE_TICK_MS) return true;
     }
@@ -301,7 +302,7 @@ export class AudioEngine {
         // Ask a little early, on the audio clock: the element takes a few tens of ms to really
         // start (the fade curve holds it silent until its planned start anyway), and what is
         // left is taken up by the voice's alignment.
-        const askAt = voice.seg.start - Math.min(MAX_START_LEAD_MS, this.playLatencyMs);
+        const askAt = voice.seg.start - PREROLL_MS - Math.min(MAX_START_LEAD_MS, this.playLatencyMs);
         if (askAt - now <= 0) voice.start(now);
         else if (askAt - now <= TICK_MS + 50 && !voice.armed) voice.armStart(askAt);
         continue;

@@ -1,7 +1,7 @@
 /**
  * One segment of the timeline, sounding: an html5 Howl (streams; never decodes a whole
  * 20-minute file) whose `<audio>` element is routed through Web Audio —
- * element → trim gain → fade gain → the master bus. The element's own volume stays 1. The
+ * element → delay line (the pre-roll, `preroll.ts`) → trim gain → fade gain → the master bus. The element's own volume stays 1. The
  * trim carries the track's loudness gain (it may exceed 1) and glides over seconds when a
  * measurement arrives mid-track; the fade gain carries the timeline's envelope × phase level
  * and is 0 before the element ever plays.
@@ -25,6 +25,7 @@ import {
   valueAt,
 } from './gain';
 import { mediaElementOf, provideHtml5Element, releaseElementsQuietly } from './howlInternals';
+import { alignedDelayMs, initialDelayMs, MAX_DELAY_MS } from './preroll';
 
 /** A late start (reload, a start timer that fired late) further in than this joins with a resume fade. */
 const RESUME_THRESHOLD_MS = 300;
@@ -36,9 +37,10 @@ const EARLY_END_MS = 2000;
 /**
  * Measuring an on-time start. An `<audio>` element cannot be started at an audio-clock time
  * (only Web Audio's own sources can), and how long `play()` takes to sound varies. So the start
- * is asked on the audio clock a learned latency early, and shortly after it sounds the element's
- * position is compared with where the plan puts it (element and audio clock read as one pair);
- * the engine learns the latency from that. Taking the rest up by a brief change of playback
+ * is asked on the audio clock early (the pre-roll, plus a learned latency), and shortly after it
+ * sounds the element's position is compared with where the plan puts it (element and audio
+ * clock read as one pair); the delay line then takes up exactly how early it is (`preroll.ts`),
+ * and the engine learns the latency. Taking the rest up by a brief change of playback
  * rate was tried and left out: with the pitch kept (Chromium's WSOLA) every nudge left the
  * music 15–25 ms *later* in the recording; resampling converged but bends the pitch, and the
  * element's reported position is not trustworthy while the rate is not 1.
@@ -78,6 +80,11 @@ export class Voice {
   private readonly howl: Howl;
   private readonly el: HTMLAudioElement | null;
   private readonly source: MediaElementAudioSourceNode | null = null;
+  private readonly delay: DelayNode;
+  /** The delay line's delay now (ms): how far the music trails its element. */
+  private delayMs = 0;
+  /** The delay an on-time start began with (ms), for how late it would have sounded without alignment. */
+  private startDelayMs = 0;
   private readonly trim: GainNode;
   private readonly fade: GainNode;
   private scheduled: ScheduledGain | null = null;
@@ -111,12 +118,14 @@ export class Voice {
     private readonly deps: VoiceDeps,
   ) {
     const { ctx } = deps;
+    this.delay = ctx.createDelay(MAX_DELAY_MS / 1000);
+    this.delay.delayTime.value = 0;
     this.trim = ctx.createGain();
     this.fade = ctx.createGain();
     this.trimDb = deps.trimDb;
     this.trim.gain.value = 10 ** (deps.trimDb / 20);
     this.fade.gain.value = 0; // never sound before the plan says so
-    this.trim.connect(this.fade).connect(deps.output);
+    this.delay.connect(this.trim).connect(this.fade).connect(deps.output);
 
     provideHtml5Element();
     this.howl = new Howl({
@@ -166,7 +175,7 @@ export class Voice {
       sources.set(el, source);
     }
     source.disconnect();
-    source.connect(this.trim);
+    source.connect(this.delay);
     this.source = source;
 
     const on = (type: string, fn: () => void): void => {
@@ -242,23 +251,40 @@ export class Voice {
     this.waitingSince = null;
     this.alignRounds = 0;
     this.readings = [];
+    // Started early on time: the delay line holds the music back by that much until it is measured.
+    this.startDelayMs = late ? 0 : initialDelayMs(this.seg.start - now);
+    this.setDelay(this.startDelayMs);
     this.reschedule(now);
     if (pos > 0.01) this.howl.seek(pos);
     this.howl.play();
   }
 
   /**
-   * Where the music is against its planned place (ms, + = behind); null while it cannot say.
-   * The element's position and the audio clock are read in one task and compared with each
-   * other, never with the wall clock: Chromium advances both when the audio thread renders a
-   * buffer, so the pair is consistent while either alone is up to a buffer (tens of ms) stale.
+   * Where the element is against the music's planned place (ms, + = behind); null while it
+   * cannot say. The element's position and the audio clock are read in one task and compared
+   * with each other, never with the wall clock: Chromium advances both when the audio thread
+   * renders a buffer, so the pair is consistent while either alone is up to a buffer (tens of
+   * ms) stale. What is heard trails the element by the delay line (`offPlanMs`).
    */
-  private offPlanMs(): number | null {
+  private elementOffPlanMs(): number | null {
     const el = this.el;
     if (!el || el.paused || el.seeking || this.state !== 'playing') return null;
     const ctxS = this.deps.ctx.currentTime;
     const pos = el.currentTime;
     return this.deps.clock.toWall(ctxS) - this.seg.start - (pos - this.seg.offsetS) * 1000;
+  }
+
+  /** Where the music heard is against its planned place (ms, + = behind); null while it cannot say. */
+  private offPlanMs(): number | null {
+    const e = this.elementOffPlanMs();
+    return e === null ? null : e + this.delayMs;
+  }
+
+  private setDelay(ms: number): void {
+    this.delayMs = ms;
+    const p = this.delay.delayTime;
+    p.cancelScheduledValues(0);
+    p.setValueAtTime(ms / 1000, this.deps.ctx.currentTime);
   }
 
   private alignIn(ms: number): void {
@@ -277,7 +303,7 @@ export class Voice {
   private alignStep(): void {
     const el = this.el;
     if (!el || this.resumeAt !== null || this.state !== 'playing' || this.firstErrorMs !== null) return;
-    const reading = this.offPlanMs();
+    const reading = this.elementOffPlanMs();
     if (reading === null) {
       if (this.alignRounds++ < MAX_ALIGN_ROUNDS) this.alignIn(ALIGN_FIRST_LOOK_MS);
       return;
@@ -289,8 +315,11 @@ export class Voice {
     }
     const err = Math.min(...this.readings);
     this.readings = [];
-    this.firstErrorMs = err;
-    this.alignErrors.push(Math.round(err * 10) / 10);
+    // How late it would have sounded as it was started; the engine learns the latency from it.
+    this.firstErrorMs = err + this.startDelayMs;
+    this.alignErrors.push(Math.round(this.firstErrorMs * 10) / 10);
+    const delay = alignedDelayMs(err, this.delayMs, this.deps.nowWall() - this.seg.start);
+    if (delay !== null) this.setDelay(delay);
   }
 
   /**
@@ -439,6 +468,7 @@ export class Voice {
       console.warn('audio: unloading a track failed', err);
     }
     this.source?.disconnect();
+    this.delay.disconnect();
     this.trim.disconnect();
     this.fade.disconnect();
   }
