@@ -10,21 +10,27 @@
  *   Twice, the file of the track playing is deleted mid-track, and once it is truncated to a
  *   quarter (a sync client replacing it): how long until the host notices, until the
  *   replacement sounds, and the longest silence on the output meter.
+ * - **Levelling by what is heard** (`heardLoudness`): tracks whose openings are far from their
+ *   whole-track loudness, cut early by short phases; the spread of their recorded steady levels.
+ * - **Quiet idle**: before the program moves on, 60 s of the session on its first long track
+ *   with the light steady: CPU of the page's renderer and of all Chromium processes (`/proc`).
  * - **Long program, bounded memory**: 30 tracks of 25 minutes (a 12½-hour playlist, far
  *   more than the 3-hour program it stands for), played as a fast program: every 5 s the
  *   therapist skips, so each long file is opened, streamed, crossfaded and released. Renderer
  *   memory (RSS of Chromium's renderer processes; PSS of the page's renderer from
  *   `/proc/PID/smaps_rollup`, which splits shared pages fairly; the page's JS heap) is sampled
  *   throughout; a decoding player would add ~400 MiB per track, a streaming one stays flat.
- *   Beside it, the floor: a bare page (one `<audio>` element, nothing else) playing one of
- *   the same long files, measured the same way. The four long source files and their
+ *   Beside it, the floor: a bare page (two `<audio>` elements, nothing else) playing one of
+ *   the long files, then the same 30 files at the same pace, measured the same way
+ *   (`barePageFloor`). The four long source files and their
  *   measurements are made once and kept in the temp folder (`longSources`), so only the first
  *   run spends minutes encoding and measuring; the program itself plays in real time (about
- *   3 minutes: 30 skips 5 s apart, then 15 s of the bare page).
+ *   8 minutes: 60 s idle, 30 skips 5 s apart, then the bare page's 45 s and its own program).
  */
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  createReadStream,
   existsSync,
   linkSync,
   mkdirSync,
@@ -37,15 +43,19 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { heardSection, sectionGain, trackGain } from '../../electron/core/gain';
 import { identityOf, LoudnessCache, LoudnessPool } from '../../electron/services/loudness';
-import { makeTone, record } from '../e2e/audio-record';
+import { planStatic } from '../../electron/services/static';
+import { loudnessLufs, makeTone, record } from '../e2e/audio-record';
 import { HostView } from '../e2e/host-view';
 import { launchChromium, startHost, stopHost } from '../e2e/launcher';
 import { startPulse } from '../e2e/pulse';
-import { pageRendererPid, pssMb } from './procs';
+import { idleCpu, pageRendererPid, pssMb } from './procs';
 import { installReferenceBursts, MARK_HZ, MARK_S, scheduledRefs, startErrorsFromRecording } from './start-timing';
 
 const FORMATS = ['mp3', 'flac', 'm4a', 'ogg', 'opus', 'wav'] as const;
@@ -133,7 +143,7 @@ async function seedCache(
   files: string[],
   measureOne: (f: string) => string,
   remembered: string | null = null,
-): Promise<void> {
+): Promise<Map<string, Awaited<ReturnType<LoudnessPool['analyse']>>>> {
   const { cache } = await LoudnessCache.open(dataDir);
   const pool = new LoudnessPool({ cache });
   type Outcome = Awaited<ReturnType<LoudnessPool['analyse']>>;
@@ -155,6 +165,7 @@ async function seedCache(
   }
   if (remembered && fresh) writeFileSync(remembered, JSON.stringify(Object.fromEntries(measured)));
   await pool.close();
+  return measured;
 }
 
 /**
@@ -381,13 +392,26 @@ async function longProgram(root: string): Promise<Record<string, number>> {
   delete process.env.STILLROOM_EXTRA_ASSET_DIR;
   const { context, close } = await launchChromium();
   const view = new HostView(host.url);
+  let result: Record<string, number>;
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(host.url);
     await view.ready();
     await startedSession(page, view, 'bench-long');
-    await page.waitForTimeout(6000);
+    await page.waitForTimeout(6000); // the light's 5 s move settles; the first long track plays on
     const cdp = await context.newCDPSession(page);
+    // Quiet idle: 60 s of the session on its first 25-minute track with the light steady, as the
+    // OS counts CPU (/proc) for the page's renderer and for every Chromium process (the audio
+    // service included), and as CDP counts the renderer's main-thread tasks and script.
+    await cdp.send('Performance.enable');
+    const metric = async (): Promise<Record<string, number>> => {
+      const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+      return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+    };
+    const idleWindowS = 60;
+    const m0 = await metric();
+    const idle = await idleCpu(idleWindowS * 1000);
+    const m1 = await metric();
     const heapMb = async (): Promise<number> => {
       await cdp.send('HeapProfiler.collectGarbage');
       const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
@@ -414,13 +438,16 @@ async function longProgram(root: string): Promise<Record<string, number>> {
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const base = mean(rss.slice(0, 3));
     const tail = mean(rss.slice(-3));
-    return {
+    result = {
+      renderer_cpu_idle_session_pct_of_core: idle.rendererPct,
+      chromium_cpu_idle_session_pct_of_core: idle.chromiumPct,
+      renderer_task_idle_session_pct_of_core: (((m1.TaskDuration ?? 0) - (m0.TaskDuration ?? 0)) / idleWindowS) * 100,
+      renderer_script_idle_session_pct_of_core: (((m1.ScriptDuration ?? 0) - (m0.ScriptDuration ?? 0)) / idleWindowS) * 100,
       audio_long_program_tracks: skipped,
       audio_long_program_renderer_rss_mb_peak: Math.max(...rss),
       audio_long_program_renderer_rss_growth_mb: tail - base,
       audio_long_program_renderer_pss_mb_peak: Math.max(...pss),
       audio_long_program_renderer_pss_growth_mb: mean(pss.slice(-3)) - mean(pss.slice(0, 3)),
-      audio_bare_page_one_long_track_pss_mb: await barePageFloor(join(sources.dir, 'long.mp3')),
       audio_long_program_js_heap_mb_end: heap.at(-1) ?? Number.NaN,
       audio_long_program_js_heap_growth_mb: (heap.at(-1) ?? 0) - (heap[0] ?? 0),
       audio_long_program_voices_alive_at_end: d.voices.length,
@@ -431,33 +458,219 @@ async function longProgram(root: string): Promise<Record<string, number>> {
     await close();
     await stopHost(host);
   }
+  // The floor, measured with the session's browser closed, so only the bare page's processes count.
+  const floor = await barePageFloor(refs.map((r) => join(root, 'assets', r.asset)));
+  return {
+    ...result,
+    audio_long_program_renderer_pss_growth_over_bare_page_mb:
+      (result.audio_long_program_renderer_pss_growth_mb ?? Number.NaN) - floor.programPssGrowth,
+    audio_bare_page_long_program_pss_growth_mb: floor.programPssGrowth,
+    audio_bare_page_long_program_pss_mb_peak: floor.programPssPeak,
+    audio_bare_page_one_long_track_pss_mb: floor.pss,
+    audio_bare_page_one_long_track_renderer_cpu_pct_of_core: floor.rendererCpuPct,
+    audio_bare_page_one_long_track_chromium_cpu_pct_of_core: floor.chromiumCpuPct,
+  };
 }
 
+/** The heard-loudness program: each track's opening and the rest of it (s), and how long each phase lasts (s). */
+const HEARD = { openingS: 60, restS: 90, phaseS: 36 };
+
 /**
- * The floor for the memory figures: a page with nothing but one `<audio>` element playing one
- * of the long files (served by Playwright on a made-up origin), PSS of its renderer after 15 s.
+ * Levelling by what is heard. Four tracks whose openings sit 10–16 LU away from the rest of
+ * them (two quieter, two louder), one per phase, each phase short enough that the track is
+ * faded out inside its opening: the room hears only openings. The steady part of each (after
+ * its fade-in, before its fade-out) is measured in the recorded output; the spread is the
+ * loudest minus the quietest. Beside it, what the same recording would have measured with
+ * whole-track gains (each track's level moved by whole-track gain − section gain).
  */
-export async function barePageFloor(file: string): Promise<number> {
+async function heardLoudness(root: string): Promise<Record<string, number>> {
+  const media = join(root, 'assets', 'heard');
+  const dataDir = join(root, 'data-heard');
+  mkdirSync(media, { recursive: true });
+  mkdirSync(join(dataDir, 'presets'), { recursive: true });
+  // Peak level (dBFS) of each track's opening and of its rest.
+  const shapes: Array<[number, number]> = [
+    [-30, -12],
+    [-12, -28],
+    [-24, -14],
+    [-16, -26],
+  ];
+  const tool = (cmd: string, args: string[]): void => {
+    const r = spawnSync(cmd, args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
+  };
+  const files = shapes.map(([opening, rest], i) => {
+    const parts = [
+      [opening, HEARD.openingS],
+      [rest, HEARD.restS],
+    ].map(([peakDb, seconds], k) => {
+      const f = join(media, `h${i}-${k}.wav`);
+      tool('sox', [
+        '-R',
+        '-n',
+        '-r',
+        '44100',
+        '-c',
+        '2',
+        '-b',
+        '16',
+        f,
+        'synth',
+        String(seconds),
+        'sine',
+        String(250 + 100 * i),
+        'gain',
+        '-n',
+        String(peakDb),
+      ]);
+      return f;
+    });
+    const wav = join(media, `h${i}.wav`);
+    tool('sox', [...parts, wav]);
+    const ogg = join(media, `heard${i}.ogg`);
+    tool('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', wav, '-c:a', 'libvorbis', '-q:a', '5', ogg]);
+    return ogg;
+  });
+  // A fifth phase follows, so the fourth is cut like the others (the last phase runs on).
+  const kinds = ['preparation', 'onset', 'peak', 'return', 'integration'] as const;
+  const preset = {
+    ...presetJson('bench-heard', [], 3, 1),
+    phases: kinds.map((kind, i) => ({
+      kind,
+      name: `Phase ${i + 1}`,
+      plannedMin: HEARD.phaseS / 60,
+      crossfadeS: 3,
+      volume: 1,
+      runOut: 'repeat',
+      playlist: [{ title: `Heard ${i}`, artist: 'bench', asset: `heard/heard${i % 4}.ogg`, durationS: HEARD.openingS + HEARD.restS }],
+      light: { level: 40, kelvin: 2700, transitionS: 5 },
+    })),
+  };
+  writeFileSync(join(dataDir, 'presets', 'bench-heard.stillroom.json'), JSON.stringify(preset));
+  const measured = await seedCache(dataDir, files, (f) => f);
+
+  process.env.STILLROOM_EXTRA_ASSET_DIR = join(root, 'assets');
+  const host = await startHost(dataDir, ['--preset', 'bench-heard']);
+  delete process.env.STILLROOM_EXTRA_ASSET_DIR;
   const { context, close } = await launchChromium();
+  const view = new HostView(host.url);
   try {
     const page = context.pages()[0] ?? (await context.newPage());
-    const body = readFileSync(file);
-    await page.route('http://floor.invalid/**', (route) =>
-      route.request().url().endsWith('.mp3')
-        ? route.fulfill({ status: 200, headers: { 'content-type': 'audio/mpeg' }, body })
-        : route.fulfill({ status: 200, headers: { 'content-type': 'text/html' }, body: '<audio src="/long.mp3" autoplay></audio>' }),
-    );
-    await page.goto('http://floor.invalid/');
-    await page.waitForFunction(() => (document.querySelector('audio')?.currentTime ?? 0) > 1, undefined, { timeout: 20_000 });
-    await page.waitForTimeout(15_000); // real time: the element streams and plays as it would in a session
-    const pid = pageRendererPid();
-    return pid === null ? Number.NaN : pssMb(pid);
+    await page.goto(host.url);
+    await view.ready();
+    const rec = record();
+    const t0 = await startedSession(page, view, 'bench-heard');
+    const until = t0 + 4 * HEARD.phaseS * 1000 + 4000;
+    while (Date.now() < until) await page.waitForTimeout(500);
+    const pcm = await rec.stop();
+    const session = view.last?.session;
+    const segments = (view.last?.timeline?.segments ?? []).filter((g) => g.phaseIndex < 4);
+    const toRecS = (hostMs: number): number => (hostMs - rec.startedAt) / 1000 + 0.1;
+    const rows = segments.flatMap((g) => {
+      const file = session?.plan.tracks[g.trackId]?.file ?? '';
+      const outcome = measured.get(file);
+      if (!outcome?.ok) return [];
+      const { result } = outcome;
+      const whole = trackGain({ measured: result });
+      const section = sectionGain(result, heardSection(g));
+      // Steady: 1 s after the fade-in ends to 1 s before the fade-out begins.
+      const heard = loudnessLufs(pcm, toRecS(g.start + g.fadeInMs) + 1, toRecS(g.fadeOutStart) - 1);
+      return [{ file, heard, wholeGainHeard: heard + whole.gainDb - section.gainDb }];
+    });
+    if (process.env.BENCH_VERBOSE)
+      process.stderr.write(
+        `heard loudness (LUFS) per track: ${rows.map((r) => `${r.file.split('/').pop()} ${r.heard.toFixed(2)} (whole-track gain: ${r.wholeGainHeard.toFixed(2)})`).join(', ')}\n`,
+      );
+    const spread = (xs: number[]): number => (xs.length < 2 ? Number.NaN : Math.max(...xs) - Math.min(...xs));
+    return {
+      audio_heard_loudness_tracks_measured: rows.length,
+      audio_heard_loudness_spread_lu: spread(rows.map((r) => r.heard)),
+      audio_heard_loudness_spread_whole_track_gains_lu: spread(rows.map((r) => r.wholeGainHeard)),
+    };
   } finally {
+    view.close();
     await close();
+    await stopHost(host);
   }
 }
 
-export async function benchAudio(only: 'short' | 'long' | null = null): Promise<Record<string, number>> {
+/** Serves `files` over http on 127.0.0.1 as `/0.mp3`, `/1.mp3`… with ranges and `no-store`, as the host serves media. */
+async function mediaServer(files: string[]): Promise<{ origin: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    const m = /^\/(\d+)\.\w+$/.exec(req.url ?? '');
+    const file = m ? files[Number(m[1])] : undefined;
+    if (!file) {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return void res.end('<!doctype html><title>floor</title><audio></audio><audio></audio>');
+    }
+    const plan = planStatic(file, req.headers.range, 'no-store');
+    res.writeHead(plan.status, plan.headers);
+    if (!('file' in plan) || plan.end < plan.start) return void res.end();
+    createReadStream(plan.file, { start: plan.start, end: plan.end })
+      .on('error', () => res.destroy())
+      .pipe(res);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(() => ok())) };
+}
+
+/**
+ * The floor for the memory and idle figures: a page with nothing but two `<audio>` elements,
+ * its files served over loopback as the host serves them. First one long file plays alone:
+ * PSS of its renderer after 15 s, then CPU over 30 s (what playing a file costs at all). Then
+ * the same program as the session's — the same files, a new one every 5 s, the two elements
+ * taking turns, each released (src removed, `load()`) when the other starts — and the growth of
+ * PSS measured the same way. Chromium keeps each media URL's buffered data in the renderer
+ * until a timer prunes it (measured: a bare page grows ~6 MB per new URL, not at all when the
+ * same two URLs alternate), so part of any growth over a fast program is the browser's own.
+ */
+export async function barePageFloor(
+  files: string[],
+): Promise<{ pss: number; rendererCpuPct: number; chromiumCpuPct: number; programPssGrowth: number; programPssPeak: number }> {
+  const server = await mediaServer(files);
+  const { context, close } = await launchChromium();
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${server.origin}/`);
+    const play = (i: number) =>
+      page.evaluate(async (i) => {
+        const els = [...document.querySelectorAll('audio')];
+        const next = els[i % 2] as HTMLAudioElement;
+        const prev = els[(i + 1) % 2] as HTMLAudioElement;
+        next.src = `/${i}.mp3`;
+        await next.play();
+        prev.pause();
+        prev.removeAttribute('src');
+        prev.load();
+      }, i);
+    await play(0);
+    await page.waitForTimeout(15_000); // real time: the element streams and plays as it would in a session
+    const pid = pageRendererPid();
+    const pss = pid === null ? Number.NaN : pssMb(pid);
+    const cpu = await idleCpu(30_000);
+    const program: number[] = [];
+    for (let i = 1; i < files.length; i++) {
+      await play(i);
+      await page.waitForTimeout(5000); // the session's program pace
+      const p = pageRendererPid();
+      program.push(p === null ? Number.NaN : pssMb(p));
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    return {
+      pss,
+      rendererCpuPct: cpu.rendererPct,
+      chromiumCpuPct: cpu.chromiumPct,
+      programPssGrowth: mean(program.slice(-3)) - mean(program.slice(0, 3)),
+      programPssPeak: Math.max(...program),
+    };
+  } finally {
+    await close();
+    await server.close();
+  }
+}
+
+export async function benchAudio(only: 'short' | 'long' | 'heard' | null = null): Promise<Record<string, number>> {
   if (!has('ffmpeg') || !has('sox')) return {};
   const root = mkdtempSync(join(tmpdir(), 'stillroom-bench-audio-'));
   const pulse = await startPulse(join(root, 'pulse'));
@@ -465,8 +678,9 @@ export async function benchAudio(only: 'short' | 'long' | null = null): Promise<
   if (pulse) process.env.XDG_RUNTIME_DIR = pulse.runtimeDir;
   try {
     return {
-      ...(only !== 'long' ? await formatsAndStarts(root) : {}),
-      ...(only !== 'short' ? await longProgram(root) : {}),
+      ...(only === null || only === 'short' ? await formatsAndStarts(root) : {}),
+      ...(only === null || only === 'heard' ? await heardLoudness(root) : {}),
+      ...(only === null || only === 'long' ? await longProgram(root) : {}),
     };
   } finally {
     if (runtime === undefined) delete process.env.XDG_RUNTIME_DIR;
@@ -477,7 +691,13 @@ export async function benchAudio(only: 'short' | 'long' | null = null): Promise<
 }
 
 if (process.argv[1]?.endsWith('audio.ts') && process.argv.includes('--run')) {
-  const only = process.argv.includes('--short') ? 'short' : process.argv.includes('--long') ? 'long' : null;
+  const only = process.argv.includes('--short')
+    ? 'short'
+    : process.argv.includes('--long')
+      ? 'long'
+      : process.argv.includes('--heard')
+        ? 'heard'
+        : null;
   const out = await benchAudio(only);
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 }

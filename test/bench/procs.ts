@@ -76,11 +76,33 @@ export function pssMb(pid: number): number {
   }
 }
 
-/** The renderer holding the page: of this Chromium's renderers, the one with the most memory (a spare renderer is tiny). */
+/** Whether a process has a thread whose name starts with one of `names` (Linux `comm`, 15 characters). */
+function hasThread(pid: number, names: string[]): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/task`).some((t) => {
+      try {
+        const comm = readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim();
+        return names.some((n) => comm.startsWith(n));
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The renderer holding the page: of this Chromium's renderers, the one playing media (it has
+ * Chromium's media or audio-output threads), else the one with the most memory. Memory alone
+ * can pick the wrong one: after a navigation to another site the old renderer may linger,
+ * bigger than the new one.
+ */
 export function pageRendererPid(): number | null {
   const renderers = chromiumProcesses().filter((p) => p.type === 'renderer');
+  const playing = renderers.filter((r) => hasThread(r.pid, ['Media', 'AudioOutputDevi']));
   let best: { pid: number; pss: number } | null = null;
-  for (const r of renderers) {
+  for (const r of playing.length > 0 ? playing : renderers) {
     const pss = pssMb(r.pid);
     if (Number.isFinite(pss) && (!best || pss > best.pss)) best = { pid: r.pid, pss };
   }
@@ -106,4 +128,20 @@ export async function idleCpu(windowMs: number): Promise<{ rendererPct: number; 
   }
   const rend = renderer === null ? Number.NaN : cpuSeconds(renderer) - (before.get(renderer) ?? Number.NaN);
   return { rendererPct: (rend / s) * 100, chromiumPct: (total / s) * 100 };
+}
+
+/**
+ * Waits (up to `maxMs`) until this bench's Chromium processes use under 10 % of a core over a
+ * quarter second: a browser just launched is still starting its helpers, which would be timed
+ * as part of whatever the bench starts next.
+ */
+export async function chromiumSettled(maxMs = 10_000): Promise<void> {
+  const until = performance.now() + maxMs;
+  while (performance.now() < until) {
+    const procs = chromiumProcesses();
+    const before = procs.map((p) => cpuSeconds(p.pid));
+    await new Promise((r) => setTimeout(r, 250));
+    const used = procs.reduce((sum, p, i) => sum + Math.max(0, cpuSeconds(p.pid) - (before[i] ?? 0) || 0), 0);
+    if (used / 0.25 < 0.1) return;
+  }
 }
