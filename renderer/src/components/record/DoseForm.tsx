@@ -71,13 +71,13 @@ function DoseFields({ value, onChange, only }: { value: EntryText; onChange: (v:
   const set = (f: keyof EntryText) => (e: { target: { value: string } }) => onChange({ ...value, [f]: e.target.value });
   return (
     <div className="sheet-fields">
-      <span className="sheet-field">
+      <span className="sheet-field wide">
         <label htmlFor={`${id}-med`} className="field-label small">
           Medicine
         </label>
         <input id={`${id}-med`} type="text" maxLength={80} value={value.medicine} onChange={set('medicine')} disabled={off('medicine')} />
       </span>
-      <span className="sheet-field">
+      <span className="sheet-field wide">
         <label htmlFor={`${id}-amount`} className="field-label small">
           Dose
         </label>
