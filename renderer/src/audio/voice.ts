@@ -1,10 +1,10 @@
 /**
  * One segment of the timeline, sounding: an html5 Howl (streams; never decodes a whole
  * 20-minute file) whose `<audio>` element is routed through Web Audio —
- * element → delay line (the pre-roll, `preroll.ts`) → trim gain → fade gain → the master bus. The element's own volume stays 1. The
- * trim carries the track's loudness gain (it may exceed 1) and glides over seconds when a
- * measurement arrives mid-track; the fade gain carries the timeline's envelope × phase level
- * and is 0 before the element ever plays.
+ * element → delay line (the pre-roll, `preroll.ts`) → trim gain → fade gain → the master
+ * bus. The element's own volume stays 1. The trim carries the track's loudness gain (it may
+ * exceed 1) and glides over seconds when a measurement arrives mid-track; the fade gain carries
+ * the timeline's envelope × phase level and is 0 before the element ever plays.
  */
 
 import type { AudioSegment } from '@core/timeline';

@@ -12,19 +12,23 @@ export function AudioDriver(): null {
   useEffect(() => {
     // One window plays the music: the mini panel window only shows and controls.
     if (isMiniWindow()) return;
-    let stop = (): void => undefined;
+    let stop: (() => void) | null = null;
+    const start = (): void => {
+      stop ??= startEngine();
+    };
     // The first AudioContext of a browser holds the main thread up to ~0.2 s while the audio
-    // service starts: it is made just after the first paint, so the panel shows at once.
+    // service starts: it is made just after the first paint, so the panel shows at once. A
+    // page opened in a background tab paints no frames: the fallback timer starts it anyway.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => {
-        stop = startEngine();
-      }, 0);
+      timer = setTimeout(start, 0);
     });
+    const fallback = setTimeout(start, 300);
     return () => {
       cancelAnimationFrame(frame);
       clearTimeout(timer);
-      stop();
+      clearTimeout(fallback);
+      stop?.();
     };
   }, []);
   return null;
