@@ -38,11 +38,7 @@ export const COMMAND_NAMES = Object.keys(commandSpecs) as CommandName[];
 
 export { IPC } from './ipc';
 
-/**
- * The largest command message the browser host's WebSocket takes: a shared preset file of up to
- * 3 MiB (4 MiB as base64), with room for the JSON envelope and escaping. Loopback only.
- */
-export const MAX_BROWSER_MESSAGE_BYTES = 8 * 1024 * 1024;
+export { MAX_BROWSER_MESSAGE_BYTES } from './wire-limits';
 
 export type CommandArgs<K extends CommandName> = ArgsIn<CommandSpecs[K]>;
 export type ParsedArgs<K extends CommandName> = ArgsOut<CommandSpecs[K]>;

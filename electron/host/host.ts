@@ -76,6 +76,12 @@ export interface HostOptions {
    * it which texts are private (the session's alias and intention). Without one, lines go to `log`.
    */
   supportLog?: SupportLog | null;
+  /**
+   * The data folder's lock when the shell took it already (its release function): the browser
+   * host takes it before it says it is ready, so a busy folder is refused before any page loads.
+   * Without it the host takes the lock itself.
+   */
+  heldLock?: () => void;
 }
 
 /**
@@ -121,7 +127,7 @@ export class StillroomHost {
   private constructor(private readonly opts: HostOptions) {
     this.clock = opts.clock ?? Date.now;
     this.log = opts.log ?? (opts.supportLog ? (l) => opts.supportLog?.line(l) : (l) => process.stderr.write(`${l}\n`));
-    this.releaseLock = lockDataDir(opts.dataDir);
+    this.releaseLock = opts.heldLock ?? lockDataDir(opts.dataDir);
     this.prefs = new PanelPrefsStore(opts.dataDir, this.log);
     const safe = opts.settings.get('safeScene');
     this.lamp = { level: safe.level, kelvin: safe.kelvin, moving: false };

@@ -9,15 +9,19 @@
  * outside the data folder (see `defaultKeyFile`; `--key-file` or `STILLROOM_KEY_FILE` choose
  * another place). Lose the key file and the sealed journals cannot be read: back it up apart
  * from the data folder.
+ *
+ * Start order, for a fast first screen: the options, the key, the secret and the data folder's
+ * lock come first (each refusal — bad option 64, folder in use 75, unreadable key 1 — is given
+ * before the address line); then the server listens and the address line is printed; the host's
+ * own modules (a large share of the start time) load once the page has its files
+ * (`RunningServer.quiet`), and the page's bridge and media wait for the host meanwhile.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StillroomHost } from '../host/host';
-import { DataDirBusyError } from '../services/lock';
-import { openSupportLog } from '../services/log';
+import type { StillroomHost } from '../host/host';
+import { DataDirBusyError, lockDataDir } from '../services/lock';
 import { defaultDataDir } from '../services/paths';
-import { confSettings } from '../services/settings';
 import { defaultKeyFile, isInside, Vault } from '../services/vault';
 import { loadOrCreateSecret, secretFileFor } from './secret';
 import { startServer } from './server';
@@ -64,7 +68,6 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const here = dirname(fileURLToPath(import.meta.url));
   const appRoot = resolve(here, '..', '..');
-  let host: StillroomHost;
   let vault: Vault;
   let secret: string;
   try {
@@ -82,27 +85,40 @@ async function main(): Promise<void> {
     process.stderr.write(`stillroom: ${(err as Error).message}\n`);
     process.exit(1);
   }
+  // One Stillroom per data folder: refused here, before the address line, if another has it.
+  let releaseLock: () => void;
   try {
-    host = await StillroomHost.open({
+    releaseLock = lockDataDir(opts.dataDir);
+  } catch (err) {
+    process.stderr.write(`stillroom: ${(err as Error).message}\n`);
+    process.exit(err instanceof DataDirBusyError ? 75 : 1);
+  }
+  let host: StillroomHost | null = null;
+  let startOpening: () => void = () => {};
+  const opening = new Promise<void>((go) => {
+    startOpening = go;
+  }).then(async () => {
+    // Loaded only now: the host's modules (schemas, settings, library, lights) are most of the start time.
+    const [{ StillroomHost }, { confSettings }, { openSupportLog }] = await Promise.all([
+      import('../host/host'),
+      import('../services/settings'),
+      import('../services/log'),
+    ]);
+    return StillroomHost.open({
       vault,
       dataDir: opts.dataDir,
       appRoot,
       settings: confSettings(opts.dataDir),
       defaultPresetId: opts.presetId,
       supportLog: openSupportLog(opts.dataDir, (l) => process.stderr.write(`stillroom: ${l}\n`)),
+      heldLock: releaseLock,
     });
-  } catch (err) {
-    process.stderr.write(`stillroom: ${(err as Error).message}\n`);
-    process.exit(err instanceof DataDirBusyError ? 75 : 1);
-  }
-  if (opts.presetId && !host.presets().some((p) => p.preset.id === opts.presetId)) {
-    process.stderr.write(`stillroom: no preset with id "${opts.presetId}"; showing all presets\n`);
-  }
+  });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(host, join(appRoot, 'out', 'renderer'), opts.port, { secret });
+    server = await startServer(opening, join(appRoot, 'out', 'renderer'), opts.port, { secret });
   } catch (err) {
-    host.close();
+    releaseLock();
     process.stderr.write(`stillroom: could not start the server: ${(err as Error).message}\n`);
     process.exit(1);
   }
@@ -114,13 +130,30 @@ async function main(): Promise<void> {
     stopping = true;
     process.stderr.write(`stillroom: ${signal}, shutting down\n`);
     void server.close().finally(() => {
-      host.close();
+      if (host) host.close();
+      else releaseLock();
       process.exit(0);
     });
     setTimeout(() => process.exit(0), 3000).unref();
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  // A page opened from the address line gets its files first; then the host loads.
+  await server.quiet();
+  startOpening();
+  try {
+    host = await opening;
+  } catch (err) {
+    // StillroomHost.open released the lock on its way out.
+    process.stderr.write(`stillroom: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`stillroom: open, ${Math.round(performance.now())} ms after start\n`);
+  if (stopping) return;
+  if (opts.presetId && !host.presets().some((p) => p.preset.id === opts.presetId)) {
+    process.stderr.write(`stillroom: no preset with id "${opts.presetId}"; showing all presets\n`);
+  }
 }
 
 void main();

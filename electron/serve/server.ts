@@ -11,6 +11,11 @@
  *
  * Promise: no input takes the process down. Every handler's exception is caught, logged
  * and answered (500 or a refusal naming the problem).
+ *
+ * The server may start before the host has opened (`cli.ts` does, so a page can load its first
+ * screen while the host's modules load): the renderer's files are served at once, and media
+ * requests and bridge connections wait for the host. `quiet()` tells when the page's files
+ * have gone out, so the host's loading does not hold them up.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -18,16 +23,27 @@ import type { AddressInfo } from 'node:net';
 import { join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { type ClientMessage, type CommandResult, MAX_BROWSER_MESSAGE_BYTES, type ServerMessage } from '../host/contract';
+import type { ClientMessage, CommandResult, ServerMessage } from '../host/contract';
 import type { StillroomHost } from '../host/host';
+import { MAX_BROWSER_MESSAGE_BYTES } from '../host/wire-limits';
 import { planStatic } from '../services/static';
 import { secretMatches } from './secret';
 
 export interface RunningServer {
   url: string;
   port: number;
+  /**
+   * Resolves once no renderer file is being sent and none has been asked for in the last
+   * `QUIET_MS` (at most `QUIET_MAX_MS` after the call): a page that is loading has its files.
+   */
+  quiet(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How long without a request for the renderer's files counts as quiet: a page asks for its scripts within this of getting index.html. */
+export const QUIET_MS = 120;
+/** `quiet()` never waits longer than this. */
+export const QUIET_MAX_MS = 1500;
 
 /** On every response: no page of another origin may frame the panel (clickjacking). */
 export const FRAME_HEADERS: Readonly<Record<string, string>> = {
@@ -44,6 +60,7 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
 
 /** Serves a file honouring a single `Range: bytes=a-b` request (what <audio> sends); decided in services/static.ts. */
 function serveFile(req: IncomingMessage, res: ServerResponse, file: string, cache: string): void {
+  if (res.destroyed) return;
   const plan = planStatic(file, req.headers.range, cache);
   if (plan.status === 404) return void send(res, 404, plan.body);
   res.writeHead(plan.status, plan.headers);
@@ -84,8 +101,13 @@ export interface ServerOptions {
   log?: (line: string) => void;
 }
 
-/** Starts the browser host's server on 127.0.0.1. */
-export async function startServer(host: StillroomHost, rendererDir: string, port: number, options: ServerOptions): Promise<RunningServer> {
+/** Starts the browser host's server on 127.0.0.1, with the host open or still opening. */
+export async function startServer(
+  host: StillroomHost | Promise<StillroomHost>,
+  rendererDir: string,
+  port: number,
+  options: ServerOptions,
+): Promise<RunningServer> {
   const root = resolve(rendererDir);
   if (!existsSync(join(root, 'index.html'))) throw new Error(`the renderer is not built (${root}/index.html is missing)`);
   if (!options.secret) throw new Error('the browser host needs a secret');
@@ -93,6 +115,26 @@ export async function startServer(host: StillroomHost, rendererDir: string, port
   const log = options.log ?? ((line: string) => process.stderr.write(`stillroom: ${line}\n`));
   let origin = '';
   const allowedHosts = new Set<string>();
+  const opening = Promise.resolve(host);
+  let opened: StillroomHost | null = host instanceof Promise ? null : host;
+  let openFailed = false;
+  opening.then(
+    (h) => {
+      opened = h;
+    },
+    () => {
+      openFailed = true;
+    },
+  );
+  /** Runs `use` with the host: at once when it is open, else once it is (a host that failed to open: `failedToOpen`). */
+  const withHost = (use: (h: StillroomHost) => void, failedToOpen: () => void): void => {
+    if (opened) use(opened);
+    else if (openFailed) failedToOpen();
+    else opening.then(use, failedToOpen).catch((err: unknown) => failed('a request waiting for the host', err));
+  };
+  // The renderer's files in flight, and when the last one was asked for (see `quiet`).
+  let staticInFlight = 0;
+  let lastStaticAt = 0;
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     for (const [k, v] of Object.entries(FRAME_HEADERS)) res.setHeader(k, v);
@@ -110,14 +152,27 @@ export async function startServer(host: StillroomHost, rendererDir: string, port
     if (pathname.startsWith('/media/') || pathname === '/bridge') {
       if (!secretMatches(secret, url.searchParams.get('token'))) return send(res, 401, NEEDS_SECRET);
       if (pathname === '/bridge') return send(res, 426, 'the bridge is a WebSocket', { upgrade: 'websocket' });
-      const file = host.mediaFile(pathname.slice('/media/'.length));
-      if (!file) return send(res, 404, 'no such track in this session');
-      return serveFile(req, res, file, 'no-store');
+      const id = pathname.slice('/media/'.length);
+      return withHost(
+        (h) => {
+          if (res.destroyed) return;
+          const file = h.mediaFile(id);
+          if (!file) return send(res, 404, 'no such track in this session');
+          serveFile(req, res, file, 'no-store');
+        },
+        () => send(res, 503, 'Stillroom could not open its data folder'),
+      );
     }
     const rel = normalize(pathname).replace(/^([/\\])+/, '');
     const file = resolve(root, rel || 'index.html');
     if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'forbidden');
     const target = existsSync(file) && statSync(file).isFile() ? file : join(root, 'index.html');
+    staticInFlight++;
+    lastStaticAt = performance.now();
+    res.once('close', () => {
+      staticInFlight--;
+      lastStaticAt = performance.now();
+    });
     return serveFile(req, res, target, target.endsWith('index.html') ? 'no-store' : 'max-age=3600');
   };
   const failed = (what: string, err: unknown) =>
@@ -176,6 +231,25 @@ export async function startServer(host: StillroomHost, rendererDir: string, port
     return text;
   };
   wss.on('connection', (ws: WebSocket) => {
+    if (opened) {
+      attach(ws, opened);
+      return;
+    }
+    // The host is still opening: keep what the page sends, in order, until it can be answered.
+    const early: RawData[] = [];
+    const keep = (data: RawData) => early.push(data);
+    ws.on('message', keep);
+    withHost(
+      (h) => {
+        ws.off('message', keep);
+        if (ws.readyState !== WebSocket.OPEN) return;
+        attach(ws, h, early);
+      },
+      () => ws.close(1011, 'Stillroom could not open its data folder'),
+    );
+  });
+  /** Serves one page's bridge: the state now, every change after, and its commands (`early`: sent before the host was open). */
+  const attach = (ws: WebSocket, host: StillroomHost, early: RawData[] = []) => {
     const out = (m: ServerMessage) => {
       if (ws.readyState === WebSocket.OPEN) ws.send(encode(m));
     };
@@ -215,17 +289,19 @@ export async function startServer(host: StillroomHost, rendererDir: string, port
         .then((result) => out({ kind: 'reply', id, result }))
         .catch((err: unknown) => failed('a reply', err));
     };
-    ws.on('message', (data) => {
+    const receive = (data: RawData) => {
       try {
         onMessage(data);
       } catch (err) {
         failed('a WebSocket message', err);
         out({ kind: 'reply', id: -1, result: { ok: false, error: 'the message could not be handled' } });
       }
-    });
+    };
+    for (const data of early) receive(data);
+    ws.on('message', receive);
     ws.on('close', unsubscribe);
     ws.on('error', unsubscribe);
-  });
+  };
 
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -236,9 +312,21 @@ export async function startServer(host: StillroomHost, rendererDir: string, port
   allowedHosts.add(`127.0.0.1:${actual}`);
   allowedHosts.add(`localhost:${actual}`);
 
+  const listening = performance.now();
   return {
     url: `${origin}/`,
     port: actual,
+    quiet: () =>
+      new Promise<void>((ok) => {
+        const since = performance.now();
+        const check = () => {
+          const now = performance.now();
+          const idleFor = now - Math.max(lastStaticAt, listening);
+          if ((staticInFlight === 0 && idleFor >= QUIET_MS) || now - since >= QUIET_MAX_MS) return ok();
+          setTimeout(check, staticInFlight === 0 ? QUIET_MS - idleFor : 10);
+        };
+        check();
+      }),
     close: () =>
       new Promise<void>((ok) => {
         for (const c of wss.clients) c.terminate();

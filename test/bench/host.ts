@@ -1,10 +1,12 @@
 /**
  * The browser host coming back after a crash, mid-session:
  * - restart to ready: a host killed with SIGKILL during a session, a new one started at once
- *   on the same data folder (replaying the journal); from the kill to its address line.
+ *   on the same data folder (replaying the journal); from the kill to the new host answering
+ *   a page with its state (the address line comes earlier: the server listens before the
+ *   host's modules load).
  * - self-restart: the same through the launcher (`scripts/serve.mjs`), which notices the
  *   death and starts the host again by itself on the same port; from the kill to the new
- *   address line.
+ *   host answering with its state.
  * Real time is what is measured here.
  */
 import { mkdtempSync } from 'node:fs';
@@ -30,6 +32,16 @@ async function startSession(url: string): Promise<void> {
   if (!r.ok) throw new Error(`bench: the session did not start: ${r.error}`);
 }
 
+/** Resolves once the host at `url` has sent a page its state. */
+async function answers(url: string): Promise<void> {
+  const view = new HostView(url);
+  try {
+    await view.ready(10_000);
+  } finally {
+    view.close();
+  }
+}
+
 const waitFor = async (test: () => boolean, ms: number, what: string): Promise<void> => {
   const t0 = performance.now();
   while (!test()) {
@@ -49,6 +61,7 @@ export async function benchHost(): Promise<Record<string, number>> {
       const t0 = performance.now();
       await stopHost(host, 'SIGKILL');
       host = await startHost(dataDir, ['--preset', 'demo-quick']);
+      await answers(host.url);
       restart.push(performance.now() - t0);
     }
     await stopHost(host);
@@ -63,6 +76,7 @@ export async function benchHost(): Promise<Record<string, number>> {
         const t0 = performance.now();
         process.kill(pid, 'SIGKILL');
         await waitFor(() => (launcher.stderr().match(/the browser host is back/g) ?? []).length >= i, 20_000, 'the self-restart');
+        await answers(launcher.url);
         selfRestart.push(performance.now() - t0);
       }
     } finally {
