@@ -6,12 +6,10 @@
  * process dies right after. Lines: `ready <ms since the process began>`, then `ack <id>` for each note the journal or host
  * confirmed.
  *
- * Usage: node child.mjs <journal|host> <dataDir> <keyFile> <round> [appRoot]
+ * Usage: node child.js <journal|host> <dataDir> <keyFile> <round> [appRoot]
  */
 import { join } from 'node:path';
-import { StillroomHost } from '../../../electron/host/host';
 import { Journal, listJournals, readJournal } from '../../../electron/services/journal';
-import { confSettings } from '../../../electron/services/settings';
 import { Vault } from '../../../electron/services/vault';
 
 const [mode, dataDir, keyFile, round, appRoot] = process.argv.slice(2) as [string, string, string, string, string | undefined];
@@ -39,6 +37,11 @@ function journalMode(): void {
 }
 
 async function hostMode(): Promise<void> {
+  // Loaded here, not above: the journal rounds start without the host's modules (most of a start).
+  const [{ StillroomHost }, { confSettings }] = await Promise.all([
+    import('../../../electron/host/host'),
+    import('../../../electron/services/settings'),
+  ]);
   const host = await StillroomHost.open({
     dataDir,
     appRoot: appRoot as string,

@@ -19,23 +19,22 @@ export async function buildChild(): Promise<string> {
   const out = join(repo, 'node_modules', '.cache', 'stillroom-faults');
   mkdirSync(out, { recursive: true });
   // The host looks for `loudness-worker.js` next to its bundle.
-  const entries: Array<[string, string]> = [
-    [join(repo, 'test', 'unit', 'faults', 'child.ts'), 'child.mjs'],
-    [join(repo, 'electron', 'services', 'loudness', 'worker.ts'), 'loudness-worker.js'],
-  ];
-  for (const [entry, name] of entries) {
-    await build({
-      entryPoints: [entry],
-      outfile: join(out, name),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'error',
-    });
-  }
-  return join(out, 'child.mjs');
+  // Split, so the child's journal mode loads without the host's modules (imported in host mode only).
+  await build({
+    entryPoints: {
+      child: join(repo, 'test', 'unit', 'faults', 'child.ts'),
+      'loudness-worker': join(repo, 'electron', 'services', 'loudness', 'worker.ts'),
+    },
+    outdir: out,
+    splitting: true,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'error',
+  });
+  return join(out, 'child.js'); // ESM: the repository's package.json says "type": "module"
 }
 
 export interface RoundResult {
