@@ -12,7 +12,8 @@
  *
  * Start order, for a fast first screen: the options, the key, the secret and the data folder's
  * lock come first (each refusal — bad option 64, folder in use 75, unreadable key 1 — is given
- * before the address line); then the server listens and the address line is printed; the host's
+ * before the address line); a folder that then fails to open exits 78, which the launcher
+ * does not retry; then the server listens and the address line is printed; the host's
  * own modules (a large share of the start time) load once the page has its files
  * (`RunningServer.quiet`), and the page's bridge and media wait for the host meanwhile.
  */
@@ -145,9 +146,10 @@ async function main(): Promise<void> {
   try {
     host = await opening;
   } catch (err) {
-    // StillroomHost.open released the lock on its way out.
-    process.stderr.write(`stillroom: ${(err as Error).message}\n`);
-    process.exit(1);
+    // StillroomHost.open released the lock on its way out. 78 (EX_CONFIG): the launcher does
+    // not restart a host whose data folder cannot be opened — it would fail the same way.
+    process.stderr.write(`stillroom: could not open the data folder ${opts.dataDir}: ${(err as Error).message}\n`);
+    process.exit(78);
   }
   process.stderr.write(`stillroom: open, ${Math.round(performance.now())} ms after start\n`);
   if (stopping) return;

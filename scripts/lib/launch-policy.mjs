@@ -17,8 +17,12 @@ import { constants } from 'node:os';
  */
 export const RESTART_POLICY = Object.freeze({ max: 5, windowMs: 10 * 60_000, delaysMs: Object.freeze([0, 0, 250, 500, 750]) });
 
-/** Exit codes the host uses on purpose: bad options (64) and a data folder in use (75) would fail the same way again. */
-const DELIBERATE_CODES = new Set([64, 75]);
+/**
+ * Exit codes the host uses on purpose, each of which would fail the same way again: bad options
+ * (64), a data folder in use (75), a data folder the host could not open (78; it says why — the
+ * host prints its address before it opens the folder, so this is told apart from a crash here).
+ */
+const DELIBERATE_CODES = new Set([64, 75, 78]);
 
 /** The shell's convention: 128 + the signal's number for a death by signal; the code otherwise. */
 export function exitCodeOf(code, signal) {

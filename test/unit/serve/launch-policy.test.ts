@@ -51,6 +51,7 @@ describe('the launcher restarts a browser host that dies mid-session', () => {
     expect(outside.message).toContain('stopped from outside');
     expect(afterHostExit({ code: 64, signal: null }, running())).toMatchObject({ action: 'stop', exitCode: 64 });
     expect(afterHostExit({ code: 75, signal: null }, running())).toMatchObject({ action: 'stop', exitCode: 75 });
+    expect(afterHostExit({ code: 78, signal: null }, running())).toMatchObject({ action: 'stop', exitCode: 78 });
     const never = afterHostExit({ code: 1, signal: null }, running({ everReady: false, port: null }));
     expect(never).toMatchObject({ action: 'stop', exitCode: 1 });
     expect(never.message).toContain('could not start');
