@@ -149,7 +149,11 @@ function call<T>(fn: (w: Exports) => T): T {
   }
 }
 
-/** True peak (dBTP) of one or two channels, by the crate's 4× (2× at ≥ 96 kHz) oversampling. */
+/**
+ * True peak (dBTP) of whole channels, by the crate's 4× (2× at ≥ 96 kHz) oversampling. Production
+ * uses the streaming copy of the same filter in `true-peak.ts`; this is the reference the tests
+ * hold it to.
+ */
 export function truePeakDbtp(sampleRate: number, channels: readonly Float32Array[]): number {
   return call((w) => {
     let peak = Number.NEGATIVE_INFINITY;

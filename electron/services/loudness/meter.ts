@@ -141,7 +141,7 @@ export class LoudnessMeter {
     const st = this.state;
     const o = channel * 4;
     const { b0, b1, b2, a1, a2 } = this.shelf;
-    const h = this.highPass;
+    const { b0: hb0, b1: hb1, b2: hb2, a1: ha1, a2: ha2 } = this.highPass;
     let s1 = st[o] as number;
     let s2 = st[o + 1] as number;
     let t1 = st[o + 2] as number;
@@ -152,9 +152,9 @@ export class LoudnessMeter {
       const y = b0 * xi + s1;
       s1 = b1 * xi - a1 * y + s2;
       s2 = b2 * xi - a2 * y;
-      const z = h.b0 * y + t1;
-      t1 = h.b1 * y - h.a1 * z + t2;
-      t2 = h.b2 * y - h.a2 * z;
+      const z = hb0 * y + t1;
+      t1 = hb1 * y - ha1 * z + t2;
+      t2 = hb2 * y - ha2 * z;
       sum += z * z;
     }
     st[o] = Math.abs(s1) < DENORMAL ? 0 : s1;

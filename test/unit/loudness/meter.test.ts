@@ -113,7 +113,7 @@ describe('true peak in pieces', () => {
   it.each(signals)('equals the whole-buffer figure for %s', (_, channels) => {
     const whole = truePeakDbtp(rate, channels);
     for (const block of [5000, 1 << 16]) {
-      const tp = new TruePeakMeter(rate, channels.length, truePeakDbtp, block);
+      const tp = new TruePeakMeter(rate, channels.length, block);
       feed(channels, [3333, 12345], (p) => tp.add(p));
       expect(Math.abs(tp.finish() - whole)).toBeLessThan(0.005);
     }

@@ -133,7 +133,7 @@ describe('the section is capped by its own true peak', () => {
     const rate = 8000;
     // 4 blocks of 1 s: quiet, loud, quiet, quiet.
     const audio = concat(sine(1, rate, 300, -30), sine(1, rate, 300, -6), sine(2, rate, 300, -30));
-    const m = new TruePeakMeter(rate, 1, undefined, rate);
+    const m = new TruePeakMeter(rate, 1, rate);
     m.add([audio]);
     const e = m.envelope();
     expect(e.windowS).toBe(1);
