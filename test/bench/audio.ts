@@ -624,8 +624,8 @@ async function mediaServer(files: string[]): Promise<{ origin: string; close: ()
  * PSS measured the same way. Chromium keeps the data it streamed for each media URL in the
  * renderer, so most of any growth over a fast program is the browser's own. Measured on a bare
  * page (Chromium 156, 30 of these files, 5 s apart; growth in MB; the same page varies by ~15
- * from run to run): 66–82 as here; 0 when the same two URLs alternate; no better whatever the
- * page does with its elements — a new element per track, dropped (90), `src = ''` (60), never
+ * from run to run): 66–82 as here (75 again); 0 when the same two URLs alternate; no better whatever the
+ * page does with its elements — a new element per track, dropped (90), `src = ''` (60; 73 again), never
  * released (85), each element in its own frame removed with it (75), `preload="none"` (86), a
  * forced full GC after every track (82) — or whatever the server sends (no `Cache-Control`: 73;
  * no ranges at all, so Chromium cannot index the URL: 80). It follows the bytes streamed, not
