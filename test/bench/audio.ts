@@ -25,7 +25,9 @@
  *   (`barePageFloor`). The four long source files and their
  *   measurements are made once and kept in the temp folder (`longSources`), so only the first
  *   run spends minutes encoding and measuring; the program itself plays in real time (about
- *   8 minutes: 60 s idle, 30 skips 5 s apart, then the bare page's 45 s and its own program).
+ *   9 minutes: 60 s idle, 30 skips 5 s apart, then the bare page's 45 s, its own program, and
+ *   38 s of the same file routed through Web Audio — the floor for a player that fades on the
+ *   audio clock).
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -469,6 +471,8 @@ async function longProgram(root: string): Promise<Record<string, number>> {
     audio_bare_page_one_long_track_pss_mb: floor.pss,
     audio_bare_page_one_long_track_renderer_cpu_pct_of_core: floor.rendererCpuPct,
     audio_bare_page_one_long_track_chromium_cpu_pct_of_core: floor.chromiumCpuPct,
+    audio_bare_page_web_audio_renderer_cpu_pct_of_core: floor.webAudioRendererCpuPct,
+    audio_bare_page_web_audio_chromium_cpu_pct_of_core: floor.webAudioChromiumCpuPct,
   };
 }
 
@@ -636,9 +640,15 @@ async function mediaServer(files: string[]): Promise<{ origin: string; close: ()
  * voice's Web Audio chain (element source → 1-s delay → two gains), alternating the same two URLs,
  * adds 3–7 MB over 30 voices.
  */
-export async function barePageFloor(
-  files: string[],
-): Promise<{ pss: number; rendererCpuPct: number; chromiumCpuPct: number; programPssGrowth: number; programPssPeak: number }> {
+export async function barePageFloor(files: string[]): Promise<{
+  pss: number;
+  rendererCpuPct: number;
+  chromiumCpuPct: number;
+  webAudioRendererCpuPct: number;
+  webAudioChromiumCpuPct: number;
+  programPssGrowth: number;
+  programPssPeak: number;
+}> {
   const server = await mediaServer(files);
   const { context, close } = await launchChromium();
   try {
@@ -667,11 +677,28 @@ export async function barePageFloor(
       const p = pageRendererPid();
       program.push(p === null ? Number.NaN : pssMb(p));
     }
+    // The same file on a fresh page, routed through Web Audio as a crossfade on the audio clock
+    // needs (element → delay → gains → destination): what that routing costs at all.
+    await page.goto(`${server.origin}/`);
+    await page.evaluate(async () => {
+      const el = document.querySelector('audio') as HTMLAudioElement;
+      el.src = '/0.mp3';
+      const ctx = new AudioContext();
+      let node: AudioNode = ctx.createMediaElementSource(el);
+      for (const next of [ctx.createDelay(1), ctx.createGain(), ctx.createGain(), ctx.createGain()]) node = node.connect(next);
+      node.connect(ctx.destination);
+      await ctx.resume();
+      await el.play();
+    });
+    await page.waitForTimeout(8000); // real time: playing settles before CPU is counted
+    const routed = await idleCpu(30_000);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     return {
       pss,
       rendererCpuPct: cpu.rendererPct,
       chromiumCpuPct: cpu.chromiumPct,
+      webAudioRendererCpuPct: routed.rendererPct,
+      webAudioChromiumCpuPct: routed.chromiumPct,
       programPssGrowth: mean(program.slice(-3)) - mean(program.slice(0, 3)),
       programPssPeak: Math.max(...program),
     };
