@@ -6,10 +6,14 @@
  * (as one pair: see `Voice.offPlanMs`) and the delay is set to exactly how early it really is;
  * the delay line has not let a sample out yet, so the change is never heard, and the music
  * then reaches the fade — which runs on the audio clock — where the plan puts it.
+ *
+ * The pre-roll is 400 ms because the readings must be done before the delay line lets music
+ * out: on a fresh audio stream the audio clock's alarms fire 40–65 ms late for about the first
+ * half-minute, and at 250 ms the readings of a start then often came too late to set anything.
  */
 
 /** How early an on-time start sets its element going (ms). */
-export const PREROLL_MS = 250;
+export const PREROLL_MS = 400;
 /** The delay line's length (ms): room for the pre-roll and a start that came unusually early. */
 export const MAX_DELAY_MS = 1000;
 /** A delay is changed only while its output is at least this far off (ms): one render quantum and a buffer. */
@@ -38,4 +42,24 @@ export function alignedDelayMs(elementErrMs: number, delayMs: number, nowFromPla
  */
 export function initialDelayMs(earlyMs: number): number {
   return Math.max(0, Math.min(PREROLL_MS, earlyMs));
+}
+
+/**
+ * The reading that counts among several of one start (ms): the median (the lower middle of an
+ * even count). A reading taken from an older render reads tens of ms late; one taken just
+ * across a render quantum reads a quantum off either way; the median ignores both.
+ */
+export function settledReadingMs(readings: readonly number[]): number | null {
+  if (readings.length === 0) return null;
+  const sorted = [...readings].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? null;
+}
+
+/**
+ * Whether a start can wait for one more reading: one taken `nextInMs` from now (the gap plus
+ * how late the audio clock's alarms are firing) must still find the delay changeable unheard.
+ * Otherwise the readings so far are used at once.
+ */
+export function timeForAnotherReading(elementErrMs: number, delayMs: number, nowFromPlanMs: number, nextInMs: number): boolean {
+  return alignedDelayMs(elementErrMs, delayMs, nowFromPlanMs + nextInMs) !== null;
 }

@@ -25,7 +25,7 @@ import {
   valueAt,
 } from './gain';
 import { mediaElementOf, provideHtml5Element, releaseElementsQuietly } from './howlInternals';
-import { alignedDelayMs, initialDelayMs, MAX_DELAY_MS } from './preroll';
+import { alignedDelayMs, initialDelayMs, MAX_DELAY_MS, settledReadingMs, timeForAnotherReading } from './preroll';
 
 /** A late start (reload, a start timer that fired late) further in than this joins with a resume fade. */
 const RESUME_THRESHOLD_MS = 300;
@@ -48,9 +48,9 @@ const EARLY_END_MS = 2000;
 /** First look this long after the element reports playing (its first position settles). */
 const ALIGN_FIRST_LOOK_MS = 60;
 const MAX_ALIGN_ROUNDS = 6;
-/** Readings per measurement, this far apart (ms): see `alignStep`. */
-const ALIGN_READINGS = 3;
-const ALIGN_READING_GAP_MS = 25;
+/** Readings per measurement, at most, this far apart (ms): see `alignStep`. */
+const ALIGN_READINGS = 5;
+const ALIGN_READING_GAP_MS = 20;
 
 /** A `createMediaElementSource` can only be made once per element; howler reuses elements from a pool. */
 const sources = new WeakMap<HTMLMediaElement, MediaElementAudioSourceNode>();
@@ -100,6 +100,9 @@ export class Voice {
   learned = false;
   private alignRounds = 0;
   private readings: number[] = [];
+  /** When the pending alignment alarm is due (wall ms), and how late the last one fired (ms). */
+  private alignDueAt = 0;
+  private alignLateMs = 0;
   private alignCancel: (() => void) | null = null;
   private startCancel: (() => void) | null = null;
   private resumeAt: number | null = null;
@@ -251,6 +254,7 @@ export class Voice {
     this.waitingSince = null;
     this.alignRounds = 0;
     this.readings = [];
+    this.alignLateMs = 0;
     // Started early on time: the delay line holds the music back by that much until it is measured.
     this.startDelayMs = late ? 0 : initialDelayMs(this.seg.start - now);
     this.setDelay(this.startDelayMs);
@@ -289,16 +293,20 @@ export class Voice {
 
   private alignIn(ms: number): void {
     this.alignCancel?.();
-    this.alignCancel = alarmAt(this.deps.ctx, this.fade, this.deps.clock.toCtx(this.deps.nowWall() + ms), () => {
+    this.alignDueAt = this.deps.nowWall() + ms;
+    this.alignCancel = alarmAt(this.deps.ctx, this.fade, this.deps.clock.toCtx(this.alignDueAt), () => {
       this.alignCancel = null;
+      this.alignLateMs = Math.max(0, this.deps.nowWall() - this.alignDueAt);
       this.alignStep();
     });
   }
 
   /**
-   * Measures an on-time start: a few readings, of which the smallest error counts — on a busy
-   * page the element's position is sometimes reported from an older render (behind by tens of
-   * ms, never ahead), which would read as "late".
+   * Measures an on-time start: up to `ALIGN_READINGS` readings, of which the median counts
+   * (`settledReadingMs`) — on a busy page the element's position is sometimes reported from an
+   * older render (behind by tens of ms), or just across a render quantum. It stops early when
+   * the next reading, as late as the alarms are firing now, would come after the delay line has
+   * begun to let the music out: fewer readings in time beat more too late.
    */
   private alignStep(): void {
     const el = this.el;
@@ -309,11 +317,14 @@ export class Voice {
       return;
     }
     this.readings.push(reading);
-    if (this.readings.length < ALIGN_READINGS) {
+    const settled = settledReadingMs(this.readings) ?? reading;
+    const nowFromPlan = this.deps.nowWall() - this.seg.start;
+    const nextIn = ALIGN_READING_GAP_MS + this.alignLateMs;
+    if (this.readings.length < ALIGN_READINGS && timeForAnotherReading(settled, this.delayMs, nowFromPlan, nextIn)) {
       this.alignIn(ALIGN_READING_GAP_MS);
       return;
     }
-    const err = Math.min(...this.readings);
+    const err = settled;
     this.readings = [];
     // How late it would have sounded as it was started; the engine learns the latency from it.
     this.firstErrorMs = err + this.startDelayMs;
