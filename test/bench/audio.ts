@@ -316,7 +316,11 @@ async function formatsAndStarts(root: string): Promise<Record<string, number>> {
     if (process.env.BENCH_VERBOSE) {
       process.stderr.write(`start errors in the page: ${d.startErrorsMs.join(' ')}\n`);
       process.stderr.write(
-        `start errors recorded: ${heard.map((h) => `${h.format} ${h.errorMs.toFixed(1)} [${h.align.join(' ')}]`).join(', ')}\n`,
+        `start errors recorded: ${heard.map((h) => `${h.id} ${h.format} ${h.errorMs.toFixed(1)} at +${((h.start - t0) / 1000).toFixed(2)} s [${h.align.join(' ')}]`).join(', ')}\n`,
+      );
+      const failed = (view.last?.session?.failures ?? []).map((f) => `${f.trackId} at +${((f.at - t0) / 1000).toFixed(2)} s`);
+      process.stderr.write(
+        `failures: ${failed.join(', ')}; files changed at ${deleted.map((x) => `+${((x.at - t0) / 1000).toFixed(2)} s`).join(' ')}\n`,
       );
     }
     const levels = await page.evaluate(() => (window as unknown as { __levels: Array<[number, number, string[]]> }).__levels);

@@ -8,6 +8,14 @@
  *   the rate isn't 44.1 kHz), we hand it elements for its pool instead.
  * - On unload it points the element at a `data:` URI of silence, which the page's CSP
  *   (`media-src 'self'`) refuses with a console error; we release the element the standard way.
+ * - On unload it puts the element back in its pool for the next Howl. Every voice gets a new
+ *   element instead: a reused element — with its `MediaElementAudioSourceNode`, which can only
+ *   be made once per element — carried something of the file it played before, and the next
+ *   file then sounded 4–5 ms off where its reported position put it. In the recorded output
+ *   (`npm run bench`, 25 crossfade starts a run) every run had one Opus start 6.2–7.3 ms early
+ *   against ±3 ms for the rest (4 of 4 runs); with a new element every time, 1 run of 3 still
+ *   had one (6.3 ms), the other two were all within 2.8 ms. A released element is left to the
+ *   garbage collector.
  *
  * howler is pinned to 2.2.4 exactly; `test/unit/audio/howl-internals.test.ts` runs each of
  * these against the installed howler and fails by name when an update breaks one.
@@ -40,10 +48,14 @@ export function provideHtml5Element(): void {
   pool.push(el);
 }
 
-/** Makes `howl.unload()` release its element by removing the source (no `data:` URI, no CSP error). */
+/**
+ * Makes `howl.unload()` release its element by removing the source (no `data:` URI, no CSP
+ * error), and keeps the element out of howler's pool (it pools only elements marked unlocked).
+ */
 export function releaseElementsQuietly(howl: Howl): void {
   (howl as unknown as HowlInternals)._clearSound = (node) => {
     node.removeAttribute('src');
     node.load();
+    (node as HTMLAudioElement & { _unlocked?: boolean })._unlocked = false;
   };
 }

@@ -52,7 +52,7 @@ const MAX_ALIGN_ROUNDS = 6;
 const ALIGN_READINGS = 5;
 const ALIGN_READING_GAP_MS = 20;
 
-/** A `createMediaElementSource` can only be made once per element; howler reuses elements from a pool. */
+/** A `createMediaElementSource` can only be made once per element (each voice has a new one: see `howlInternals.ts`). */
 const sources = new WeakMap<HTMLMediaElement, MediaElementAudioSourceNode>();
 
 export type VoiceState = 'loading' | 'ready' | 'playing' | 'leaving' | 'gone';

@@ -130,7 +130,7 @@ describe('howler internals Stillroom relies on', () => {
     const howl = newHowl();
     const el = internals.mediaElementOf(howl) as unknown as FakeAudio;
     const loadsBefore = el.loads;
-    const seenBefore = el.srcHistory.length; // pooled elements are reused: look only at what unload does
+    const seenBefore = el.srcHistory.length; // look only at what unload does
     internals.releaseElementsQuietly(howl);
     howl.unload();
     expect(el.getAttribute('src'), 'the element still has a source after unload').toBeNull();
@@ -146,5 +146,29 @@ describe('howler internals Stillroom relies on', () => {
     const plainEl = internals.mediaElementOf(plain) as unknown as FakeAudio;
     plain.unload();
     expect(plainEl.srcHistory.at(-1)).toMatch(/^data:audio\/wav/);
+  });
+
+  it('releaseElementsQuietly: a released element never goes back to the pool, so every voice gets a new one', async () => {
+    const pool = (howler.Howler as unknown as { _html5AudioPool: unknown[] })._html5AudioPool;
+    pool.splice(0);
+    internals.provideHtml5Element();
+    const first = newHowl();
+    const firstEl = internals.mediaElementOf(first);
+    internals.releaseElementsQuietly(first);
+    first.unload();
+    expect(pool, "the released element went back to howler's pool").not.toContain(firstEl);
+    internals.provideHtml5Element();
+    const second = newHowl();
+    await settle();
+    expect(internals.mediaElementOf(second)).toBeInstanceOf(FakeAudio);
+    expect(internals.mediaElementOf(second)).not.toBe(firstEl);
+
+    // Unpatched, howler pools it and hands it to the next Howl.
+    internals.provideHtml5Element();
+    const plain = newHowl();
+    const plainEl = internals.mediaElementOf(plain);
+    pool.splice(0);
+    plain.unload();
+    expect(pool).toContain(plainEl);
   });
 });
