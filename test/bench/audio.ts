@@ -57,7 +57,7 @@ import { loudnessLufs, makeTone, record } from '../e2e/audio-record';
 import { HostView } from '../e2e/host-view';
 import { launchChromium, startHost, stopHost } from '../e2e/launcher';
 import { startPulse } from '../e2e/pulse';
-import { idleCpu, pageRendererPid, pssMb } from './procs';
+import { busiestThreads, idleCpu, pageRendererPid, pssMb } from './procs';
 import { installReferenceBursts, MARK_HZ, MARK_S, scheduledRefs, startErrorsFromRecording } from './start-timing';
 
 const FORMATS = ['mp3', 'flac', 'm4a', 'ogg', 'opus', 'wav'] as const;
@@ -408,7 +408,16 @@ async function longProgram(root: string): Promise<Record<string, number>> {
     const cdp = await context.newCDPSession(page);
     // Quiet idle: 60 s of the session on its first 25-minute track with the light steady, as the
     // OS counts CPU (/proc) for the page's renderer and for every Chromium process (the audio
-    // service included), and as CDP counts the renderer's main-thread tasks and script.
+    // service included), and as CDP counts the renderer's main-thread tasks and script. With
+    // BENCH_VERBOSE the busiest threads are listed. Most of it is the audio path, not the page
+    // (session 10, one run each): the renderer's `AudioOutputDevice` (Web Audio's render thread)
+    // 1.17 %, `Media` (decoding) 0.85 %, main thread 0.80 % (JS in it ~0.2 %: a CPU profile puts
+    // the rest in style, layout and paint of the clocks), the audio service's `threaded-ml` 1.17 %.
+    // A larger output buffer cuts the audio threads — `latencyHint: 'playback'` (1,024 frames):
+    // renderer 3.2 %, all Chromium 5.6 %; `0.1` s (4,410 frames): 2.5 % and 4.4 %, level with a
+    // bare `<audio>` — but the audio clock then advances in steps that size, the start alarms and
+    // alignment readings with it, and crossfade starts were off by up to 14 ms ('playback') and
+    // 109 ms (0.1 s) against 2.8 ms at the default. The default stays.
     await cdp.send('Performance.enable');
     const metric = async (): Promise<Record<string, number>> => {
       const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
@@ -418,6 +427,7 @@ async function longProgram(root: string): Promise<Record<string, number>> {
     const m0 = await metric();
     const idle = await idleCpu(idleWindowS * 1000);
     const m1 = await metric();
+    if (process.env.BENCH_VERBOSE) process.stderr.write(`idle session, busiest threads: ${busiestThreads(idle.threads)}\n`);
     const heapMb = async (): Promise<number> => {
       await cdp.send('HeapProfiler.collectGarbage');
       const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
@@ -674,6 +684,7 @@ export async function barePageFloor(files: string[]): Promise<{
     const pid = pageRendererPid();
     const pss = pid === null ? Number.NaN : pssMb(pid);
     const cpu = await idleCpu(30_000);
+    if (process.env.BENCH_VERBOSE) process.stderr.write(`bare page, one file, busiest threads: ${busiestThreads(cpu.threads)}\n`);
     const program: number[] = [];
     for (let i = 1; i < files.length; i++) {
       await play(i);
@@ -696,6 +707,8 @@ export async function barePageFloor(files: string[]): Promise<{
     });
     await page.waitForTimeout(8000); // real time: playing settles before CPU is counted
     const routed = await idleCpu(30_000);
+    if (process.env.BENCH_VERBOSE)
+      process.stderr.write(`bare page through Web Audio, busiest threads: ${busiestThreads(routed.threads)}\n`);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     return {
       pss,

@@ -113,13 +113,21 @@ export function pageRendererPid(): number | null {
  * CPU used over `windowMs` of real time, as % of one core: the page's renderer and every
  * Chromium process together. Waits out the window (real time is what is measured).
  */
-export async function idleCpu(windowMs: number): Promise<{ rendererPct: number; chromiumPct: number }> {
+export async function idleCpu(windowMs: number): Promise<{ rendererPct: number; chromiumPct: number; threads: ThreadCpu[] }> {
   const renderer = pageRendererPid();
   const procs = chromiumProcesses();
   const before = new Map(procs.map((p) => [p.pid, cpuSeconds(p.pid)]));
+  const threadsBefore = threadTimes(procs, renderer);
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, windowMs));
   const s = (performance.now() - t0) / 1000;
+  const threads: ThreadCpu[] = [];
+  for (const [key, b] of threadTimes(chromiumProcesses(), renderer)) {
+    const a = threadsBefore.get(key);
+    const pct = ((b.seconds - (a?.seconds ?? 0)) / s) * 100;
+    if (pct >= 0.05) threads.push({ process: b.process, thread: b.thread, pct });
+  }
+  threads.sort((x, y) => y.pct - x.pct);
   let total = 0;
   for (const p of chromiumProcesses()) {
     const a = before.get(p.pid) ?? 0; // a process born in the window counts from zero
@@ -127,7 +135,50 @@ export async function idleCpu(windowMs: number): Promise<{ rendererPct: number; 
     if (Number.isFinite(a) && Number.isFinite(b)) total += b - a;
   }
   const rend = renderer === null ? Number.NaN : cpuSeconds(renderer) - (before.get(renderer) ?? Number.NaN);
-  return { rendererPct: (rend / s) * 100, chromiumPct: (total / s) * 100 };
+  return { rendererPct: (rend / s) * 100, chromiumPct: (total / s) * 100, threads };
+}
+
+/** CPU of one thread over a window, as % of one core: which process (`page` for the page's renderer) and the thread's name. */
+export interface ThreadCpu {
+  process: string;
+  thread: string;
+  pct: number;
+}
+
+/** CPU seconds so far of every thread of these processes, by pid/tid. */
+function threadTimes(
+  procs: Array<{ pid: number; type: string }>,
+  page: number | null,
+): Map<string, { process: string; thread: string; seconds: number }> {
+  const out = new Map<string, { process: string; thread: string; seconds: number }>();
+  for (const p of procs) {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${p.pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const stat = readFileSync(`/proc/${p.pid}/task/${tid}/stat`, 'utf8');
+        const thread = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const seconds = (Number(f[11]) + Number(f[12])) / TICKS_PER_S;
+        out.set(`${p.pid}/${tid}`, { process: p.pid === page ? 'page' : p.type, thread, seconds });
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+  }
+  return out;
+}
+
+/** The busiest threads, one line: `page/Media 1.2 %, gpu-process/VizCompositorTh 0.8 %, …`. */
+export function busiestThreads(threads: ThreadCpu[], n = 10): string {
+  return threads
+    .slice(0, n)
+    .map((t) => `${t.process}/${t.thread} ${t.pct.toFixed(2)} %`)
+    .join(', ');
 }
 
 /**
