@@ -187,7 +187,8 @@ export class LightingDirector {
    * group command where one covers a bridge's room lights, otherwise light by light timed to
    * arrive together — and a light that returns meanwhile goes there the same way; off at `at`,
    * the room eases back to the timeline over a minute. Safe-state keyframes given to
-   * `setKeyframes` are ignored: this call is the one way safe state reaches the lights.
+   * `setKeyframes` move nothing: this call is the one way safe state reaches the lights (a
+   * release frame only says which scene the phase of the moment wants, see `withSafe`).
    */
   setSafe(on: boolean, at: number, scene?: LightTarget): void {
     if (on && !this.safe.on) this.safe = { on: true, since: at, offAt: null, scene: { ...(scene ?? this.base) } };
@@ -359,8 +360,14 @@ function withSafe(input: readonly LightKeyframe[], safe: SafeMode, base: LightTa
   const out: LightKeyframe[] = plain.filter((f) => f.at < since);
   out.push({ at: since, level: safe.scene.level, kelvin: safe.scene.kelvin, durationMs: SAFE_MS, cause: 'safe-on' });
   if (safe.offAt !== null) {
-    const back = courseOf(plain, base).at(safe.offAt + SAFE_OFF_MIN_MS);
     const offAt = safe.offAt;
+    // The timeline leaves out a phase that began while safe state was on, and carries that
+    // phase's scene on its release frame instead: the glide back goes there, not to the scene
+    // of the phase before the press (which may be far brighter).
+    const released = input.find((f) => f.cause === 'safe-off' && f.at === offAt);
+    const scene: LightKeyframe[] = released ? [{ ...released, durationMs: 0, cause: 'phase' }] : [];
+    const upToRelease = [...plain.filter((f) => f.at <= offAt), ...scene, ...plain.filter((f) => f.at > offAt)];
+    const back = courseOf(upToRelease, base).at(offAt + SAFE_OFF_MIN_MS);
     out.push({ at: offAt, level: back.level, kelvin: back.kelvin, durationMs: SAFE_OFF_MIN_MS, cause: 'safe-off' });
     out.push(...plain.filter((f) => f.at > offAt));
   } else {

@@ -101,6 +101,35 @@ describe('safe state as a mode', () => {
       expect(Math.abs(c.target.level - c.before)).toBeLessThanOrEqual(20 * (c.transitionMs / 1000) + 1);
   });
 
+  it('released after the phase moved on during safe state: the room eases to the new phase’s scene, not back up to the old one', async () => {
+    // The keyframes as the host's timeline gives them (core/timeline.ts): a phase that begins while
+    // safe state is on is left out, and the release carries the scene of the phase it lands in.
+    // (Found by the lighting property test, seed 674816503: the room climbed back to 100.)
+    const clock = new FakeClock(0);
+    const light = new SimLight('l', clock, {}, 'Reading lamp', 20, 0);
+    const d = new LightingDirector([light], base, 1000, { timers: clock });
+    const bright: LightKeyframe = { at: 5_000, level: 100, kelvin: 2700, durationMs: 6_000, cause: 'phase' };
+    d.setKeyframes([bright], base);
+    await run(d, clock, 10_000);
+    d.setSafe(true, 10_000, { level: 30, kelvin: 2700 });
+    d.setKeyframes([bright, { at: 10_000, level: 30, kelvin: 2700, durationMs: 2_500, cause: 'safe-on' }], base);
+    await run(d, clock, 20_000);
+    // The next phase (level 0) began at 15 s, hidden; safe state is released at 20 s.
+    d.setSafe(false, 20_000);
+    d.setKeyframes(
+      [
+        bright,
+        { at: 10_000, level: 30, kelvin: 2700, durationMs: 2_500, cause: 'safe-on' },
+        { at: 20_000, level: 0, kelvin: 2200, durationMs: 60_000, cause: 'safe-off' },
+      ],
+      base,
+    );
+    const n = light.commands.length;
+    await run(d, clock, 200_000);
+    expect(light.levelAt(clock.now())).toBeCloseTo(0, 0);
+    for (const c of light.commands.slice(n)) expect(c.target.level, `at ${c.at}`).toBeLessThanOrEqual(c.before + 1e-6);
+  });
+
   it('safe-state keyframes in the timeline move nothing: only the mode set by the host does', async () => {
     const { clock, bridge, d } = await linkedRoom(4, false);
     const at = clock.now();
