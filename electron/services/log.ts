@@ -16,14 +16,16 @@ import { createStream, type RotatingFileStream } from 'rotating-file-stream';
 
 export const LOG_FILE = 'stillroom.log';
 const KEEP_FILES = 4;
+/** Longest "Save support log" waits for lines still being written (a stalled disk must not hang it). */
+const READ_WAIT_MS = 2_000;
 
 export interface SupportLog {
   /** Writes one line (with the time) to the file; also where the shell prints it. */
   line(text: string): void;
   /** Text never to appear in the log (the session's alias, its intention); replaced by «private». */
   setPrivate(texts: readonly string[]): void;
-  /** Every log file, oldest first, as text (for "Save support log"). */
-  read(): string;
+  /** Every log file, oldest first, as text (for "Save support log"), once every line written so far is in it. */
+  read(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,14 @@ export function openSupportLog(dataDir: string, echo: (line: string) => void = (
   const dir = join(dataDir, 'logs');
   let stream: RotatingFileStream | null = null;
   let privateTexts: readonly string[] = [];
+  // Lines handed to the stream and not yet in the file (it writes asynchronously), and who waits for them.
+  let pending = 0;
+  const drained: Array<() => void> = [];
+  const written = (): void => {
+    pending = Math.max(0, pending - 1);
+    if (pending > 0) return;
+    for (const wake of drained.splice(0)) wake();
+  };
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
@@ -68,12 +78,24 @@ export function openSupportLog(dataDir: string, echo: (line: string) => void = (
     line(text) {
       const clean = scrub(text, privateTexts);
       echo(clean);
-      stream?.write(`${new Date(now()).toISOString()} ${clean.replace(/\r?\n/g, '\n    ')}\n`);
+      if (!stream) return;
+      pending++;
+      stream.write(`${new Date(now()).toISOString()} ${clean.replace(/\r?\n/g, '\n    ')}\n`, written);
     },
     setPrivate(texts) {
       privateTexts = texts.filter((t) => t.trim().length >= 3);
     },
-    read() {
+    async read() {
+      // The latest lines are the ones a support person needs most: wait (briefly) until they are on disk.
+      if (pending > 0 && stream) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, READ_WAIT_MS);
+          drained.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
       const parts: string[] = [];
       for (let i = KEEP_FILES; i >= 0; i--) {
         const file = join(dir, rotatedName(i || null));

@@ -32,8 +32,17 @@ describe('support log', () => {
     expect(files.length).toBeLessThanOrEqual(5);
     for (const f of files) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
     // read() gives oldest first and ends with the last line written.
-    const all = openSupportLog(root).read().trimEnd();
+    const all = (await openSupportLog(root).read()).trimEnd();
     expect(all.endsWith(`2499 ${line}`)).toBe(true);
+  });
+
+  it('a line written just before the log is read is in what is read', async () => {
+    const log = openSupportLog(join(root, 'fresh'));
+    for (let i = 0; i < 50; i++) log.line(`line ${i} of the morning`);
+    const text = await log.read();
+    expect(text.trimEnd().split('\n')).toHaveLength(50);
+    expect(text.trimEnd().endsWith('line 49 of the morning')).toBe(true);
+    await log.close();
   });
 
   it('blanks private texts wherever they would appear, whatever the case', () => {

@@ -38,10 +38,10 @@ export function machineHandlers(ctx: MachineContext): Handlers<typeof machineCom
       ctx.settings.set('powerSaveBlocker', a.choice);
       return undefined;
     },
-    saveSupportLog: () => {
+    saveSupportLog: async () => {
       if (!ctx.supportLog) throw new Refusal('This Stillroom keeps no support log (it was started without one).');
       const at = ctx.now();
-      const text = about(at) + ctx.supportLog.read();
+      const text = about(at) + (await ctx.supportLog.read());
       const name = `stillroom-support-${new Date(at).toISOString().slice(0, 16).replace(/[:T]/g, '-')}.log`;
       let path: string;
       try {
