@@ -44,7 +44,8 @@ export class OutputRouter {
   private busy = false;
   private again = false;
   private disposed = false;
-  private readonly watch: ReturnType<typeof setInterval>;
+  /** Runs only while a particular output is chosen: on the default output the page has nothing to watch. */
+  private watch: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly ctx: AudioContext,
@@ -60,16 +61,26 @@ export class OutputRouter {
     ctx.addEventListener('error', this.onDeviceChange);
     registerOutputRefresher(() => this.refreshDevices().then(() => this.apply()));
     void this.refreshDevices().then(() => this.apply());
-    this.watch = setInterval(() => {
-      if (this.wanted.deviceId !== '' && !this.busy) this.onDeviceChange();
-    }, WATCH_MS);
   }
 
   /** The host's remembered choice (from each snapshot). */
   want(w: WantedOutput): void {
     if (w.deviceId === this.wanted.deviceId && w.label === this.wanted.label) return;
     this.wanted = { deviceId: w.deviceId, label: w.label };
+    this.watchWhileChosen();
     void this.apply();
+  }
+
+  private watchWhileChosen(): void {
+    const chosen = this.wanted.deviceId !== '' && !this.disposed;
+    if (chosen && this.watch === null) {
+      this.watch = setInterval(() => {
+        if (!this.busy) this.onDeviceChange();
+      }, WATCH_MS);
+    } else if (!chosen && this.watch !== null) {
+      clearInterval(this.watch);
+      this.watch = null;
+    }
   }
 
   /** Lists the outputs again (the picker asks after the browser allowed device names). */
@@ -145,7 +156,7 @@ export class OutputRouter {
 
   dispose(): void {
     this.disposed = true;
-    clearInterval(this.watch);
+    this.watchWhileChosen();
     navigator.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
     this.ctx.removeEventListener('error', this.onDeviceChange);
     registerOutputRefresher(null);
