@@ -31,7 +31,12 @@ function fakeRoom() {
     async resume() {},
   };
   const route = { moveTo: () => undefined, holdNow: () => undefined } as unknown as Stage;
-  const router = new OutputRouter(ctx as unknown as AudioContext, route, () => Date.now(), () => false);
+  const router = new OutputRouter(
+    ctx as unknown as AudioContext,
+    route,
+    () => Date.now(),
+    () => false,
+  );
   return { router, ctx, listings: () => listings };
 }
 
