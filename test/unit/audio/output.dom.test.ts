@@ -2,6 +2,9 @@
  * The output router (renderer/src/audio/output.ts) looks for the chosen device four times a second
  * so an unplugged headset is noticed at once — and only while a particular device is chosen: on the
  * system default there is nothing to lose, and a quiet idle page does no periodic work.
+ *
+ * (`.dom.test.ts`: it is type-checked with the page's DOM types — tsconfig.web.json — and runs in
+ * Node against stand-ins for `navigator.mediaDevices` and the AudioContext.)
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Stage } from '../../../renderer/src/audio/master';
