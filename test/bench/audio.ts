@@ -25,9 +25,9 @@
  *   (`barePageFloor`). The four long source files and their
  *   measurements are made once and kept in the temp folder (`longSources`), so only the first
  *   run spends minutes encoding and measuring; the program itself plays in real time (about
- *   9 minutes: 60 s idle, 30 skips 5 s apart, then the bare page's 45 s, its own program, and
+ *   12 minutes: 60 s idle, 30 skips 5 s apart, then the bare page's 45 s, its own program, and
  *   38 s of the same file routed through Web Audio — the floor for a player that fades on the
- *   audio clock).
+ *   audio clock — and the 30 files once more, routed the same way, a new element each).
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -482,6 +482,15 @@ async function longProgram(root: string): Promise<Record<string, number>> {
       (result.audio_long_program_renderer_pss_growth_mb ?? Number.NaN) - floor.programPssGrowth,
     audio_bare_page_long_program_pss_growth_mb: floor.programPssGrowth,
     audio_bare_page_long_program_pss_mb_peak: floor.programPssPeak,
+    audio_bare_page_web_audio_long_program_pss_growth_mb: floor.webAudioProgramPssGrowth,
+    audio_bare_page_web_audio_long_program_pss_mb_peak: floor.webAudioProgramPssPeak,
+    audio_long_program_renderer_pss_growth_over_web_audio_page_mb:
+      (result.audio_long_program_renderer_pss_growth_mb ?? Number.NaN) - floor.webAudioProgramPssGrowth,
+    // What Stillroom adds to idle CPU above the same file routed the same way on a bare page.
+    renderer_cpu_idle_session_over_web_audio_page_pct_of_core:
+      (result.renderer_cpu_idle_session_pct_of_core ?? Number.NaN) - floor.webAudioRendererCpuPct,
+    chromium_cpu_idle_session_over_web_audio_page_pct_of_core:
+      (result.chromium_cpu_idle_session_pct_of_core ?? Number.NaN) - floor.webAudioChromiumCpuPct,
     audio_bare_page_one_long_track_pss_mb: floor.pss,
     audio_bare_page_one_long_track_renderer_cpu_pct_of_core: floor.rendererCpuPct,
     audio_bare_page_one_long_track_chromium_cpu_pct_of_core: floor.chromiumCpuPct,
@@ -662,6 +671,8 @@ export async function barePageFloor(files: string[]): Promise<{
   webAudioChromiumCpuPct: number;
   programPssGrowth: number;
   programPssPeak: number;
+  webAudioProgramPssGrowth: number;
+  webAudioProgramPssPeak: number;
 }> {
   const server = await mediaServer(files);
   const { context, close } = await launchChromium();
@@ -709,6 +720,34 @@ export async function barePageFloor(files: string[]): Promise<{
     const routed = await idleCpu(30_000);
     if (process.env.BENCH_VERBOSE)
       process.stderr.write(`bare page through Web Audio, busiest threads: ${busiestThreads(routed.threads)}\n`);
+    // The same 30 files at the same pace through Web Audio as a player that fades on the audio
+    // clock must: a new element per track (a MediaElementAudioSourceNode binds its element for
+    // good), routed into the context, the one before stopped, released and disconnected.
+    const playRouted = (i: number) =>
+      page.evaluate(async (i) => {
+        const w = window as unknown as { ctx?: AudioContext; cur?: { el: HTMLAudioElement; src: AudioNode } };
+        w.ctx ??= new AudioContext();
+        const el = new Audio(`/${i}.mp3`);
+        const src = w.ctx.createMediaElementSource(el);
+        src.connect(w.ctx.createGain()).connect(w.ctx.destination);
+        await w.ctx.resume();
+        await el.play();
+        if (w.cur) {
+          w.cur.el.pause();
+          w.cur.el.removeAttribute('src');
+          w.cur.el.load();
+          w.cur.src.disconnect();
+        }
+        w.cur = { el, src };
+      }, i);
+    await page.goto(`${server.origin}/`);
+    const routedProgram: number[] = [];
+    for (let i = 0; i < files.length; i++) {
+      await playRouted(i);
+      await page.waitForTimeout(5000); // the session's program pace
+      const p = pageRendererPid();
+      if (i > 0) routedProgram.push(p === null ? Number.NaN : pssMb(p));
+    }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     return {
       pss,
@@ -718,6 +757,8 @@ export async function barePageFloor(files: string[]): Promise<{
       webAudioChromiumCpuPct: routed.chromiumPct,
       programPssGrowth: mean(program.slice(-3)) - mean(program.slice(0, 3)),
       programPssPeak: Math.max(...program),
+      webAudioProgramPssGrowth: mean(routedProgram.slice(-3)) - mean(routedProgram.slice(0, 3)),
+      webAudioProgramPssPeak: Math.max(...routedProgram),
     };
   } finally {
     await close();
