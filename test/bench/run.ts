@@ -42,7 +42,7 @@ if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
   Object.assign(results, await benchBrowser());
   log('panel: key press to journal…');
   Object.assign(results, await benchPanel());
-  log('playback: formats, crossfade timing, failures, a long program (about 7 minutes)…');
+  log('playback: formats, crossfade timing, failures, a long program and its floors (about 15 minutes)…');
   Object.assign(results, await benchAudio());
 } else {
   log('Chromium not found: browser figures skipped');
