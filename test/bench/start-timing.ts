@@ -30,7 +30,7 @@ export interface ScheduledRef {
   /** The segment's start when the reference was scheduled (a later re-plan invalidates it). */
   start: number;
   format: string;
-  /** What the engine measured while aligning this start (ms). */
+  /** What the engine measured while aligning this start, then (last) about a second after it sounded (ms). */
   align: number[];
 }
 
@@ -65,7 +65,8 @@ export async function installReferenceBursts(page: Page, sessionStart: number): 
         for (const v of d.voices) {
           firstSeen[v.id] ??= now;
           w.__starts[v.id] = v.start;
-          if ((v as unknown as { alignMs?: number[] }).alignMs?.length) w.__align[v.id] = (v as unknown as { alignMs: number[] }).alignMs;
+          const a = v as unknown as { alignMs?: number[]; steadyMs?: number | null };
+          if (a.alignMs?.length) w.__align[v.id] = [...a.alignMs, ...(a.steadyMs == null ? [] : [a.steadyMs])];
           if (done.has(v.id) || v.start <= t0 + 1000) continue;
           const ahead = v.start - now;
           if (ahead > 400 || ahead < 150 || (firstSeen[v.id] as number) > v.start - 1000) continue;

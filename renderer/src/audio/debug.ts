@@ -23,6 +23,8 @@ export interface AudioDebug {
     trimDb: number;
     /** How far its on-time start was measured off its planned place, shortly after it sounded (ms, + = late). */
     alignMs: readonly number[];
+    /** The same, read again about a second after it sounded (ms, + = late); null until then. */
+    steadyMs: number | null;
   }>;
   /** Host wall time now (ms), as the engine sees it. */
   readonly now: number;
@@ -85,6 +87,7 @@ export function installAudioDebug(src: DebugSource): void {
         start: v.seg.start,
         offsetS: v.seg.offsetS,
         alignMs: [...v.alignErrors],
+        steadyMs: v.startErrorMs,
       }));
     },
     get now() {
