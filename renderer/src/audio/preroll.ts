@@ -57,7 +57,7 @@ export function settledReadingMs(readings: readonly number[]): number | null {
 
 /**
  * Whether a start can wait for one more reading: one taken `nextInMs` from now (the gap plus
- * how late the audio clock's alarms are firing) must still find the delay changeable unheard.
+ * how late the reading timers are firing) must still find the delay changeable unheard.
  * Otherwise the readings so far are used at once.
  */
 export function timeForAnotherReading(elementErrMs: number, delayMs: number, nowFromPlanMs: number, nextInMs: number): boolean {

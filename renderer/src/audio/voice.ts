@@ -291,14 +291,22 @@ export class Voice {
     p.setValueAtTime(ms / 1000, this.deps.ctx.currentTime);
   }
 
+  /**
+   * The next reading, by a wall-clock timer — not an audio-clock alarm. An alarm fires just
+   * after the audio thread has rendered, when the audio clock has moved on and the element's
+   * position has not yet: every reading taken there leans the same way, and the music sounded
+   * 2.5–2.7 ms early in every recorded start. Timer readings fall anywhere in the render cycle,
+   * and their median matches the recording within a few tenths of a ms (`npm run bench`).
+   */
   private alignIn(ms: number): void {
     this.alignCancel?.();
     this.alignDueAt = this.deps.nowWall() + ms;
-    this.alignCancel = alarmAt(this.deps.ctx, this.fade, this.deps.clock.toCtx(this.alignDueAt), () => {
+    const timer = setTimeout(() => {
       this.alignCancel = null;
       this.alignLateMs = Math.max(0, this.deps.nowWall() - this.alignDueAt);
       this.alignStep();
-    });
+    }, ms);
+    this.alignCancel = () => clearTimeout(timer);
   }
 
   /**
