@@ -4,10 +4,11 @@
  * entry in lib/views.ts and a case below.
  *
  * Only what the first screen needs (start view, live panel, the audio engine) is in the
- * entry chunk; every other view is its own chunk, loaded when it is first opened (the whole
- * renderer in one chunk made the cold start paint late). A view still loading shows nothing.
+ * entry chunk; every other view is its own chunk, fetched once the first screen has painted
+ * (the whole renderer in one chunk made the cold start paint late). A view still loading
+ * shows nothing; one whose code could not be fetched says so (`ViewBoundary`).
  */
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { AppHeader } from './components/AppHeader';
 import { AudioDriver } from './components/AudioDriver';
 import { CheatSheet } from './components/CheatSheet';
@@ -16,18 +17,46 @@ import { KeysModeBadge } from './components/KeysModeBadge';
 import { PrivacyBlank } from './components/PrivacyBlank';
 import { ShortcutKeys } from './components/ShortcutKeys';
 import { ThemeRoot } from './components/ThemeRoot';
+import { ViewBoundary } from './components/ViewBoundary';
 import { VIEWS } from './lib/views';
 import { useStore } from './stores';
 import { LivePanel } from './views/LivePanel';
 import { StartView } from './views/StartView';
 
-const LibraryView = lazy(() => import('./views/LibraryView').then((m) => ({ default: m.LibraryView })));
-const LightsView = lazy(() => import('./views/LightsView').then((m) => ({ default: m.LightsView })));
-const PresetsView = lazy(() => import('./views/PresetsView').then((m) => ({ default: m.PresetsView })));
-const RecordView = lazy(() => import('./views/RecordView').then((m) => ({ default: m.RecordView })));
-const ReportView = lazy(() => import('./views/ReportView').then((m) => ({ default: m.ReportView })));
-const SettingsView = lazy(() => import('./views/SettingsView').then((m) => ({ default: m.SettingsView })));
-const SummaryView = lazy(() => import('./views/SummaryView').then((m) => ({ default: m.SummaryView })));
+// Each view's code, fetched once: when first opened, or after the first paint (`prefetchViews`).
+const load = {
+  library: () => import('./views/LibraryView').then((m) => ({ default: m.LibraryView })),
+  lights: () => import('./views/LightsView').then((m) => ({ default: m.LightsView })),
+  presets: () => import('./views/PresetsView').then((m) => ({ default: m.PresetsView })),
+  record: () => import('./views/RecordView').then((m) => ({ default: m.RecordView })),
+  report: () => import('./views/ReportView').then((m) => ({ default: m.ReportView })),
+  settings: () => import('./views/SettingsView').then((m) => ({ default: m.SettingsView })),
+  summary: () => import('./views/SummaryView').then((m) => ({ default: m.SummaryView })),
+};
+const LibraryView = lazy(load.library);
+const LightsView = lazy(load.lights);
+const PresetsView = lazy(load.presets);
+const RecordView = lazy(load.record);
+const ReportView = lazy(load.report);
+const SettingsView = lazy(load.settings);
+const SummaryView = lazy(load.summary);
+
+/**
+ * Fetches every view's code once the first screen is up and the page is idle, so that opening
+ * a view later — the summary at the end of a session above all — shows at once and needs
+ * nothing from the host. A fetch that fails here is left to `ViewBoundary` when the view opens.
+ */
+function prefetchViews(): () => void {
+  const run = (): void => {
+    for (const f of Object.values(load)) f().catch(() => undefined);
+  };
+  if ('requestIdleCallback' in window) {
+    const id = window.requestIdleCallback(run, { timeout: 5000 });
+    return () => window.cancelIdleCallback(id);
+  }
+  const t = setTimeout(run, 1000);
+  return () => clearTimeout(t);
+}
 
 function SessionView() {
   const snapshot = useStore((s) => s.snapshot);
@@ -76,15 +105,28 @@ function ShownView({ shown }: { shown: string }) {
 }
 
 export function App() {
+  const view = useStore((s) => s.view);
+  useEffect(() => {
+    let cancel: (() => void) | null = null;
+    const frame = requestAnimationFrame(() => {
+      cancel = prefetchViews();
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      cancel?.();
+    };
+  }, []);
   return (
     <>
       <HostLink />
       <AudioDriver />
       <ShortcutKeys />
       <ThemeRoot>
-        <Suspense fallback={null}>
-          <CurrentView />
-        </Suspense>
+        <ViewBoundary view={view}>
+          <Suspense fallback={null}>
+            <CurrentView />
+          </Suspense>
+        </ViewBoundary>
       </ThemeRoot>
       <KeysModeBadge />
       <CheatSheet />

@@ -502,3 +502,27 @@ test('the journal is encrypted on disk; an ended session’s report still export
   expect(bytes()).not.toContain('grandmother');
   expect(second.stderr()).toMatch(/reopened the ended session/);
 });
+
+test('a view whose code cannot be fetched says so in plain words, and a reload brings it back', async ({ app, host }) => {
+  // The views load after the first paint; here the summary's code never arrives.
+  const page = await app.context().newPage();
+  await app.close();
+  let blocked = true;
+  await page.route(/\/assets\/SummaryView-[^/]*\.js/, (route) => (blocked ? route.abort() : route.continue()));
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'Start session' }).click();
+  await expect(page.getByTestId('phase-name')).toBeVisible();
+  await page.getByRole('button', { name: 'End session', exact: true }).click();
+  await page.locator('#end-confirm-word').fill('END');
+  await page.getByRole('button', { name: 'Confirm end session' }).click();
+  // Not a blank screen: the header stays, and the words say what happened and what to do.
+  await expect(page.getByRole('heading', { name: 'This view could not open' })).toBeVisible();
+  await expect(page.getByText(/Nothing is lost/)).toBeVisible();
+  await page.screenshot({ path: join(SHOTS, 'view-failed-1280x800.png') });
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.screenshot({ path: join(SHOTS, 'view-failed-1366x768.png') });
+  expect(count(host.dataDir, 'SessionEnded')).toBe(1);
+  blocked = false;
+  await page.getByRole('button', { name: 'Reload the panel' }).click();
+  await expect(page.getByRole('heading', { name: 'Session ended' })).toBeVisible();
+});
