@@ -47,15 +47,13 @@ const SummaryView = lazy(load.summary);
  * nothing from the host. A fetch that fails here is left to `ViewBoundary` when the view opens.
  */
 function prefetchViews(): () => void {
-  const run = (): void => {
-    for (const f of Object.values(load)) f().catch(() => undefined);
-  };
-  if ('requestIdleCallback' in window) {
-    const id = window.requestIdleCallback(run, { timeout: 5000 });
-    return () => window.cancelIdleCallback(id);
-  }
-  const t = setTimeout(run, 1000);
-  return () => clearTimeout(t);
+  const id = requestIdleCallback(
+    () => {
+      for (const f of Object.values(load)) f().catch(() => undefined);
+    },
+    { timeout: 5000 },
+  );
+  return () => cancelIdleCallback(id);
 }
 
 function SessionView() {

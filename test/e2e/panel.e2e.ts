@@ -509,7 +509,10 @@ test('a view whose code cannot be fetched says so in plain words, and a reload b
   await app.close();
   let blocked = true;
   await page.route(/\/assets\/SummaryView-[^/]*\.js/, (route) => (blocked ? route.abort() : route.continue()));
+  // The summary's code is asked for soon after the page opens, long before a session ends.
+  const asked = page.waitForRequest(/\/assets\/SummaryView-[^/]*\.js/);
   await page.goto(host.url);
+  await asked;
   await page.getByRole('button', { name: 'Start session' }).click();
   await expect(page.getByTestId('phase-name')).toBeVisible();
   await page.getByRole('button', { name: 'End session', exact: true }).click();

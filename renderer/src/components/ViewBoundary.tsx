@@ -3,8 +3,7 @@
  * fetched from the host (see App.tsx: views load after the first paint). Without it React
  * would take the whole panel down and leave a blank screen; here the header stays, the
  * therapist reads what happened in plain words, and a reload (or another view from the
- * header) brings it back (the
- * session, music and lights run in the host and carry on meanwhile).
+ * header) brings it back. The session, music and lights run in the host and carry on.
  */
 import { Component, type ReactNode } from 'react';
 import { AppHeader } from './AppHeader';
